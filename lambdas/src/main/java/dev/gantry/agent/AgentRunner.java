@@ -1,0 +1,139 @@
+package dev.gantry.agent;
+
+import dev.gantry.model.ContentBlock;
+import dev.gantry.model.Message;
+import dev.gantry.model.ModelClient;
+import dev.gantry.model.ModelRequest;
+import dev.gantry.model.ModelResponse;
+import dev.gantry.model.TokenUsage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs one agent: calls the model, runs the tools it asks for, feeds the results back, and stops on
+ * {@code end_turn}, a turn limit or a token budget. The loop of the Converse API's tool use guide
+ * ("Call a tool with the Converse API").
+ */
+public final class AgentRunner {
+  private final ModelClient model;
+
+  /** @param model the model port; the runner neither retries nor times out calls itself */
+  public AgentRunner(ModelClient model) {
+    this.model = model;
+  }
+
+  /**
+   * Limits of one run.
+   *
+   * @param maxTurns the most model calls
+   * @param tokenBudget the most input + output tokens over all calls; the run stops once reached
+   * @param maxTokensPerCall the most tokens one call may generate
+   */
+  public record Limits(int maxTurns, long tokenBudget, int maxTokensPerCall) {}
+
+  /** Why a run ended. Only {@link #END_TURN} means the agent finished its work. */
+  public enum Outcome {
+    END_TURN,
+    TURN_LIMIT,
+    TOKEN_BUDGET,
+    MAX_TOKENS,
+    STOPPED_BY_MODEL
+  }
+
+  /** One tool call: its name and whether it succeeded. */
+  public record ToolCall(String name, boolean succeeded) {}
+
+  /**
+   * The result of a run.
+   *
+   * @param outcome why it ended
+   * @param turns model calls made
+   * @param usage tokens consumed over all calls
+   * @param toolCalls every tool call, in order
+   * @param finalText the text of the model's last message
+   */
+  public record Result(
+      Outcome outcome, int turns, TokenUsage usage, List<ToolCall> toolCalls, String finalText) {
+    public Result {
+      toolCalls = List.copyOf(toolCalls);
+    }
+  }
+
+  /**
+   * Runs {@code agent} on {@code task}.
+   *
+   * @param agent the definition; its body is the system prompt
+   * @param modelId the resolved model id
+   * @param stageInstructions appended to the system prompt: what this stage needs from the agent
+   * @param task the first user message
+   * @param toolbox the tools offered
+   * @param limits turn and token limits
+   * @throws dev.gantry.model.ModelException when a model call fails
+   */
+  public Result run(
+      AgentDefinition agent,
+      String modelId,
+      String stageInstructions,
+      String task,
+      Toolbox toolbox,
+      Limits limits) {
+    String system = agent.body() + "\n\n" + stageInstructions;
+    List<Message> messages = new ArrayList<>();
+    messages.add(Message.userText(task));
+    List<ToolCall> calls = new ArrayList<>();
+    TokenUsage usage = TokenUsage.ZERO;
+    String lastText = "";
+    for (int turn = 1; turn <= limits.maxTurns(); turn++) {
+      ModelResponse response =
+          model.converse(
+              new ModelRequest(modelId, system, messages, toolbox.specs(), limits.maxTokensPerCall()));
+      usage = usage.plus(response.usage());
+      messages.add(response.output());
+      lastText = response.output().text();
+      switch (response.stopReason()) {
+        case END_TURN, STOP_SEQUENCE -> {
+          return new Result(Outcome.END_TURN, turn, usage, calls, lastText);
+        }
+        case MAX_TOKENS -> {
+          return new Result(Outcome.MAX_TOKENS, turn, usage, calls, lastText);
+        }
+        case CONTENT_FILTERED -> {
+          return new Result(Outcome.STOPPED_BY_MODEL, turn, usage, calls, lastText);
+        }
+        case TOOL_USE -> {
+          List<ContentBlock> results = new ArrayList<>();
+          for (ContentBlock.ToolUse use : response.output().toolUses()) {
+            results.add(runTool(toolbox, use, calls));
+          }
+          messages.add(new Message(Message.Role.USER, results));
+        }
+      }
+      if (usage.totalTokens() >= limits.tokenBudget()) {
+        return new Result(Outcome.TOKEN_BUDGET, turn, usage, calls, lastText);
+      }
+    }
+    return new Result(Outcome.TURN_LIMIT, limits.maxTurns(), usage, calls, lastText);
+  }
+
+  private static ContentBlock runTool(
+      Toolbox toolbox, ContentBlock.ToolUse use, List<ToolCall> calls) {
+    Optional<AgentTool> tool = toolbox.find(use.name());
+    if (tool.isEmpty()) {
+      calls.add(new ToolCall(use.name(), false));
+      return new ContentBlock.ToolResult(
+          use.toolUseId(),
+          "tool '" + use.name() + "' is not offered to this agent",
+          ContentBlock.ToolResult.Status.ERROR);
+    }
+    try {
+      String output = tool.get().run(use.input());
+      calls.add(new ToolCall(use.name(), true));
+      return new ContentBlock.ToolResult(use.toolUseId(), output, ContentBlock.ToolResult.Status.SUCCESS);
+    } catch (ToolException e) {
+      calls.add(new ToolCall(use.name(), false));
+      return new ContentBlock.ToolResult(
+          use.toolUseId(), e.getMessage(), ContentBlock.ToolResult.Status.ERROR);
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package dev.gantry.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.document.DocumentKeys;
+import dev.gantry.document.DocumentRef;
+import dev.gantry.json.Json;
+import dev.gantry.model.ToolSpec;
+import dev.gantry.repo.RepositoryAccessException;
+import dev.gantry.repo.RepositorySnapshot;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The tools one agent run may use, built from a {@link ToolMapping.Selection}: repository tools
+ * over a {@link RepositorySnapshot} and write_document over a {@link DocumentSink}.
+ */
+public final class Toolbox {
+  private static final long MAX_DOCUMENT_BYTES = 200_000;
+  private final Map<String, AgentTool> tools = new LinkedHashMap<>();
+
+  /**
+   * @param offered the Gantry tools to build
+   * @param repository the sandboxed repository the read tools see
+   * @param documents where write_document stores documents
+   */
+  public Toolbox(Set<GantryTool> offered, RepositorySnapshot repository, DocumentSink documents) {
+    for (GantryTool tool : offered) {
+      AgentTool built =
+          switch (tool) {
+            case LIST_FILES -> listFiles(repository);
+            case READ_FILE -> readFile(repository);
+            case SEARCH_TEXT -> searchText(repository);
+            case WRITE_DOCUMENT -> writeDocument(documents);
+          };
+      tools.put(tool.toolName(), built);
+    }
+  }
+
+  /** The specifications offered to the model, in a stable order. */
+  public List<ToolSpec> specs() {
+    return tools.values().stream().map(AgentTool::spec).toList();
+  }
+
+  /** The tool named {@code name}, if offered. */
+  public Optional<AgentTool> find(String name) {
+    return Optional.ofNullable(tools.get(name));
+  }
+
+  private static AgentTool listFiles(RepositorySnapshot repository) {
+    ToolSpec spec =
+        new ToolSpec(
+            GantryTool.LIST_FILES.toolName(),
+            "List files of the repository (recursively), one 'path<TAB>bytes' per line.",
+            Json.tree(
+                """
+                {"type":"object","properties":{
+                  "directory":{"type":"string","description":"folder relative to the repository root; empty for the root"},
+                  "glob":{"type":"string","description":"optional glob on the relative path, e.g. **/*.java"}},
+                 "additionalProperties":false}"""));
+    return tool(
+        spec,
+        input -> {
+          RepositorySnapshot.Listing listing =
+              repository.list(text(input, "directory", false), text(input, "glob", false));
+          StringBuilder out = new StringBuilder();
+          for (RepositorySnapshot.FileEntry e : listing.files()) {
+            out.append(e.path()).append('\t').append(e.sizeBytes()).append('\n');
+          }
+          if (listing.truncated()) {
+            out.append("(listing truncated: narrow it with 'directory' or 'glob')\n");
+          }
+          return out.toString();
+        });
+  }
+
+  private static AgentTool readFile(RepositorySnapshot repository) {
+    ToolSpec spec =
+        new ToolSpec(
+            GantryTool.READ_FILE.toolName(),
+            "Read one text file of the repository. Large files are cut at a byte limit.",
+            Json.tree(
+                """
+                {"type":"object","properties":{
+                  "path":{"type":"string","description":"file path relative to the repository root"}},
+                 "required":["path"],"additionalProperties":false}"""));
+    return tool(
+        spec,
+        input -> {
+          RepositorySnapshot.FileContent content = repository.read(text(input, "path", true));
+          return content.truncated()
+              ? content.text()
+                  + "\n(file cut at the read limit; it has "
+                  + content.sizeBytes()
+                  + " bytes)"
+              : content.text();
+        });
+  }
+
+  private static AgentTool searchText(RepositorySnapshot repository) {
+    ToolSpec spec =
+        new ToolSpec(
+            GantryTool.SEARCH_TEXT.toolName(),
+            "Search repository text with a Java regular expression; one 'path:line: text' per match.",
+            Json.tree(
+                """
+                {"type":"object","properties":{
+                  "pattern":{"type":"string","description":"Java regular expression"},
+                  "glob":{"type":"string","description":"optional glob on the relative path"}},
+                 "required":["pattern"],"additionalProperties":false}"""));
+    return tool(
+        spec,
+        input -> {
+          RepositorySnapshot.SearchResult result =
+              repository.search(text(input, "pattern", true), text(input, "glob", false));
+          StringBuilder out = new StringBuilder();
+          for (RepositorySnapshot.SearchMatch m : result.matches()) {
+            out.append(m.path()).append(':').append(m.lineNumber()).append(": ").append(m.line()).append('\n');
+          }
+          if (result.truncated()) {
+            out.append("(matches truncated: narrow the pattern or glob)\n");
+          }
+          return out.length() == 0 ? "(no matches)\n" : out.toString();
+        });
+  }
+
+  private static AgentTool writeDocument(DocumentSink documents) {
+    ToolSpec spec =
+        new ToolSpec(
+            GantryTool.WRITE_DOCUMENT.toolName(),
+            "Write a session document, such as architecture.md, plan.md or template.yaml.",
+            Json.tree(
+                """
+                {"type":"object","properties":{
+                  "name":{"type":"string","description":"lowercase file name ending in .md, .json, .yaml, .yml or .txt"},
+                  "content":{"type":"string","description":"the whole document"}},
+                 "required":["name","content"],"additionalProperties":false}"""));
+    return tool(
+        spec,
+        input -> {
+          String name = text(input, "name", true);
+          String content = text(input, "content", true);
+          if (!DocumentKeys.isValidName(name)) {
+            throw new ToolException(
+                "invalid document name '" + name + "': use e.g. architecture.md or template.yaml");
+          }
+          if (content.length() > MAX_DOCUMENT_BYTES) {
+            throw new ToolException("document too large: keep it under " + MAX_DOCUMENT_BYTES + " characters");
+          }
+          DocumentRef ref = documents.write(name, content);
+          return "wrote " + ref.name() + " (" + ref.sizeBytes() + " bytes, sha256 " + ref.sha256() + ")";
+        });
+  }
+
+  private interface Body {
+    String run(JsonNode input);
+  }
+
+  private static AgentTool tool(ToolSpec spec, Body body) {
+    return new AgentTool() {
+      @Override
+      public ToolSpec spec() {
+        return spec;
+      }
+
+      @Override
+      public String run(JsonNode input) {
+        try {
+          return body.run(input);
+        } catch (RepositoryAccessException e) {
+          throw new ToolException(e.getMessage());
+        }
+      }
+    };
+  }
+
+  private static String text(JsonNode input, String field, boolean required) {
+    JsonNode value = input.get(field);
+    if (value == null || value.isNull()) {
+      if (required) {
+        throw new ToolException("missing required input '" + field + "'");
+      }
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new ToolException("input '" + field + "' must be a string");
+    }
+    return value.asText();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.gantry.document;
+
+import dev.gantry.hash.Sha256;
+import java.util.Optional;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/**
+ * Documents in an S3 bucket through the AWS SDK v2 {@link S3Client}. Each object carries its
+ * SHA-256 in the {@code x-amz-meta-sha256} user metadata so a reader can check it.
+ */
+public final class S3DocumentStore implements DocumentStore {
+  private final S3Client s3;
+  private final String bucket;
+
+  /**
+   * @param s3 a client built once (see {@code AwsClients}); locally pointed at the embedded server
+   * @param bucket the documents bucket
+   */
+  public S3DocumentStore(S3Client s3, String bucket) {
+    this.s3 = s3;
+    this.bucket = bucket;
+  }
+
+  @Override
+  public DocumentRef put(String key, byte[] content, String contentType) {
+    String sha256 = Sha256.hex(content);
+    s3.putObject(
+        PutObjectRequest.builder()
+            .bucket(bucket)
+            .key(key)
+            .contentType(contentType)
+            .metadata(java.util.Map.of("sha256", sha256))
+            .build(),
+        RequestBody.fromBytes(content));
+    String name = key.substring(key.lastIndexOf('/') + 1);
+    return new DocumentRef(name, key, content.length, sha256, contentType);
+  }
+
+  @Override
+  public Optional<byte[]> get(String key) {
+    try {
+      return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public String locationOf(String key) {
+    return "s3://" + bucket + "/" + key;
+  }
+}

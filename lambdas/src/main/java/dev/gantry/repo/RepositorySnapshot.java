@@ -1,0 +1,280 @@
+package dev.gantry.repo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Read-only, sandboxed access to a repository checkout on disk: the only way agents see a
+ * repository.
+ *
+ * <p>Rules: paths are relative to the root, use {@code /}, and may not contain {@code ..} or be
+ * absolute; a path whose real location (after following symlinks) lies outside the root is refused;
+ * listings do not follow symlinks; reads return at most {@code maxReadBytes} bytes of a text file.
+ * Build output and VCS folders ({@code .git}, {@code target}, {@code node_modules}, ...) are skipped.
+ */
+public final class RepositorySnapshot {
+  /** Folder names never listed or searched. */
+  public static final Set<String> SKIPPED_DIRECTORIES =
+      Set.of(
+          ".git", ".hg", ".svn", "target", "node_modules", "cdk.out", "build", "dist", ".gradle",
+          ".idea", ".vscode", "__pycache__", ".venv", "venv", ".terraform", ".aws-sam", ".gantry");
+
+  private static final long MAX_SEARCH_FILE_BYTES = 1_000_000;
+
+  private final Path root;
+  private final long maxReadBytes;
+  private final int maxEntries;
+
+  /**
+   * @param root the repository's top folder; must exist
+   * @param maxReadBytes the most bytes one read returns (larger files are cut, and say so)
+   * @param maxEntries the most paths a listing, or matches a search, returns
+   * @throws RepositoryAccessException when {@code root} is not a directory
+   */
+  public RepositorySnapshot(Path root, long maxReadBytes, int maxEntries) {
+    if (!Files.isDirectory(root)) {
+      throw new RepositoryAccessException("repository not found or not a directory: " + root);
+    }
+    try {
+      this.root = root.toRealPath();
+    } catch (IOException e) {
+      throw new RepositoryAccessException("repository cannot be opened: " + root);
+    }
+    this.maxReadBytes = maxReadBytes;
+    this.maxEntries = maxEntries;
+  }
+
+  /** The repository's real root path. */
+  public Path root() {
+    return root;
+  }
+
+  /** One file of a listing: its repository-relative path ({@code /}-separated) and size. */
+  public record FileEntry(String path, long sizeBytes) {}
+
+  /** A listing, cut at {@code maxEntries} when {@code truncated}. */
+  public record Listing(List<FileEntry> files, boolean truncated) {}
+
+  /** One line that matched a search. */
+  public record SearchMatch(String path, int lineNumber, String line) {}
+
+  /** A search result, cut at {@code maxEntries} when {@code truncated}. */
+  public record SearchResult(List<SearchMatch> matches, boolean truncated) {}
+
+  /** The text of a read, and whether it was cut at the byte cap. */
+  public record FileContent(String path, String text, long sizeBytes, boolean truncated) {}
+
+  /**
+   * Lists regular files under {@code directory} (empty or {@code .} for the root) whose relative
+   * path matches {@code glob} (null for all), in path order.
+   */
+  public Listing list(String directory, String glob) {
+    Path start = resolve(directory == null ? "" : directory);
+    if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
+      throw new RepositoryAccessException("not a directory: " + display(directory));
+    }
+    PathMatcher matcher = glob == null || glob.isBlank() ? null : matcher(glob);
+    List<FileEntry> files = new ArrayList<>();
+    boolean[] truncated = {false};
+    walk(
+        start,
+        (file, attrs) -> {
+          String rel = relative(file);
+          if (matcher == null || matcher.matches(Path.of(rel))) {
+            if (files.size() >= maxEntries) {
+              truncated[0] = true;
+              return false;
+            }
+            files.add(new FileEntry(rel, attrs.size()));
+          }
+          return true;
+        });
+    return new Listing(files, truncated[0]);
+  }
+
+  /**
+   * Reads a text file, at most {@code maxReadBytes} bytes of it.
+   *
+   * @throws RepositoryAccessException for a path outside the root, a missing or binary file
+   */
+  public FileContent read(String path) {
+    Path file = resolve(path);
+    if (!Files.isRegularFile(file)) {
+      throw new RepositoryAccessException("no such file: " + display(path));
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      long size = Files.size(file);
+      byte[] bytes = in.readNBytes((int) Math.min(size, maxReadBytes));
+      if (isBinary(bytes)) {
+        throw new RepositoryAccessException("binary file, not read: " + display(path));
+      }
+      return new FileContent(
+          relative(file), new String(bytes, StandardCharsets.UTF_8), size, size > maxReadBytes);
+    } catch (IOException e) {
+      throw new RepositoryAccessException("cannot read: " + display(path));
+    }
+  }
+
+  /**
+   * Finds lines matching the Java regular expression {@code regex} in text files whose path
+   * matches {@code glob} (null for all).
+   *
+   * @throws RepositoryAccessException for an invalid expression or glob
+   */
+  public SearchResult search(String regex, String glob) {
+    Pattern pattern;
+    try {
+      pattern = Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw new RepositoryAccessException("invalid regular expression: " + e.getDescription());
+    }
+    PathMatcher matcher = glob == null || glob.isBlank() ? null : matcher(glob);
+    List<SearchMatch> matches = new ArrayList<>();
+    boolean[] truncated = {false};
+    walk(
+        root,
+        (file, attrs) -> {
+          String rel = relative(file);
+          if (attrs.size() > MAX_SEARCH_FILE_BYTES
+              || (matcher != null && !matcher.matches(Path.of(rel)))) {
+            return true;
+          }
+          byte[] bytes;
+          try {
+            bytes = Files.readAllBytes(file);
+          } catch (IOException e) {
+            return true;
+          }
+          if (isBinary(bytes)) {
+            return true;
+          }
+          String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\r?\n", -1);
+          for (int i = 0; i < lines.length; i++) {
+            Matcher m = pattern.matcher(lines[i]);
+            if (m.find()) {
+              if (matches.size() >= maxEntries) {
+                truncated[0] = true;
+                return false;
+              }
+              String line = lines[i].strip();
+              matches.add(
+                  new SearchMatch(rel, i + 1, line.length() > 200 ? line.substring(0, 200) : line));
+            }
+          }
+          return true;
+        });
+    return new SearchResult(matches, truncated[0]);
+  }
+
+  /**
+   * Resolves a repository-relative path, refusing absolute paths, {@code ..} segments and
+   * symlinks that lead outside the root.
+   */
+  Path resolve(String relativePath) {
+    String cleaned = relativePath == null ? "" : relativePath.strip().replace('\\', '/');
+    if (cleaned.startsWith("/") || cleaned.matches("^[A-Za-z]:.*")) {
+      throw new RepositoryAccessException(
+          "absolute paths are not allowed: use a path relative to the repository root");
+    }
+    for (String segment : cleaned.split("/")) {
+      if (segment.equals("..")) {
+        throw new RepositoryAccessException("'..' is not allowed in paths: " + relativePath);
+      }
+    }
+    Path candidate = root.resolve(cleaned.isEmpty() || cleaned.equals(".") ? "" : cleaned).normalize();
+    if (!candidate.startsWith(root)) {
+      throw new RepositoryAccessException("path leaves the repository: " + relativePath);
+    }
+    if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        if (!candidate.toRealPath().startsWith(root)) {
+          throw new RepositoryAccessException(
+              "path leads outside the repository through a symbolic link: " + relativePath);
+        }
+      } catch (IOException e) {
+        throw new RepositoryAccessException("no such file: " + relativePath);
+      }
+    }
+    return candidate;
+  }
+
+  private interface FileVisitor {
+    /** Returns false to stop the walk. */
+    boolean visit(Path file, BasicFileAttributes attrs);
+  }
+
+  private void walk(Path start, FileVisitor visitor) {
+    try {
+      Files.walkFileTree(
+          start,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              if (!dir.equals(start) && SKIPPED_DIRECTORIES.contains(dir.getFileName().toString())) {
+                return FileVisitResult.SKIP_SUBTREE;
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (!attrs.isRegularFile()) {
+                return FileVisitResult.CONTINUE; // symbolic links are not followed
+              }
+              return visitor.visit(file, attrs)
+                  ? FileVisitResult.CONTINUE
+                  : FileVisitResult.TERMINATE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static PathMatcher matcher(String glob) {
+    try {
+      return FileSystems.getDefault().getPathMatcher("glob:" + glob);
+    } catch (IllegalArgumentException e) {
+      throw new RepositoryAccessException("invalid glob pattern: " + glob);
+    }
+  }
+
+  private String relative(Path file) {
+    return root.relativize(file).toString().replace('\\', '/');
+  }
+
+  private static String display(String path) {
+    return path == null || path.isBlank() ? "." : path;
+  }
+
+  private static boolean isBinary(byte[] bytes) {
+    int n = Math.min(bytes.length, 8000);
+    for (int i = 0; i < n; i++) {
+      if (bytes[i] == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
