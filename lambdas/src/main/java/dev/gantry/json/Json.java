@@ -14,6 +14,7 @@ public final class Json {
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+          .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
           .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

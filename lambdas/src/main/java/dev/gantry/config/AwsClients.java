@@ -1,0 +1,53 @@
+package dev.gantry.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The one place SDK clients are built: explicit region, credentials provider and the
+ * URL-connection HTTP client (no Netty, no Apache), with an optional endpoint override for the
+ * embedded engines. Build clients once and reuse them (AWS SDK for Java 2.x developer guide,
+ * "Best practices": reuse clients; Lambda start-up guide: use UrlConnectionHttpClient).
+ */
+public final class AwsClients {
+  private AwsClients() {}
+
+  /** The HTTP client for AWS service calls: 2 s connect, 30 s socket timeouts. */
+  public static SdkHttpClient httpClient() {
+    return UrlConnectionHttpClient.builder()
+        .connectionTimeout(Duration.ofSeconds(2))
+        .socketTimeout(Duration.ofSeconds(30))
+        .build();
+  }
+
+  /** A DynamoDB client; {@code endpoint} points it at DynamoDB Local. */
+  public static DynamoDbClient dynamoDb(
+      String region, AwsCredentialsProvider credentials, Optional<URI> endpoint) {
+    var builder =
+        DynamoDbClient.builder()
+            .region(Region.of(region))
+            .credentialsProvider(credentials)
+            .httpClient(httpClient());
+    endpoint.ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  /** An S3 client; {@code endpoint} points it at an S3-compatible server (path-style addressing). */
+  public static S3Client s3(String region, AwsCredentialsProvider credentials, Optional<URI> endpoint) {
+    var builder =
+        S3Client.builder()
+            .region(Region.of(region))
+            .credentialsProvider(credentials)
+            .httpClient(httpClient());
+    endpoint.ifPresent(
+        uri -> builder.endpointOverride(uri).forcePathStyle(true));
+    return builder.build();
+  }
+}

@@ -1,0 +1,27 @@
+package dev.gantry.config;
+
+/** Names of the environment variables Gantry reads, in one place. Read only by {@link Settings}. */
+public final class EnvironmentVariables {
+  /** AWS region; set by Lambda. Locally defaults to us-east-1. */
+  public static final String AWS_REGION = "AWS_REGION";
+  /** Sessions table name. */
+  public static final String SESSIONS_TABLE = "GANTRY_SESSIONS_TABLE";
+  /** Audit table name. */
+  public static final String AUDIT_TABLE = "GANTRY_AUDIT_TABLE";
+  /** Documents bucket name. */
+  public static final String DOCUMENTS_BUCKET = "GANTRY_DOCUMENTS_BUCKET";
+  /** Model provider: {@code offline} (the only one available so far). */
+  public static final String MODEL_PROVIDER = "GANTRY_MODEL_PROVIDER";
+  /** Default model or inference profile id, used for agents whose model is {@code inherit}. */
+  public static final String MODEL_ID = "GANTRY_MODEL_ID";
+  /** Most model calls per agent run. */
+  public static final String MAX_TURNS = "GANTRY_MAX_TURNS";
+  /** Most input + output tokens per agent run. */
+  public static final String TOKEN_BUDGET = "GANTRY_TOKEN_BUDGET";
+  /** Most bytes one read_file returns. */
+  public static final String READ_LIMIT_BYTES = "GANTRY_READ_LIMIT_BYTES";
+  /** Local data directory of the gantry command (DynamoDB Local and S3 files). */
+  public static final String GANTRY_HOME = "GANTRY_HOME";
+
+  private EnvironmentVariables() {}
+}

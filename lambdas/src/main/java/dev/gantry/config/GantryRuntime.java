@@ -1,0 +1,71 @@
+package dev.gantry.config;
+
+import dev.gantry.agent.AgentCatalog;
+import dev.gantry.agent.AgentRunner;
+import dev.gantry.document.DocumentStore;
+import dev.gantry.model.ModelClient;
+import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.PipelineExecutor;
+import dev.gantry.pipeline.StageListener;
+import dev.gantry.pipeline.Stages;
+import dev.gantry.repo.RepositorySnapshot;
+import dev.gantry.session.SessionService;
+import dev.gantry.session.SessionStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * The composition root: wires the session service and the local executor from settings, the
+ * stores, the model and the agent catalog. The gantry command builds one per process.
+ */
+public final class GantryRuntime implements AutoCloseable {
+  private final SessionService sessions;
+  private final PipelineExecutor executor;
+
+  /**
+   * @param settings settings read once
+   * @param sessionStore the session store
+   * @param documents the document store
+   * @param model the model client
+   * @param agents the agent catalog the stages use
+   * @param clock time source
+   * @param listener progress output
+   */
+  public GantryRuntime(
+      Settings settings,
+      SessionStore sessionStore,
+      DocumentStore documents,
+      ModelClient model,
+      AgentCatalog agents,
+      Clock clock,
+      StageListener listener) {
+    this.sessions = new SessionService(sessionStore, clock, () -> UUID.randomUUID().toString());
+    AgentRunner.Limits limits = new AgentRunner.Limits(settings.maxTurns(), settings.tokenBudget(), 8192);
+    this.executor =
+        new PipelineExecutor(
+            PipelineDefinition.standard(),
+            Stages.standard(agents, new AgentRunner(model), settings.modelSelection(), limits, clock, model.describe()),
+            sessionStore,
+            documents,
+            session -> new RepositorySnapshot(Path.of(session.repository()), settings.readLimitBytes(), 2000),
+            clock,
+            duration -> Thread.sleep(duration.toMillis()),
+            listener);
+  }
+
+  /** Starting sessions and deciding approvals. */
+  public SessionService sessions() {
+    return sessions;
+  }
+
+  /** The local executor. */
+  public PipelineExecutor executor() {
+    return executor;
+  }
+
+  @Override
+  public void close() {
+    executor.close();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.gantry.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.document.DocumentRef;
+import dev.gantry.json.Json;
+import dev.gantry.session.Session;
+import dev.gantry.session.StageRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes {@code report.md}: what happened in each stage, the documents with their SHA-256, the
+ * validation findings, the change set summary, the approval, token usage and durations. Written by
+ * Gantry from the session record, not by a model.
+ */
+public final class ReportStage implements Stage {
+  private final Clock clock;
+  private final String modelLabel;
+
+  /**
+   * @param clock for the report's total duration
+   * @param modelLabel the model the agents used, e.g. "offline model (no LLM)"
+   */
+  public ReportStage(Clock clock, String modelLabel) {
+    this.clock = clock;
+    this.modelLabel = modelLabel;
+  }
+
+  @Override
+  public StageOutcome run(StageContext context) {
+    Session s = context.session();
+    SessionDocuments documents = context.documents();
+    StringBuilder md = new StringBuilder();
+    md.append("# Gantry session report\n\n");
+    md.append("_Written by Gantry from the session record. Agents ran on: ").append(modelLabel).append("._\n\n");
+    md.append("| | |\n|---|---|\n");
+    row(md, "Session", s.sessionId());
+    row(md, "Goal", s.goal());
+    row(md, "Repository", s.repository());
+    row(md, "Stack", s.stackName());
+    row(md, "Started", s.createdAt().toString());
+    row(md, "Elapsed until this report", seconds(Duration.between(s.createdAt(), clock.instant()).toMillis()));
+    md.append("\n## Stages\n\n| Stage | Outcome | Attempts | Duration | Input tokens | Output tokens | Summary |\n");
+    md.append("|---|---|---|---|---|---|---|\n");
+    for (StageRecord stage : s.stages()) {
+      md.append("| ").append(stage.name()).append(" | ").append(stage.status()).append(" | ").append(stage.attempts())
+          .append(" | ").append(stage.endedAt() == null ? "running" : seconds(stage.durationMillis()))
+          .append(" | ").append(stage.usage().inputTokens()).append(" | ").append(stage.usage().outputTokens())
+          .append(" | ").append(cell(stage.summary())).append(" |\n");
+      if (stage.droppedTools() != null && !stage.droppedTools().isEmpty()) {
+        md.append("| | tools not offered | | | | | ").append(cell(String.join("; ", stage.droppedTools()))).append(" |\n");
+      }
+    }
+    md.append("\n## Documents\n\n| Name | Bytes | SHA-256 | Location |\n|---|---|---|---|\n");
+    Map<String, DocumentRef> all = new TreeMap<>(s.documents());
+    all.putAll(documents.written());
+    for (DocumentRef ref : all.values()) {
+      md.append("| ").append(ref.name()).append(" | ").append(ref.sizeBytes()).append(" | `").append(ref.sha256())
+          .append("` | ").append(documents.store().locationOf(ref.key())).append(" |\n");
+    }
+    md.append("\n## Validation findings\n\n");
+    JsonNode validation = documents.read("validation.json").map(Json::tree).orElse(null);
+    if (validation == null) {
+      md.append("No validation report.\n");
+    } else {
+      md.append("Template `").append(validation.path("template").asText()).append("`: ")
+          .append(validation.path("passed").asBoolean() ? "passed" : "failed").append(", ")
+          .append(validation.path("resourceCount").asInt()).append(" resources.\n\n");
+      if (validation.path("findings").isEmpty()) {
+        md.append("No findings.\n");
+      }
+      for (JsonNode f : validation.path("findings")) {
+        md.append("- **").append(f.path("severity").asText()).append("** ").append(f.path("rule").asText())
+            .append(" at ").append(f.path("location").asText()).append(": ").append(f.path("message").asText())
+            .append(". Fix: ").append(f.path("fix").asText()).append('\n');
+      }
+    }
+    md.append("\n## Change set (dry run, not executed)\n\n");
+    JsonNode changeSet = documents.read("changeset.json").map(Json::tree).orElse(null);
+    if (changeSet == null) {
+      md.append("No change set.\n");
+    } else {
+      JsonNode summary = changeSet.path("summary");
+      md.append("Stack `").append(changeSet.path("stackName").asText()).append("`: ")
+          .append(summary.path("Add").asInt()).append(" to add, ").append(summary.path("Modify").asInt())
+          .append(" to modify, ").append(summary.path("Remove").asInt()).append(" to remove. ")
+          .append(changeSet.path("baseline").isNull() || changeSet.path("baseline").isMissingNode()
+              ? "No earlier approved template of this stack." : "Compared with the template approved in session "
+                  + changeSet.path("baseline").path("sessionId").asText() + ".")
+          .append('\n');
+    }
+    md.append("\n## Approval\n\n");
+    if (s.decision() == null) {
+      md.append("No decision recorded.\n");
+    } else {
+      md.append(s.decision().decision()).append(" by ").append(s.decision().actor()).append(" at ")
+          .append(s.decision().decidedAt()).append(" for template digest `").append(s.decision().digest()).append("`\n");
+    }
+    md.append("\n## Token usage\n\n").append(s.usage().inputTokens()).append(" input + ")
+        .append(s.usage().outputTokens()).append(" output = ").append(s.usage().totalTokens()).append(" tokens over all stages.\n");
+    documents.write("report.md", md.toString());
+    return StageOutcome.success("report.md: " + s.stages().size() + " stages, " + all.size() + " documents");
+  }
+
+  private static void row(StringBuilder md, String key, String value) {
+    md.append("| ").append(key).append(" | ").append(cell(value)).append(" |\n");
+  }
+
+  private static String cell(String text) {
+    return text == null ? "" : text.replace("|", "\\|").replace("\n", " ");
+  }
+
+  private static String seconds(long millis) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+  }
+}

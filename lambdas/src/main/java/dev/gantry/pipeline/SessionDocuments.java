@@ -1,0 +1,74 @@
+package dev.gantry.pipeline;
+
+import dev.gantry.agent.DocumentSink;
+import dev.gantry.agent.ToolException;
+import dev.gantry.document.DocumentKeys;
+import dev.gantry.document.DocumentRef;
+import dev.gantry.document.DocumentStore;
+import dev.gantry.session.Session;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The documents of one session during one stage: reads see earlier stages' documents and this
+ * stage's writes; writes go to the document store at {@code sessions/{id}/{name}} and are collected
+ * so the executor records them (name, size, SHA-256) on the session when the stage ends.
+ *
+ * <p>Documents are written once: a name recorded by an earlier stage cannot be written again.
+ */
+public final class SessionDocuments implements DocumentSink {
+  private final DocumentStore store;
+  private final Session session;
+  private final Map<String, DocumentRef> written = new LinkedHashMap<>();
+
+  /**
+   * @param store where documents are stored
+   * @param session the session as it was when the stage started
+   */
+  public SessionDocuments(DocumentStore store, Session session) {
+    this.store = store;
+    this.session = session;
+  }
+
+  @Override
+  public synchronized DocumentRef write(String name, String content) {
+    if (session.documents().containsKey(name)) {
+      throw new ToolException(
+          "document '" + name + "' was written by an earlier stage; documents are written once");
+    }
+    DocumentRef ref =
+        store.put(
+            DocumentKeys.sessionDocument(session.sessionId(), name),
+            content.getBytes(StandardCharsets.UTF_8),
+            DocumentKeys.contentTypeOf(name));
+    written.put(name, ref);
+    return ref;
+  }
+
+  /** The text of a document of this session, from an earlier stage or this one. */
+  public synchronized Optional<String> read(String name) {
+    DocumentRef ref = written.containsKey(name) ? written.get(name) : session.documents().get(name);
+    if (ref == null) {
+      return Optional.empty();
+    }
+    return store.get(ref.key()).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  /** The reference of a document of this session, from an earlier stage or this one. */
+  public synchronized Optional<DocumentRef> find(String name) {
+    DocumentRef ref = written.get(name);
+    return Optional.ofNullable(ref != null ? ref : session.documents().get(name));
+  }
+
+  /** Documents written in this stage, by name. */
+  public synchronized Map<String, DocumentRef> written() {
+    return Map.copyOf(written);
+  }
+
+  /** The store, for stage state outside the session (the stack's approved template). */
+  DocumentStore store() {
+    return store;
+  }
+}

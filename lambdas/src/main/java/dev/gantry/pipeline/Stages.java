@@ -1,0 +1,32 @@
+package dev.gantry.pipeline;
+
+import dev.gantry.agent.AgentCatalog;
+import dev.gantry.agent.AgentRunner;
+import dev.gantry.model.ModelSelection;
+import java.time.Clock;
+import java.util.Map;
+
+/** The implementations of the standard pipeline's stages, by stage name. */
+public final class Stages {
+  private Stages() {}
+
+  /**
+   * @param agents the catalog the agent stages look their agent up in
+   * @param runner the agent runner (holds the model client)
+   * @param models alias resolution for agents' model fields
+   * @param limits per-run turn and token limits
+   * @param clock time source for the report
+   * @param modelLabel the model's description, for the report
+   */
+  public static Map<String, Stage> standard(
+      AgentCatalog agents, AgentRunner runner, ModelSelection models, AgentRunner.Limits limits, Clock clock,
+      String modelLabel) {
+    AgentStep step = new AgentStep(agents, runner, models, limits);
+    return Map.of(
+        PipelineDefinition.ARCHITECT, new ArchitectStage(step),
+        PipelineDefinition.PLAN, new PlanStage(step),
+        PipelineDefinition.VALIDATE, new ValidateStage(),
+        PipelineDefinition.DEPLOY, new DeployStage(step),
+        PipelineDefinition.REPORT, new ReportStage(clock, modelLabel));
+  }
+}

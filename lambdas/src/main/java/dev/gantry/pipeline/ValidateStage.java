@@ -1,0 +1,54 @@
+package dev.gantry.pipeline;
+
+import dev.gantry.deploy.Finding;
+import dev.gantry.deploy.TemplateValidator;
+import dev.gantry.deploy.ValidationReport;
+import dev.gantry.document.DocumentRef;
+import dev.gantry.json.Json;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Static checks of the plan's template ({@link TemplateValidator}); writes {@code validation.json}.
+ * A template with a blocking finding fails the session here; a passing one becomes the digest
+ * awaiting approval.
+ */
+public final class ValidateStage implements Stage {
+  private final TemplateValidator validator = new TemplateValidator();
+
+  @Override
+  public StageOutcome run(StageContext context) {
+    SessionDocuments documents = context.documents();
+    String name =
+        PlanStage.TEMPLATE_NAMES.stream()
+            .filter(n -> documents.find(n).isPresent())
+            .findFirst()
+            .orElseThrow(() -> new StageFailedException("the plan stage wrote no template (template.yaml or template.json)"));
+    DocumentRef ref = documents.find(name).orElseThrow();
+    String text =
+        documents.read(name).orElseThrow(() -> new TransientStageException("template " + name + " not readable yet", null));
+    ValidationReport report = validator.validate(name, text);
+    if (!report.templateSha256().equals(ref.sha256())) {
+      throw new StageFailedException(name + " does not match the SHA-256 recorded when it was written");
+    }
+    documents.write("validation.json", Json.pretty(report));
+    List<Finding> blocking = report.findings().stream().filter(f -> f.severity().blocking()).toList();
+    String counts =
+        report.findings().stream()
+            .collect(Collectors.groupingBy(f -> f.severity().name(), java.util.TreeMap::new, Collectors.counting()))
+            .toString();
+    if (!report.passed()) {
+      String first =
+          blocking.stream().limit(3).map(f -> f.rule() + " at " + f.location()).collect(Collectors.joining(", "));
+      return StageOutcome.failure(
+          "validation failed: " + blocking.size() + " blocking finding(s): " + first + " (see validation.json)");
+    }
+    return new StageOutcome(
+        true,
+        name + " passed: " + report.resourceCount() + " resources, "
+            + (report.findings().isEmpty() ? "no findings" : "findings " + counts),
+        dev.gantry.model.TokenUsage.ZERO,
+        List.of(),
+        report.templateSha256());
+  }
+}

@@ -1,0 +1,214 @@
+package dev.gantry.session;
+
+import dev.gantry.json.Json;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.enhanced.dynamodb.document.EnhancedDocument;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Sessions and audit entries in two DynamoDB tables, through the AWS SDK v2 {@link
+ * DynamoDbClient}.
+ *
+ * <p>Every change is one {@code TransactWriteItems} call holding an {@code Update} of the session
+ * conditioned on its expected {@code status} and {@code version}, and a {@code Put} of the audit
+ * entry conditioned on {@code attribute_not_exists(sessionId)} (append-only). A lost condition
+ * becomes a {@link SessionConflictException}. Items are the session's JSON converted to native
+ * DynamoDB attributes by the enhanced client's {@link EnhancedDocument}. Source: Amazon DynamoDB
+ * API reference, TransactWriteItems and "Condition expressions".
+ */
+public final class DynamoDbSessionStore implements SessionStore {
+  private final DynamoDbClient dynamoDb;
+  private final String sessionsTable;
+  private final String auditTable;
+  private final Clock clock;
+
+  /**
+   * @param dynamoDb a client built once
+   * @param sessionsTable the sessions table name
+   * @param auditTable the audit table name
+   * @param clock the time source for {@code updatedAt} and audit entries
+   */
+  public DynamoDbSessionStore(
+      DynamoDbClient dynamoDb, String sessionsTable, String auditTable, Clock clock) {
+    this.dynamoDb = dynamoDb;
+    this.sessionsTable = sessionsTable;
+    this.auditTable = auditTable;
+    this.clock = clock;
+  }
+
+  @Override
+  public Session create(Session session, AuditEvent event) {
+    AuditEntry entry =
+        AuditEntry.next(session.sessionId(), 0, AuditEntry.GENESIS_HASH, clock.instant(), event);
+    Session stored = session.stored(entry.seq(), entry.hash(), entry.at());
+    Put put =
+        Put.builder()
+            .tableName(sessionsTable)
+            .item(toItem(stored))
+            .conditionExpression("attribute_not_exists(#id)")
+            .expressionAttributeNames(Map.of("#id", SessionTables.SESSION_ID))
+            .build();
+    write(TransactWriteItem.builder().put(put).build(), entry, "session " + session.sessionId() + " exists");
+    return stored;
+  }
+
+  @Override
+  public Session update(Session current, Session next, AuditEvent event) {
+    AuditEntry entry =
+        AuditEntry.next(
+            current.sessionId(), current.auditSeq(), current.auditHash(), clock.instant(), event);
+    Session stored =
+        new Session(
+                next.sessionId(), next.status(), current.version(), next.goal(), next.repository(),
+                next.stackName(), next.currentStage(), next.stages(), next.documents(), next.usage(),
+                next.pendingDigest(), next.decision(), next.failure(), current.createdAt(),
+                current.updatedAt(), current.auditSeq(), current.auditHash())
+            .stored(entry.seq(), entry.hash(), entry.at());
+    Map<String, AttributeValue> item = toItem(stored);
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    List<String> sets = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
+      if (attribute.getKey().equals(SessionTables.SESSION_ID)) {
+        continue;
+      }
+      names.put("#a" + i, attribute.getKey());
+      values.put(":a" + i, attribute.getValue());
+      sets.add("#a" + i + " = :a" + i);
+      i++;
+    }
+    List<String> removes = new ArrayList<>();
+    for (String optional : List.of("pendingDigest", "decision", "failure", "currentStage")) {
+      if (!item.containsKey(optional)) {
+        names.put("#r" + removes.size(), optional);
+        removes.add("#r" + removes.size());
+      }
+    }
+    names.put("#status", "status");
+    names.put("#version", "version");
+    values.put(":expectedStatus", AttributeValue.fromS(current.status().name()));
+    values.put(":expectedVersion", AttributeValue.fromN(Long.toString(current.version())));
+    String expression =
+        "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
+    Update update =
+        Update.builder()
+            .tableName(sessionsTable)
+            .key(Map.of(SessionTables.SESSION_ID, AttributeValue.fromS(current.sessionId())))
+            .updateExpression(expression)
+            .conditionExpression("#status = :expectedStatus AND #version = :expectedVersion")
+            .expressionAttributeNames(names)
+            .expressionAttributeValues(values)
+            .build();
+    write(
+        TransactWriteItem.builder().update(update).build(),
+        entry,
+        "session " + current.sessionId() + " is no longer " + current.status() + " at version "
+            + current.version());
+    return stored;
+  }
+
+  private void write(TransactWriteItem sessionWrite, AuditEntry entry, String conflictMessage) {
+    Put auditPut =
+        Put.builder()
+            .tableName(auditTable)
+            .item(EnhancedDocument.fromJson(Json.write(entry)).toMap())
+            .conditionExpression("attribute_not_exists(#id)")
+            .expressionAttributeNames(Map.of("#id", SessionTables.SESSION_ID))
+            .build();
+    try {
+      dynamoDb.transactWriteItems(
+          b -> b.transactItems(sessionWrite, TransactWriteItem.builder().put(auditPut).build()));
+    } catch (TransactionCanceledException e) {
+      boolean conditionFailed =
+          e.cancellationReasons().stream()
+              .map(CancellationReason::code)
+              .anyMatch("ConditionalCheckFailed"::equals);
+      if (conditionFailed) {
+        throw new SessionConflictException(conflictMessage);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Optional<Session> find(String sessionId) {
+    Map<String, AttributeValue> item =
+        dynamoDb
+            .getItem(
+                b ->
+                    b.tableName(sessionsTable)
+                        .key(Map.of(SessionTables.SESSION_ID, AttributeValue.fromS(sessionId)))
+                        .consistentRead(true))
+            .item();
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+  }
+
+  @Override
+  public List<Session> list(int limit) {
+    List<Session> sessions = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      ScanRequest.Builder request = ScanRequest.builder().tableName(sessionsTable);
+      if (start != null) {
+        request.exclusiveStartKey(start);
+      }
+      ScanResponse page = dynamoDb.scan(request.build());
+      page.items().forEach(item -> sessions.add(fromItem(item)));
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    sessions.sort(Comparator.comparing(Session::createdAt).reversed());
+    return sessions.subList(0, Math.min(limit, sessions.size()));
+  }
+
+  @Override
+  public List<AuditEntry> auditLog(String sessionId) {
+    List<AuditEntry> entries = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryRequest.Builder request =
+          QueryRequest.builder()
+              .tableName(auditTable)
+              .keyConditionExpression("#id = :id")
+              .expressionAttributeNames(Map.of("#id", SessionTables.SESSION_ID))
+              .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(sessionId)))
+              .consistentRead(true);
+      if (start != null) {
+        request.exclusiveStartKey(start);
+      }
+      QueryResponse page = dynamoDb.query(request.build());
+      page.items()
+          .forEach(
+              item ->
+                  entries.add(
+                      Json.read(
+                          EnhancedDocument.fromAttributeValueMap(item).toJson(), AuditEntry.class)));
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return entries;
+  }
+
+  private static Map<String, AttributeValue> toItem(Session session) {
+    return EnhancedDocument.fromJson(Json.write(session)).toMap();
+  }
+
+  private static Session fromItem(Map<String, AttributeValue> item) {
+    return Json.read(EnhancedDocument.fromAttributeValueMap(item).toJson(), Session.class);
+  }
+}

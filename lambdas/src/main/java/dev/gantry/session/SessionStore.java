@@ -1,0 +1,37 @@
+package dev.gantry.session;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The session port: sessions and their audit logs. {@link DynamoDbSessionStore} implements it in
+ * AWS and locally (against DynamoDB Local); every change is written together with its audit entry.
+ */
+public interface SessionStore {
+
+  /**
+   * Stores a new session with its first audit entry.
+   *
+   * @return the stored session (version 1, audit head set)
+   * @throws SessionConflictException when a session with that id exists
+   */
+  Session create(Session session, AuditEvent event);
+
+  /**
+   * Replaces {@code current} with {@code next} if the stored session still has {@code current}'s
+   * status and version, and appends the audit entry in the same transaction.
+   *
+   * @return the stored session (version + 1)
+   * @throws SessionConflictException when the stored session changed meanwhile
+   */
+  Session update(Session current, Session next, AuditEvent event);
+
+  /** The session, or empty. */
+  Optional<Session> find(String sessionId);
+
+  /** Sessions, newest first, at most {@code limit}. */
+  List<Session> list(int limit);
+
+  /** The session's audit entries in sequence order. */
+  List<AuditEntry> auditLog(String sessionId);
+}

@@ -1,0 +1,340 @@
+package dev.gantry.local;
+
+import dev.gantry.agent.AgentCatalog;
+import dev.gantry.agent.AgentDefinition;
+import dev.gantry.agent.AgentDefinitionException;
+import dev.gantry.agent.ToolMapping;
+import dev.gantry.config.EnvironmentVariables;
+import dev.gantry.config.Settings;
+import dev.gantry.document.DocumentRef;
+import dev.gantry.hash.Sha256;
+import dev.gantry.pipeline.StageListener;
+import dev.gantry.session.AuditEntry;
+import dev.gantry.session.DecisionRefusedException;
+import dev.gantry.session.InvalidRequestException;
+import dev.gantry.session.Session;
+import dev.gantry.session.SessionNotFoundException;
+import dev.gantry.session.SessionService;
+import dev.gantry.session.SessionStatus;
+import dev.gantry.session.StageRecord;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code gantry} command: runs sessions on one machine with embedded DynamoDB Local and an
+ * S3-compatible server under {@code GANTRY_HOME} (default {@code ~/.gantry}).
+ *
+ * <p>Exit codes: 0 success (a session that succeeded or waits for approval), 1 a session that
+ * failed or was rejected, or agent files that failed to load, 2 bad arguments (nothing changed).
+ */
+@Command(
+    name = "gantry",
+    mixinStandardHelpOptions = true,
+    version = "gantry 0.1.0",
+    description = "Run LLM agent pipelines (architect, plan, validate, approval, deploy, report) on one machine.",
+    subcommands = {
+      GantryCommand.Run.class, GantryCommand.Sessions.class, GantryCommand.Show.class,
+      GantryCommand.Approve.class, GantryCommand.Reject.class, GantryCommand.Agents.class
+    })
+public final class GantryCommand {
+  static final int FAILED = 1;
+  static final int BAD_ARGUMENTS = 2;
+
+  private GantryCommand() {}
+
+  /**
+   * Runs the command line and exits the JVM (DynamoDB Local leaves a non-daemon thread behind).
+   *
+   * @param args command-line arguments
+   */
+  public static void main(String[] args) {
+    System.exit(execute(args, System.getenv(), System.out, System.err));
+  }
+
+  /** Runs the command line with the given environment and streams; returns the exit code. */
+  static int execute(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new GantryCommand(), new Factory(environment, out));
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof InvalidRequestException
+              || e instanceof SessionNotFoundException
+              || e instanceof IllegalArgumentException) {
+            err.println("gantry: " + e.getMessage());
+            return BAD_ARGUMENTS;
+          }
+          if (e instanceof DecisionRefusedException) {
+            err.println("gantry: refused: " + e.getMessage());
+            return FAILED;
+          }
+          throw e;
+        });
+    return cli.execute(args);
+  }
+
+  /** Gives subcommands the environment and output stream. */
+  private record Factory(Map<String, String> environment, PrintStream out) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      if (Base.class.isAssignableFrom(type)) {
+        K command = CommandLine.defaultFactory().create(type);
+        ((Base) command).environment = environment;
+        ((Base) command).out = out;
+        return command;
+      }
+      return CommandLine.defaultFactory().create(type);
+    }
+  }
+
+  /** Shared plumbing of the subcommands. */
+  abstract static class Base implements Callable<Integer> {
+    Map<String, String> environment = System.getenv();
+    PrintStream out = System.out;
+
+    @Option(names = "--agents", paramLabel = "DIR", description = "Agent definitions directory (default: Gantry's agents/).")
+    Path agentsDirectory;
+
+    Settings settings() {
+      return Settings.fromEnvironment(environment);
+    }
+
+    Path dataDirectory() {
+      String home = environment.get(EnvironmentVariables.GANTRY_HOME);
+      return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".gantry");
+    }
+
+    Path agents() {
+      return agentsDirectory != null ? agentsDirectory : Path.of(System.getProperty("gantry.agents", "agents"));
+    }
+
+    String actor() {
+      return "cli:" + System.getProperty("user.name", "local");
+    }
+
+    LocalGantry open(StageListener listener) {
+      AgentCatalog catalog = AgentCatalog.load(agents());
+      return new LocalGantry(settings(), dataDirectory(), catalog, listener);
+    }
+
+    int finish(Session session, LocalGantry gantry) {
+      out.println();
+      out.println("session " + session.sessionId() + ": " + session.status()
+          + (session.failure() == null ? "" : " (" + session.failure() + ")"));
+      if (session.status() == SessionStatus.AWAITING_APPROVAL) {
+        out.println("  awaiting approval of template digest " + session.pendingDigest());
+        out.println("  approve: ./gantry approve " + session.sessionId());
+        out.println("  reject:  ./gantry reject " + session.sessionId() + " --reason \"...\"");
+      }
+      out.println("documents:");
+      session.documents().values().stream()
+          .sorted(java.util.Comparator.comparing(DocumentRef::name))
+          .forEach(d -> out.printf("  %-16s %7d bytes  %s%n", d.name(), d.sizeBytes(), gantry.documents().locationOf(d.key())));
+      out.println("  files under " + dataDirectory().resolve("s3").resolve(settings().documentsBucket()));
+      return session.status() == SessionStatus.FAILED || session.status() == SessionStatus.REJECTED ? FAILED : 0;
+    }
+  }
+
+  @Command(name = "run", description = "Start a session on a repository and run it to the approval gate (or to the end with --approve).")
+  static final class Run extends Base {
+    @Option(names = "--repo", required = true, paramLabel = "PATH", description = "Repository directory.")
+    Path repository;
+
+    @Option(names = "--goal", required = true, paramLabel = "TEXT", description = "What to build.")
+    String goal;
+
+    @Option(names = "--stack", paramLabel = "NAME", description = "CloudFormation stack name (default gantry-<directory>).")
+    String stack;
+
+    @Option(names = "--approve", description = "Approve the validated template's digest without waiting.")
+    boolean approve;
+
+    @Override
+    public Integer call() {
+      if (goal == null || goal.isBlank()) {
+        throw new InvalidRequestException("goal", "--goal is empty: say what to build, e.g. --goal \"a REST API for orders\"");
+      }
+      if (!Files.isDirectory(repository)) {
+        throw new InvalidRequestException("repo", "--repo " + repository + " is not a directory");
+      }
+      try (LocalGantry gantry = open(new ConsoleOutput(out))) {
+        SessionService sessions = gantry.runtime().sessions();
+        Session session = sessions.start(goal, repository, stack, actor());
+        out.println("session " + session.sessionId() + " on " + session.repository() + " (stack " + session.stackName() + ")");
+        session = gantry.runtime().executor().advance(session);
+        if (approve && session.status() == SessionStatus.AWAITING_APPROVAL) {
+          session = sessions.decide(session.sessionId(), true, session.pendingDigest(), actor() + " (--approve)", "approved with --approve");
+          out.println("  approval   APPROVED by " + session.decision().actor());
+          session = gantry.runtime().executor().advance(session);
+        }
+        return finish(session, gantry);
+      }
+    }
+  }
+
+  @Command(name = "sessions", description = "List sessions, newest first.")
+  static final class Sessions extends Base {
+    @Option(names = "--limit", defaultValue = "50", description = "How many (default 50).")
+    int limit;
+
+    @Override
+    public Integer call() {
+      try (LocalGantry gantry = open(StageListener.NONE)) {
+        var sessions = gantry.runtime().sessions().list(limit);
+        out.printf("%-36s  %-17s  %-9s  %-20s  %s%n", "SESSION", "STATUS", "STAGE", "CREATED", "GOAL");
+        for (Session s : sessions) {
+          out.printf("%-36s  %-17s  %-9s  %-20s  %s%n", s.sessionId(), s.status(), s.currentStage() == null ? "-" : s.currentStage(),
+              s.createdAt().toString().substring(0, 19) + "Z", abbreviate(s.goal(), 60));
+        }
+        if (sessions.isEmpty()) {
+          out.println("(no sessions yet: start one with ./gantry run --repo PATH --goal TEXT)");
+        }
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "show", description = "Show a session: stages, documents (SHA-256 checked), audit log (chain checked), usage.")
+  static final class Show extends Base {
+    @Parameters(paramLabel = "ID", description = "Session id.")
+    String sessionId;
+
+    @Override
+    public Integer call() {
+      try (LocalGantry gantry = open(StageListener.NONE)) {
+        SessionService sessions = gantry.runtime().sessions();
+        Session s = sessions.get(sessionId);
+        out.println("session     " + s.sessionId());
+        out.println("status      " + s.status() + (s.failure() == null ? "" : " (" + s.failure() + ")"));
+        out.println("goal        " + s.goal());
+        out.println("repository  " + s.repository());
+        out.println("stack       " + s.stackName());
+        out.println("created     " + s.createdAt() + ", updated " + s.updatedAt());
+        out.println("usage       " + s.usage().inputTokens() + " input + " + s.usage().outputTokens() + " output tokens");
+        if (s.status() == SessionStatus.AWAITING_APPROVAL) {
+          out.println("awaiting    approval of template digest " + s.pendingDigest());
+        } else if (s.decision() != null) {
+          out.println("decision    " + s.decision().decision() + " by " + s.decision().actor() + " for digest " + s.decision().digest());
+        }
+        out.println();
+        out.println("stages (" + s.stages().size() + ")");
+        for (StageRecord r : s.stages()) {
+          out.printf("  %-10s %-9s %8s  attempts %d  tokens %d/%d  %s%n", r.name(), r.status(),
+              r.endedAt() == null ? "-" : ConsoleOutput.seconds(r.durationMillis()), r.attempts(),
+              r.usage().inputTokens(), r.usage().outputTokens(), r.summary() == null ? "" : r.summary());
+          if (r.droppedTools() != null && !r.droppedTools().isEmpty()) {
+            out.println("             tools not offered: " + String.join("; ", r.droppedTools()));
+          }
+        }
+        out.println();
+        out.println("documents (" + s.documents().size() + ")");
+        int mismatches = 0;
+        for (DocumentRef d : s.documents().values().stream().sorted(java.util.Comparator.comparing(DocumentRef::name)).toList()) {
+          String actual = gantry.documents().get(d.key()).map(Sha256::hex).orElse(null);
+          boolean ok = d.sha256().equals(actual);
+          mismatches += ok ? 0 : 1;
+          out.printf("  %-16s %7d bytes  sha256 %s  %s  %s%n", d.name(), d.sizeBytes(), d.sha256(),
+              ok ? "verified" : actual == null ? "MISSING" : "MISMATCH", gantry.documents().locationOf(d.key()));
+        }
+        SessionService.AuditLog audit = sessions.audit(sessionId);
+        out.println();
+        out.println("audit log (" + audit.entries().size() + " entries, chain "
+            + (audit.verification().valid() ? "verified" : "BROKEN: " + audit.verification().problem()) + ")");
+        for (AuditEntry e : audit.entries()) {
+          String details = new java.util.TreeMap<>(e.details()).entrySet().stream()
+              .filter(d -> !d.getValue().isEmpty())
+              .map(d -> d.getKey() + "=" + abbreviate(d.getValue(), 70))
+              .collect(Collectors.joining(", "));
+          out.printf("  %3d  %s  %-22s %-18s %s%n", e.seq(), e.at(), abbreviate(e.actor(), 22), e.action(), details);
+        }
+        return audit.verification().valid() && mismatches == 0 ? 0 : FAILED;
+      }
+    }
+  }
+
+  @Command(name = "approve", description = "Approve the template awaiting approval, then run deploy (dry run) and report.")
+  static final class Approve extends Base {
+    @Parameters(paramLabel = "ID", description = "Session id.")
+    String sessionId;
+
+    @Option(names = "--digest", paramLabel = "SHA256", description = "The template digest you approve (default: the one 'show' displays).")
+    String digest;
+
+    @Override
+    public Integer call() {
+      try (LocalGantry gantry = open(new ConsoleOutput(out))) {
+        SessionService sessions = gantry.runtime().sessions();
+        String approved = digest != null ? digest : sessions.get(sessionId).pendingDigest();
+        Session session = sessions.decide(sessionId, true, approved, actor(), null);
+        out.println("  approval   APPROVED by " + actor() + " for digest " + approved);
+        session = gantry.runtime().executor().advance(session);
+        return finish(session, gantry);
+      }
+    }
+  }
+
+  @Command(name = "reject", description = "Reject the template awaiting approval; the session ends REJECTED.")
+  static final class Reject extends Base {
+    @Parameters(paramLabel = "ID", description = "Session id.")
+    String sessionId;
+
+    @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why.")
+    String reason;
+
+    @Option(names = "--digest", paramLabel = "SHA256", description = "The template digest you reject (default: the one awaiting approval).")
+    String digest;
+
+    @Override
+    public Integer call() {
+      try (LocalGantry gantry = open(StageListener.NONE)) {
+        SessionService sessions = gantry.runtime().sessions();
+        String rejected = digest != null ? digest : sessions.get(sessionId).pendingDigest();
+        Session session = sessions.decide(sessionId, false, rejected, actor(), reason);
+        out.println("session " + session.sessionId() + ": " + session.status() + " by " + actor() + ": " + reason);
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "agents", description = "List the agents of a directory and report each file that fails to load.")
+  static final class Agents extends Base {
+    @Option(names = "--dir", paramLabel = "DIR", description = "Directory of *.md agent files (default: Gantry's agents/).")
+    Path directory;
+
+    @Override
+    public Integer call() {
+      Path dir = directory != null ? directory : agents();
+      if (!Files.isDirectory(dir)) {
+        throw new InvalidRequestException("dir", "agent directory not found: " + dir);
+      }
+      AgentCatalog catalog = AgentCatalog.load(dir);
+      out.printf("%-26s %-8s %-62s %s%n", "NAME", "MODEL", "TOOLS", "FILE");
+      for (AgentDefinition a : catalog.agents()) {
+        ToolMapping.Selection tools = ToolMapping.select(a.tools());
+        String offered = tools.offered().stream().map(t -> t.toolName()).collect(Collectors.joining(","));
+        String dropped = tools.dropped().isEmpty() ? "" : " (not offered: "
+            + tools.dropped().stream().map(ToolMapping.DroppedTool::name).collect(Collectors.joining(",")) + ")";
+        out.printf("%-26s %-8s %-62s %s%n", a.name(), abbreviate(a.model(), 8), offered + dropped, Path.of(a.source()).getFileName());
+      }
+      for (AgentDefinitionException p : catalog.problems()) {
+        out.println("error: " + p.getMessage());
+      }
+      out.printf(Locale.ROOT, "%d loaded, %d failed%n", catalog.agents().size(), catalog.problems().size());
+      return catalog.problems().isEmpty() ? 0 : FAILED;
+    }
+  }
+
+  static String abbreviate(String text, int max) {
+    String flat = text == null ? "" : text.replace('\n', ' ');
+    return flat.length() <= max ? flat : flat.substring(0, max - 3) + "...";
+  }
+}

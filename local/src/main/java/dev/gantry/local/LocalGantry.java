@@ -1,0 +1,79 @@
+package dev.gantry.local;
+
+import dev.gantry.agent.AgentCatalog;
+import dev.gantry.config.GantryRuntime;
+import dev.gantry.config.Settings;
+import dev.gantry.document.DocumentStore;
+import dev.gantry.model.ModelClient;
+import dev.gantry.model.offline.OfflineModel;
+import dev.gantry.pipeline.StageListener;
+import dev.gantry.session.SessionStore;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Gantry on one machine: the embedded engines, the stores on them, and the runtime. Closing it
+ * stops everything.
+ */
+public final class LocalGantry implements AutoCloseable {
+  private final EmbeddedEngines engines;
+  private final LocalStores stores;
+  private final GantryRuntime runtime;
+
+  /**
+   * Starts the engines under {@code dataDirectory} and wires the runtime.
+   *
+   * @param settings settings read from the environment
+   * @param dataDirectory where DynamoDB Local and the S3 server keep their files
+   * @param agents the agent catalog
+   * @param listener progress output
+   * @throws IllegalArgumentException when the settings name a model provider not available here
+   */
+  public LocalGantry(Settings settings, Path dataDirectory, AgentCatalog agents, StageListener listener) {
+    ModelClient model = model(settings);
+    Clock clock = Clock.systemUTC();
+    this.engines = EmbeddedEngines.start(dataDirectory);
+    try {
+      this.stores = new LocalStores(engines, settings, clock);
+      this.runtime = new GantryRuntime(settings, stores.sessions(), stores.documents(), model, agents, clock, listener);
+    } catch (RuntimeException e) {
+      engines.close();
+      throw e;
+    }
+  }
+
+  private static ModelClient model(Settings settings) {
+    if (!settings.modelProvider().equals("offline")) {
+      throw new IllegalArgumentException(
+          "GANTRY_MODEL_PROVIDER=" + settings.modelProvider() + " is not available yet: unset it to use the offline model");
+    }
+    return new OfflineModel();
+  }
+
+  /** The runtime: session service and executor. */
+  public GantryRuntime runtime() {
+    return runtime;
+  }
+
+  /** The session store. */
+  public SessionStore sessionStore() {
+    return stores.sessions();
+  }
+
+  /** The document store. */
+  public DocumentStore documents() {
+    return stores.documents();
+  }
+
+  /** The stores, for tests. */
+  public LocalStores stores() {
+    return stores;
+  }
+
+  @Override
+  public void close() {
+    runtime.close();
+    stores.close();
+    engines.close();
+  }
+}
