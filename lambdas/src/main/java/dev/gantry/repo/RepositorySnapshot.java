@@ -2,15 +2,12 @@ package dev.gantry.repo;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +33,7 @@ public final class RepositorySnapshot {
           ".idea", ".vscode", "__pycache__", ".venv", "venv", ".terraform", ".aws-sam", ".gantry");
 
   private static final long MAX_SEARCH_FILE_BYTES = 1_000_000;
+  private static final int MAX_WALKED_FILES = 200_000;
 
   private final Path root;
   private final long maxReadBytes;
@@ -91,21 +89,18 @@ public final class RepositorySnapshot {
     }
     PathMatcher matcher = glob == null || glob.isBlank() ? null : matcher(glob);
     List<FileEntry> files = new ArrayList<>();
-    boolean[] truncated = {false};
     walk(
         start,
         (file, attrs) -> {
           String rel = relative(file);
           if (matcher == null || matcher.matches(Path.of(rel))) {
-            if (files.size() >= maxEntries) {
-              truncated[0] = true;
-              return false;
-            }
             files.add(new FileEntry(rel, attrs.size()));
           }
-          return true;
+          return files.size() < MAX_WALKED_FILES;
         });
-    return new Listing(files, truncated[0]);
+    files.sort(java.util.Comparator.comparing(FileEntry::path));
+    boolean truncated = files.size() > maxEntries;
+    return new Listing(truncated ? List.copyOf(files.subList(0, maxEntries)) : files, truncated);
   }
 
   /**
@@ -219,37 +214,34 @@ public final class RepositorySnapshot {
     boolean visit(Path file, BasicFileAttributes attrs);
   }
 
+  /** Visits regular files under {@code start} in path order, without following symbolic links. */
   private void walk(Path start, FileVisitor visitor) {
-    try {
-      Files.walkFileTree(
-          start,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-              if (!dir.equals(start) && SKIPPED_DIRECTORIES.contains(dir.getFileName().toString())) {
-                return FileVisitResult.SKIP_SUBTREE;
-              }
-              return FileVisitResult.CONTINUE;
-            }
+    walkDirectory(start, visitor);
+  }
 
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              if (!attrs.isRegularFile()) {
-                return FileVisitResult.CONTINUE; // symbolic links are not followed
-              }
-              return visitor.visit(file, attrs)
-                  ? FileVisitResult.CONTINUE
-                  : FileVisitResult.TERMINATE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-              return FileVisitResult.CONTINUE;
-            }
-          });
+  private boolean walkDirectory(Path directory, FileVisitor visitor) {
+    List<Path> children;
+    try (java.util.stream.Stream<Path> listing = Files.list(directory)) {
+      children = listing.sorted().toList();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return true; // an unreadable folder is skipped
     }
+    for (Path child : children) {
+      BasicFileAttributes attrs;
+      try {
+        attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (IOException e) {
+        continue;
+      }
+      if (attrs.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.contains(child.getFileName().toString()) && !walkDirectory(child, visitor)) {
+          return false;
+        }
+      } else if (attrs.isRegularFile() && !visitor.visit(child, attrs)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static PathMatcher matcher(String glob) {
