@@ -1,0 +1,261 @@
+package dev.gantry.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.agent.AgentCatalog;
+import dev.gantry.agent.AgentRunner;
+import dev.gantry.config.Settings;
+import dev.gantry.document.DocumentRef;
+import dev.gantry.hash.Sha256;
+import dev.gantry.json.Json;
+import dev.gantry.model.offline.OfflineModel;
+import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.PipelineExecutor;
+import dev.gantry.pipeline.Stage;
+import dev.gantry.pipeline.StageDefinition;
+import dev.gantry.pipeline.StageListener;
+import dev.gantry.pipeline.StageOutcome;
+import dev.gantry.pipeline.Stages;
+import dev.gantry.pipeline.TransientStageException;
+import dev.gantry.repo.RepositorySnapshot;
+import dev.gantry.session.AuditEntry;
+import dev.gantry.session.DecisionRefusedException;
+import dev.gantry.session.Session;
+import dev.gantry.session.SessionService;
+import dev.gantry.session.SessionStatus;
+import dev.gantry.session.StageRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whole sessions through the local executor on DynamoDB Local and s3proxy, with the offline model. */
+class SessionLifecycleIT {
+  /** This repository: a real one to run sessions on. */
+  static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+
+  @TempDir static Path data;
+  static EmbeddedEngines engines;
+  static LocalStores stores;
+  static SessionService sessions;
+  static final Settings SETTINGS = Settings.fromEnvironment(Map.of());
+  static final List<Duration> sleeps = new ArrayList<>();
+
+  @BeforeAll
+  static void startEngines() {
+    engines = EmbeddedEngines.start(data);
+    stores = new LocalStores(engines, SETTINGS, Clock.systemUTC());
+    sessions = new SessionService(stores.sessions(), Clock.systemUTC(), () -> UUID.randomUUID().toString());
+  }
+
+  @AfterAll
+  static void stopEngines() {
+    stores.close();
+    engines.close();
+  }
+
+  static PipelineExecutor executor(PipelineDefinition definition, Map<String, Stage> overrides) {
+    Map<String, Stage> stages = new HashMap<>(Stages.standard(
+        AgentCatalog.load(REPOSITORY.resolve("agents")), new AgentRunner(new OfflineModel()), SETTINGS.modelSelection(),
+        new AgentRunner.Limits(20, 1_000_000, 8192), Clock.systemUTC(), OfflineModel.DESCRIPTION));
+    stages.putAll(overrides);
+    return new PipelineExecutor(definition, stages, stores.sessions(), stores.documents(),
+        s -> new RepositorySnapshot(Path.of(s.repository()), 65536, 2000), Clock.systemUTC(), sleeps::add, StageListener.NONE);
+  }
+
+  static PipelineExecutor standardExecutor() {
+    return executor(PipelineDefinition.standard(), Map.of());
+  }
+
+  static Session start(String stack) {
+    return sessions.start("Serve Gantry's session API on AWS", REPOSITORY, stack, "tester");
+  }
+
+  static String document(Session session, String name) {
+    DocumentRef ref = session.documents().get(name);
+    return new String(stores.documents().get(ref.key()).orElseThrow(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void a_session_waits_for_approval_then_deploys_a_dry_run_and_reports() {
+    try (PipelineExecutor executor = standardExecutor()) {
+      Session waiting = executor.advance(start("lifecycle-stack"));
+
+      assertThat(waiting.status()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
+      assertThat(waiting.pendingDigest()).isEqualTo(waiting.documents().get("template.yaml").sha256());
+      assertThat(waiting.documents()).containsOnlyKeys("architecture.md", "plan.md", "template.yaml", "validation.json");
+      assertThatThrownBy(() -> sessions.decide(waiting.sessionId(), true, "0".repeat(64), "tester", null))
+          .isInstanceOf(DecisionRefusedException.class);
+      assertThat(sessions.get(waiting.sessionId()).version()).isEqualTo(waiting.version());
+
+      Session approved = sessions.decide(waiting.sessionId(), true, waiting.pendingDigest(), "alice", null);
+      Session done = executor.advance(approved);
+
+      assertThat(done.status()).isEqualTo(SessionStatus.SUCCEEDED);
+      assertThat(done.stages()).extracting(StageRecord::name, StageRecord::status).containsExactly(
+          org.assertj.core.groups.Tuple.tuple("architect", "SUCCEEDED"), org.assertj.core.groups.Tuple.tuple("plan", "SUCCEEDED"),
+          org.assertj.core.groups.Tuple.tuple("validate", "SUCCEEDED"), org.assertj.core.groups.Tuple.tuple("approval", "APPROVED"),
+          org.assertj.core.groups.Tuple.tuple("deploy", "SUCCEEDED"), org.assertj.core.groups.Tuple.tuple("report", "SUCCEEDED"));
+      assertThat(done.documents()).hasSizeGreaterThanOrEqualTo(5);
+      for (DocumentRef ref : done.documents().values()) {
+        byte[] stored = stores.documents().get(ref.key()).orElseThrow();
+        assertThat(Sha256.hex(stored)).as(ref.name()).isEqualTo(ref.sha256());
+        assertThat((long) stored.length).isEqualTo(ref.sizeBytes());
+      }
+      assertThat(document(done, "architecture.md")).contains("Written by the offline model, no LLM", "Languages by file count: Java");
+      JsonNode changeSet = Json.tree(document(done, "changeset.json"));
+      assertThat(changeSet.path("executed").asBoolean(true)).isFalse();
+      assertThat(document(done, "report.md")).contains("| architect |", "| deploy |", "approve by alice", "template.yaml");
+      assertThat(done.usage().totalTokens()).isPositive();
+
+      SessionService.AuditLog audit = sessions.audit(done.sessionId());
+      assertThat(audit.verification().valid()).isTrue();
+      assertThat(audit.entries()).extracting(AuditEntry::action).containsSubsequence(
+          "SessionCreated", "StageSucceeded", "ApprovalRequested", "ApprovalGranted", "StageSucceeded", "SessionSucceeded");
+      assertThat(audit.entries()).filteredOn(e -> e.action().equals("ApprovalGranted")).singleElement()
+          .satisfies(e -> assertThat(e.actor()).isEqualTo("alice"));
+      assertThat(audit.entries()).filteredOn(e -> "deploy".equals(e.details().get("stage")) && e.action().equals("StageSucceeded"))
+          .singleElement().satisfies(e -> assertThat(e.details().get("droppedTools")).startsWith("Bash"));
+    }
+  }
+
+  @Test
+  void a_second_session_on_the_same_stack_previews_changes_against_the_last_approved_template() {
+    try (PipelineExecutor executor = standardExecutor()) {
+      Session first = executor.advance(start("baseline-stack"));
+      first = executor.advance(sessions.decide(first.sessionId(), true, first.pendingDigest(), "alice", null));
+      Session second = executor.advance(start("baseline-stack"));
+      second = executor.advance(sessions.decide(second.sessionId(), true, second.pendingDigest(), "alice", null));
+
+      JsonNode firstChanges = Json.tree(document(first, "changeset.json"));
+      JsonNode secondChanges = Json.tree(document(second, "changeset.json"));
+      assertThat(firstChanges.path("summary").path("Add").asInt()).isPositive();
+      assertThat(secondChanges.path("baseline").path("sessionId").asText()).isEqualTo(first.sessionId());
+      assertThat(secondChanges.path("changes")).isEmpty();
+    }
+  }
+
+  @Test
+  void a_rejected_session_ends_rejected_and_never_deploys() {
+    try (PipelineExecutor executor = standardExecutor()) {
+      Session waiting = executor.advance(start("rejected-stack"));
+      Session rejected = sessions.decide(waiting.sessionId(), false, waiting.pendingDigest(), "bob", "needs a WAF");
+
+      assertThat(rejected.status()).isEqualTo(SessionStatus.REJECTED);
+      assertThat(rejected.documents()).doesNotContainKey("changeset.json");
+      assertThatThrownBy(() -> executor.advance(rejected)).isInstanceOf(IllegalStateException.class);
+      assertThat(sessions.audit(rejected.sessionId()).entries()).last()
+          .satisfies(e -> {
+            assertThat(e.action()).isEqualTo("ApprovalRejected");
+            assertThat(e.details()).containsEntry("comment", "needs a WAF");
+          });
+    }
+  }
+
+  @Test
+  void a_template_with_a_blocking_finding_fails_the_session_at_validate() {
+    Stage wildcardPlan = context -> {
+      context.documents().write("plan.md", "# plan");
+      context.documents().write("template.yaml", """
+          Resources:
+            Admin:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument:
+                  Statement:
+                    - Effect: Allow
+                      Action: "*"
+                      Resource: "*"
+          """);
+      return StageOutcome.success("wrote a wildcard policy");
+    };
+    try (PipelineExecutor executor = executor(PipelineDefinition.standard(), Map.of("plan", wildcardPlan))) {
+      Session failed = executor.advance(start("invalid-stack"));
+
+      assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
+      assertThat(failed.currentStage()).isEqualTo("validate");
+      assertThat(failed.failure()).contains("validation failed", "IamWildcardAction at Admin");
+      assertThat(failed.pendingDigest()).isNull();
+      assertThat(Json.tree(document(failed, "validation.json")).path("passed").asBoolean(true)).isFalse();
+      assertThat(sessions.audit(failed.sessionId()).entries()).last()
+          .satisfies(e -> assertThat(e.action()).isEqualTo("StageFailed"));
+      assertThat(sessions.audit(failed.sessionId()).verification().valid()).isTrue();
+    }
+  }
+
+  @Test
+  void an_exception_in_a_stage_ends_the_session_failed_with_an_audit_entry() {
+    Stage broken = context -> {
+      throw new IllegalStateException("disk on fire");
+    };
+    try (PipelineExecutor executor = executor(PipelineDefinition.standard(), Map.of("architect", broken))) {
+      Session failed = executor.advance(start("broken-stack"));
+
+      assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
+      assertThat(failed.stage("architect").status()).isEqualTo("FAILED");
+      assertThat(failed.stage("architect").attempts()).isEqualTo(1);
+      assertThat(sessions.get(failed.sessionId()).status()).isEqualTo(SessionStatus.FAILED);
+      assertThat(sessions.audit(failed.sessionId()).entries()).last().satisfies(e -> {
+        assertThat(e.action()).isEqualTo("StageFailed");
+        assertThat(e.details()).containsEntry("error", "java.lang.IllegalStateException").containsEntry("stage", "architect");
+      });
+    }
+  }
+
+  @Test
+  void a_transient_failure_is_retried_with_backoff_and_then_succeeds() {
+    AtomicInteger calls = new AtomicInteger();
+    Stage flaky = context -> {
+      if (calls.incrementAndGet() < 3) {
+        throw new TransientStageException("throttled", null);
+      }
+      context.documents().write("architecture.md", "# third time lucky");
+      return StageOutcome.success("ok on attempt " + context.attempt());
+    };
+    sleeps.clear();
+    try (PipelineExecutor executor = executor(PipelineDefinition.standard(), Map.of("architect", flaky))) {
+      Session waiting = executor.advance(start("flaky-stack"));
+
+      assertThat(waiting.status()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
+      assertThat(waiting.stage("architect").attempts()).isEqualTo(3);
+      assertThat(waiting.stage("architect").summary()).isEqualTo("ok on attempt 3");
+      assertThat(sleeps).hasSize(2).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(4)));
+      assertThat(sessions.audit(waiting.sessionId()).entries()).extracting(AuditEntry::action)
+          .filteredOn("StageRetried"::equals).hasSize(2);
+    }
+  }
+
+  @Test
+  void a_stage_that_outlives_its_timeout_fails_the_session() {
+    List<StageDefinition> declared = new ArrayList<>(PipelineDefinition.standard().stages());
+    StageDefinition architect = declared.get(0);
+    declared.set(0, new StageDefinition(architect.name(), architect.stateName(), architect.agent(), architect.retry(),
+        Duration.ofMillis(300), false));
+    Stage slow = context -> {
+      try {
+        Thread.sleep(10_000); // simulates a model call that hangs; the executor must cut it off
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return StageOutcome.success("too late");
+    };
+    try (PipelineExecutor executor = executor(new PipelineDefinition(declared), Map.of("architect", slow))) {
+      Session failed = executor.advance(start("slow-stack"));
+
+      assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
+      assertThat(failed.failure()).isEqualTo("architect: architect did not finish within PT0.3S");
+    }
+  }
+}
