@@ -13,6 +13,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
+ * {@code changeset.json}: the dry-run change set, fields in reading order, {@code executed} first.
+ *
+ * @param executed always false on one machine
+ * @param mode {@code dry-run}
+ * @param note what was (not) done
+ * @param stackName the stack
+ * @param templateSha256 the approved template's digest
+ * @param baseline the last approved template of the stack, or null for a new stack
+ * @param summary counts of Add, Modify and Remove
+ * @param changes the resource changes
+ */
+record ChangeSetDocument(
+    boolean executed,
+    String mode,
+    String note,
+    String stackName,
+    String templateSha256,
+    ChangeSetDocument.Baseline baseline,
+    Map<String, Long> summary,
+    List<ChangeSetPreview.ResourceChange> changes) {
+
+  /** The session and digest of the template compared against. */
+  record Baseline(String sessionId, String templateSha256) {}
+}
+
+/**
  * Deploys the approved template. On one machine this is a dry run: it previews the change set
  * against the last approved template of the same stack (resources to add, modify, remove), writes
  * it as {@code changeset.json} marked {@code "executed": false}, lets the deployer agent write
@@ -53,21 +79,19 @@ public final class DeployStage implements Stage {
     JsonNode baseline = baselineRecord == null ? null : baselineRecord.get("template");
     List<ChangeSetPreview.ResourceChange> changes = ChangeSetPreview.compare(baseline, proposed);
 
-    Map<String, Object> changeSet = new LinkedHashMap<>();
-    changeSet.put("executed", false);
-    changeSet.put("mode", "dry-run");
-    changeSet.put("note", "Preview only: no CloudFormation change set was created or executed.");
-    changeSet.put("stackName", session.stackName());
-    changeSet.put("templateSha256", digest);
-    changeSet.put(
-        "baseline",
-        baselineRecord == null
-            ? null
-            : Map.of(
-                "sessionId", baselineRecord.path("sessionId").asText(),
-                "templateSha256", baselineRecord.path("templateSha256").asText()));
-    changeSet.put("summary", ChangeSetPreview.summary(changes));
-    changeSet.put("changes", changes);
+    ChangeSetDocument changeSet =
+        new ChangeSetDocument(
+            false,
+            "dry-run",
+            "Preview only: no CloudFormation change set was created or executed.",
+            session.stackName(),
+            digest,
+            baselineRecord == null
+                ? null
+                : new ChangeSetDocument.Baseline(
+                    baselineRecord.path("sessionId").asText(), baselineRecord.path("templateSha256").asText()),
+            ChangeSetPreview.summary(changes),
+            changes);
     String changeSetJson = Json.pretty(changeSet);
     documents.write("changeset.json", changeSetJson);
 

@@ -45,8 +45,10 @@ public final class ReportStage implements Stage {
     md.append("\n## Stages\n\n| Stage | Outcome | Attempts | Duration | Input tokens | Output tokens | Summary |\n");
     md.append("|---|---|---|---|---|---|---|\n");
     for (StageRecord stage : s.stages()) {
-      md.append("| ").append(stage.name()).append(" | ").append(stage.status()).append(" | ").append(stage.attempts())
-          .append(" | ").append(stage.endedAt() == null ? "running" : seconds(stage.durationMillis()))
+      boolean thisStage = stage.name().equals(context.definition().name());
+      md.append("| ").append(stage.name()).append(" | ").append(thisStage ? "writing this report" : stage.status())
+          .append(" | ").append(stage.attempts())
+          .append(" | ").append(stage.endedAt() == null ? "-" : seconds(stage.durationMillis()))
           .append(" | ").append(stage.usage().inputTokens()).append(" | ").append(stage.usage().outputTokens())
           .append(" | ").append(cell(stage.summary())).append(" |\n");
       if (stage.droppedTools() != null && !stage.droppedTools().isEmpty()) {

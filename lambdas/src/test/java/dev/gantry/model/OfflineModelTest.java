@@ -38,6 +38,8 @@ class OfflineModelTest {
     Files.writeString(root.resolve("src/server.js"),
         "const app = require('express')();\napp.get('/orders/:id', get);\napp.post('/orders', create);\n");
     Files.writeString(root.resolve("src/db.js"), "module.exports = {};\n");
+    Files.createDirectories(root.resolve("test"));
+    Files.writeString(root.resolve("test/server.test.js"), "request(app).get('/fixtures/only');\n");
     Files.writeString(root.resolve("template.yaml"),
         "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources: {}\n");
   }
@@ -63,10 +65,11 @@ class OfflineModelTest {
     String architecture = documents.get("architecture.md");
     assertThat(architecture)
         .contains("Written by the offline model, no LLM")
-        .contains("Languages by file count: JavaScript 2")
+        .contains("Languages by file count: JavaScript 3")
         .contains("Build file `package.json`: 2 dependencies, e.g. express, pg")
         .contains("`template.yaml` (AWS SAM template)")
-        .contains("GET /orders/{id}", "POST /orders")
+        .contains("HTTP routes found: GET /orders/{id}, POST /orders.")
+        .doesNotContain("/fixtures/only")
         .contains("`nodejs20.x`")
         .contains("## Data model", "## Security", "## Monthly cost estimate");
   }

@@ -93,7 +93,7 @@ class SessionLifecycleIT {
     try (PipelineExecutor executor = standardExecutor()) {
       Session waiting = executor.advance(start("lifecycle-stack"));
 
-      assertThat(waiting.status()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
+      assertThat(waiting.status()).as("failure: %s", waiting.failure()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
       assertThat(waiting.pendingDigest()).isEqualTo(waiting.documents().get("template.yaml").sha256());
       assertThat(waiting.documents()).containsOnlyKeys("architecture.md", "plan.md", "template.yaml", "validation.json");
       assertThatThrownBy(() -> sessions.decide(waiting.sessionId(), true, "0".repeat(64), "tester", null))
@@ -103,7 +103,7 @@ class SessionLifecycleIT {
       Session approved = sessions.decide(waiting.sessionId(), true, waiting.pendingDigest(), "alice", null);
       Session done = executor.advance(approved);
 
-      assertThat(done.status()).isEqualTo(SessionStatus.SUCCEEDED);
+      assertThat(done.status()).as("failure: %s", done.failure()).isEqualTo(SessionStatus.SUCCEEDED);
       assertThat(done.stages()).extracting(StageRecord::name, StageRecord::status).containsExactly(
           org.assertj.core.groups.Tuple.tuple("architect", "SUCCEEDED"), org.assertj.core.groups.Tuple.tuple("plan", "SUCCEEDED"),
           org.assertj.core.groups.Tuple.tuple("validate", "SUCCEEDED"), org.assertj.core.groups.Tuple.tuple("approval", "APPROVED"),
@@ -153,7 +153,7 @@ class SessionLifecycleIT {
       Session waiting = executor.advance(start("rejected-stack"));
       Session rejected = sessions.decide(waiting.sessionId(), false, waiting.pendingDigest(), "bob", "needs a WAF");
 
-      assertThat(rejected.status()).isEqualTo(SessionStatus.REJECTED);
+      assertThat(rejected.status()).as("failure: %s", rejected.failure()).isEqualTo(SessionStatus.REJECTED);
       assertThat(rejected.documents()).doesNotContainKey("changeset.json");
       assertThatThrownBy(() -> executor.advance(rejected)).isInstanceOf(IllegalStateException.class);
       assertThat(sessions.audit(rejected.sessionId()).entries()).last()
@@ -184,7 +184,7 @@ class SessionLifecycleIT {
     try (PipelineExecutor executor = executor(PipelineDefinition.standard(), Map.of("plan", wildcardPlan))) {
       Session failed = executor.advance(start("invalid-stack"));
 
-      assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
+      assertThat(failed.status()).as("failure: %s", failed.failure()).isEqualTo(SessionStatus.FAILED);
       assertThat(failed.currentStage()).isEqualTo("validate");
       assertThat(failed.failure()).contains("validation failed", "IamWildcardAction at Admin");
       assertThat(failed.pendingDigest()).isNull();
@@ -203,7 +203,7 @@ class SessionLifecycleIT {
     try (PipelineExecutor executor = executor(PipelineDefinition.standard(), Map.of("architect", broken))) {
       Session failed = executor.advance(start("broken-stack"));
 
-      assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
+      assertThat(failed.status()).as("failure: %s", failed.failure()).isEqualTo(SessionStatus.FAILED);
       assertThat(failed.stage("architect").status()).isEqualTo("FAILED");
       assertThat(failed.stage("architect").attempts()).isEqualTo(1);
       assertThat(sessions.get(failed.sessionId()).status()).isEqualTo(SessionStatus.FAILED);
@@ -228,7 +228,7 @@ class SessionLifecycleIT {
     try (PipelineExecutor executor = executor(PipelineDefinition.standard(), Map.of("architect", flaky))) {
       Session waiting = executor.advance(start("flaky-stack"));
 
-      assertThat(waiting.status()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
+      assertThat(waiting.status()).as("failure: %s", waiting.failure()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
       assertThat(waiting.stage("architect").attempts()).isEqualTo(3);
       assertThat(waiting.stage("architect").summary()).isEqualTo("ok on attempt 3");
       assertThat(sleeps).hasSize(2).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(4)));
@@ -254,7 +254,7 @@ class SessionLifecycleIT {
     try (PipelineExecutor executor = executor(new PipelineDefinition(declared), Map.of("architect", slow))) {
       Session failed = executor.advance(start("slow-stack"));
 
-      assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
+      assertThat(failed.status()).as("failure: %s", failed.failure()).isEqualTo(SessionStatus.FAILED);
       assertThat(failed.failure()).isEqualTo("architect: architect did not finish within PT0.3S");
     }
   }

@@ -150,6 +150,9 @@ final class RepositoryFacts {
       if (second < 0) {
         continue;
       }
+      if (isTestCode(line.substring(0, first))) {
+        continue; // routes declared in tests are fixtures, not the application's API
+      }
       String text = line.substring(second + 1);
       Matcher m = ROUTE.matcher(text);
       while (m.find() && routes.size() < 25) {
@@ -168,6 +171,14 @@ final class RepositoryFacts {
         routes.add(method.toUpperCase(Locale.ROOT) + " " + route.replaceAll(":([A-Za-z_][A-Za-z0-9_]*)", "{$1}"));
       }
     }
+  }
+
+  /** Whether a path is test code: a test folder or a test file naming convention. */
+  static boolean isTestCode(String path) {
+    String p = "/" + path;
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return p.contains("/test/") || p.contains("/tests/") || p.contains("/__tests__/") || p.contains("/spec/")
+        || name.matches(".*(Test|Tests|IT|Spec)\\.[A-Za-z]+|.*[._-](test|spec)\\.[A-Za-z]+|test_.*\\.py");
   }
 
   private static List<String> dependencies(String name, String content) {
