@@ -171,6 +171,8 @@ public final class Toolbox {
           return body.run(input);
         } catch (RepositoryAccessException e) {
           throw new ToolException(e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+          throw new ToolException(spec.name() + " failed to read the repository; try again or narrow the request");
         }
       }
     };

@@ -63,7 +63,7 @@ public final class DeployStage implements Stage {
       throw new StageFailedException("no approval recorded: nothing deploys without a human decision");
     }
     String templateName =
-        PlanStage.TEMPLATE_NAMES.stream().filter(n -> documents.find(n).isPresent()).findFirst()
+        documents.firstPresent(PlanStage.TEMPLATE_NAMES)
             .orElseThrow(() -> new StageFailedException("no template to deploy"));
     DocumentRef templateRef = documents.find(templateName).orElseThrow();
     String templateText = documents.read(templateName).orElseThrow();

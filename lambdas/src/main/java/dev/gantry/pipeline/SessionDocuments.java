@@ -62,6 +62,11 @@ public final class SessionDocuments implements DocumentSink {
     return Optional.ofNullable(ref != null ? ref : session.documents().get(name));
   }
 
+  /** The first of {@code names} that this session has, if any. */
+  public synchronized Optional<String> firstPresent(java.util.List<String> names) {
+    return names.stream().filter(n -> written.containsKey(n) || session.documents().containsKey(n)).findFirst();
+  }
+
   /** Documents written in this stage, by name. */
   public synchronized Map<String, DocumentRef> written() {
     return Map.copyOf(written);

@@ -20,9 +20,7 @@ public final class ValidateStage implements Stage {
   public StageOutcome run(StageContext context) {
     SessionDocuments documents = context.documents();
     String name =
-        PlanStage.TEMPLATE_NAMES.stream()
-            .filter(n -> documents.find(n).isPresent())
-            .findFirst()
+        documents.firstPresent(PlanStage.TEMPLATE_NAMES)
             .orElseThrow(() -> new StageFailedException("the plan stage wrote no template (template.yaml or template.json)"));
     DocumentRef ref = documents.find(name).orElseThrow();
     String text =

@@ -223,8 +223,8 @@ public final class RepositorySnapshot {
     List<Path> children;
     try (java.util.stream.Stream<Path> listing = Files.list(directory)) {
       children = listing.sorted().toList();
-    } catch (IOException e) {
-      return true; // an unreadable folder is skipped
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return true; // an unreadable folder, or one removed while listed, is skipped
     }
     for (Path child : children) {
       BasicFileAttributes attrs;
