@@ -1,10 +1,9 @@
 package dev.gantry.local;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -23,7 +24,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The embedded engines of one machine: DynamoDB Local and s3proxy (an S3-compatible server), each
- * on a free loopback port, persisted under a data directory ({@code dynamodb/} and {@code s3/}), so
+ * on a free port bound to 127.0.0.1, persisted under a data directory ({@code dynamodb/} and {@code s3/}), so
  * a second {@code gantry} command sees the first one's sessions. Spoken to through the real AWS SDK
  * clients with static local credentials, which s3proxy checks with SigV4.
  *
@@ -36,12 +37,12 @@ public final class EmbeddedEngines implements AutoCloseable {
   private static final String SECRET_KEY = "gantrylocalsecret";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-  private final DynamoDBProxyServer dynamoDb;
+  private final Server dynamoDb;
   private final S3Proxy s3;
   private final URI dynamoDbEndpoint;
   private final URI s3Endpoint;
 
-  private EmbeddedEngines(DynamoDBProxyServer dynamoDb, URI dynamoDbEndpoint, S3Proxy s3, URI s3Endpoint) {
+  private EmbeddedEngines(Server dynamoDb, URI dynamoDbEndpoint, S3Proxy s3, URI s3Endpoint) {
     this.dynamoDb = dynamoDb;
     this.dynamoDbEndpoint = dynamoDbEndpoint;
     this.s3 = s3;
@@ -62,24 +63,28 @@ public final class EmbeddedEngines implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data directory " + dataDirectory, e);
     }
+    // Initialise logging once, before two threads race to (which makes SLF4J print replay warnings).
+    org.slf4j.LoggerFactory.getILoggerFactory();
     CompletableFuture<Object[]> dynamo =
         CompletableFuture.supplyAsync(
             () -> {
-              int port = freePort();
-              // DynamoDB Local prints its configuration banner on standard output; the CLI's
-              // output belongs to the user, so the banner is dropped while the server is created.
-              PrintStream stdout = System.out;
+              // DynamoDB Local's command line has no bind-address option and listens on every
+              // interface; its request handler is served here on a Jetty connector bound to
+              // 127.0.0.1 instead (the same handler ServerRunner.createServer builds).
+              Server jetty = new Server();
+              ServerConnector connector = new ServerConnector(jetty);
+              connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
+              connector.setPort(0);
+              jetty.addConnector(connector);
               try {
-                System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-                DynamoDBProxyServer server =
-                    ServerRunner.createServerFromCommandLineArgs(
-                        new String[] {"-port", Integer.toString(port), "-dbPath", dynamoDir.toString(), "-sharedDb", "-disableTelemetry"});
-                server.start();
-                return new Object[] {server, URI.create("http://127.0.0.1:" + port)};
+                LocalDynamoDBServerHandler handler =
+                    new LocalDynamoDBServerHandler(
+                        new LocalDynamoDBRequestHandler(0, false, dynamoDir.toString(), true, false), null);
+                jetty.setHandler(new DynamoDBProxyServer(0, handler).setUpHandler(handler));
+                jetty.start();
+                return new Object[] {jetty, URI.create("http://127.0.0.1:" + connector.getLocalPort())};
               } catch (Exception e) {
                 throw new IllegalStateException("DynamoDB Local did not start: " + e.getMessage(), e);
-              } finally {
-                System.setOut(stdout);
               }
             });
     CompletableFuture<Object[]> objects =
@@ -110,7 +115,7 @@ public final class EmbeddedEngines implements AutoCloseable {
             });
     Object[] d = dynamo.join();
     Object[] s = objects.join();
-    return new EmbeddedEngines((DynamoDBProxyServer) d[0], (URI) d[1], (S3Proxy) s[0], (URI) s[1]);
+    return new EmbeddedEngines((Server) d[0], (URI) d[1], (S3Proxy) s[0], (URI) s[1]);
   }
 
   /** DynamoDB Local's endpoint. */
