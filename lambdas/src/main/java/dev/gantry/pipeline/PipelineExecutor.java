@@ -241,23 +241,43 @@ public final class PipelineExecutor implements AutoCloseable {
   /** Records FAILED for a session left RUNNING by an unexpected error (e.g. a store outage). */
   private void recordUnexpectedFailure(String sessionId, RuntimeException e) {
     try {
-      sessions.find(sessionId)
-          .filter(s -> s.status() == SessionStatus.RUNNING)
-          .ifPresent(
-              s -> {
-                String stageName = s.currentStage() == null ? "pipeline" : s.currentStage();
-                StageRecord running = s.stage(stageName);
-                Session next = s.withStatus(SessionStatus.FAILED).withFailure(stageName + ": " + describe(e));
-                if (running != null && running.endedAt() == null) {
-                  next = next.withStage(new StageRecord(running.name(), "FAILED", running.startedAt(), clock.instant(),
-                      running.attempts(), running.usage(), describe(e), running.droppedTools()));
-                }
-                sessions.update(s, next, new AuditEvent(ACTOR, "SessionFailed",
-                    Map.of("stage", stageName, "error", e.getClass().getName())));
-              });
+      abandon(sessionId, describe(e), e.getClass().getName());
     } catch (RuntimeException secondary) {
       e.addSuppressed(secondary);
     }
+  }
+
+  /**
+   * Ends a RUNNING session FAILED with an audit entry {@code SessionFailed}, for when its run
+   * cannot go on (the process is stopping, a store failed). Does nothing to a session in any other
+   * status. Retries once when a stage's own write wins the race.
+   *
+   * @param sessionId the session
+   * @param reason one line, recorded as the failure and on the running stage
+   * @param error what stopped it, e.g. an exception class name or {@code interrupted}
+   * @return whether this call recorded the failure
+   */
+  public boolean abandon(String sessionId, String reason, String error) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      Session s = sessions.find(sessionId).orElse(null);
+      if (s == null || s.status() != SessionStatus.RUNNING) {
+        return false;
+      }
+      String stageName = s.currentStage() == null ? "pipeline" : s.currentStage();
+      StageRecord running = s.stage(stageName);
+      Session next = s.withStatus(SessionStatus.FAILED).withFailure(stageName + ": " + reason);
+      if (running != null && running.endedAt() == null) {
+        next = next.withStage(new StageRecord(running.name(), "FAILED", running.startedAt(), clock.instant(),
+            running.attempts(), running.usage(), reason, running.droppedTools()));
+      }
+      try {
+        sessions.update(s, next, new AuditEvent(ACTOR, "SessionFailed", Map.of("stage", stageName, "error", error)));
+        return true;
+      } catch (dev.gantry.session.SessionConflictException raced) {
+        // a stage wrote first: read again and decide again
+      }
+    }
+    return false;
   }
 
   private static String describe(Throwable error) {

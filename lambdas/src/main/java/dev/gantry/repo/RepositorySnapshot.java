@@ -34,6 +34,8 @@ public final class RepositorySnapshot {
 
   private static final long MAX_SEARCH_FILE_BYTES = 1_000_000;
   private static final int MAX_WALKED_FILES = 200_000;
+  /** One search reads at most this much text, so a huge tree cannot stall a stage. */
+  private static final long MAX_SEARCH_TOTAL_BYTES = 64L * 1024 * 1024;
 
   private final Path root;
   private final long maxReadBytes;
@@ -142,9 +144,14 @@ public final class RepositorySnapshot {
     PathMatcher matcher = glob == null || glob.isBlank() ? null : matcher(glob);
     List<SearchMatch> matches = new ArrayList<>();
     boolean[] truncated = {false};
+    long[] bytesRead = {0};
     walk(
         root,
         (file, attrs) -> {
+          if (bytesRead[0] > MAX_SEARCH_TOTAL_BYTES) {
+            truncated[0] = true;
+            return false;
+          }
           String rel = relative(file);
           if (attrs.size() > MAX_SEARCH_FILE_BYTES
               || (matcher != null && !matcher.matches(Path.of(rel)))) {
@@ -153,6 +160,7 @@ public final class RepositorySnapshot {
           byte[] bytes;
           try {
             bytes = Files.readAllBytes(file);
+            bytesRead[0] += bytes.length;
           } catch (IOException e) {
             return true;
           }

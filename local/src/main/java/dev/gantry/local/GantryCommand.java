@@ -126,6 +126,28 @@ public final class GantryCommand {
       return new LocalGantry(settings(), dataDirectory(), catalog, listener);
     }
 
+    /**
+     * Runs the session's remaining stages; if the process is stopped meanwhile (Ctrl-C, SIGTERM),
+     * a shutdown hook records the session FAILED with an audit entry instead of leaving it RUNNING.
+     */
+    Session advance(LocalGantry gantry, Session session) {
+      Thread hook = new Thread(() -> {
+        if (gantry.runtime().executor().abandon(session.sessionId(), "interrupted: the gantry process was stopped", "interrupted")) {
+          System.err.println("gantry: stopped; session " + session.sessionId() + " recorded as FAILED");
+        }
+      }, "gantry-interrupted");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        return gantry.runtime().executor().advance(session);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: it records the outcome
+        }
+      }
+    }
+
     int finish(Session session, LocalGantry gantry) {
       out.println();
       out.println("session " + session.sessionId() + ": " + session.status()
@@ -170,11 +192,11 @@ public final class GantryCommand {
         SessionService sessions = gantry.runtime().sessions();
         Session session = sessions.start(goal, repository, stack, actor());
         out.println("session " + session.sessionId() + " on " + session.repository() + " (stack " + session.stackName() + ")");
-        session = gantry.runtime().executor().advance(session);
+        session = advance(gantry, session);
         if (approve && session.status() == SessionStatus.AWAITING_APPROVAL) {
           session = sessions.decide(session.sessionId(), true, session.pendingDigest(), actor() + " (--approve)", "approved with --approve");
           out.println("  approval   APPROVED by " + session.decision().actor());
-          session = gantry.runtime().executor().advance(session);
+          session = advance(gantry, session);
         }
         return finish(session, gantry);
       }
@@ -276,7 +298,7 @@ public final class GantryCommand {
         String approved = digest != null ? digest : sessions.get(sessionId).pendingDigest();
         Session session = sessions.decide(sessionId, true, approved, actor(), null);
         out.println("  approval   APPROVED by " + actor() + " for digest " + approved);
-        session = gantry.runtime().executor().advance(session);
+        session = advance(gantry, session);
         return finish(session, gantry);
       }
     }

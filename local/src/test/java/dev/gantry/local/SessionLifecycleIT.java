@@ -238,6 +238,39 @@ class SessionLifecycleIT {
   }
 
   @Test
+  void a_run_that_cannot_go_on_is_abandoned_as_failed_and_only_while_running() throws Exception {
+    java.util.concurrent.CountDownLatch inStage = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Stage blocked = context -> {
+      inStage.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return StageOutcome.success("released");
+    };
+    try (PipelineExecutor executor = executor(PipelineDefinition.standard(), Map.of("architect", blocked))) {
+      Session session = start("abandoned-stack");
+      var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> executor.advance(session));
+      assertThat(inStage.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      assertThat(executor.abandon(session.sessionId(), "interrupted: the gantry process was stopped", "interrupted")).isTrue();
+      assertThat(executor.abandon(session.sessionId(), "again", "interrupted")).isFalse();
+      release.countDown();
+      assertThat(run).failsWithin(Duration.ofSeconds(30));
+
+      Session failed = sessions.get(session.sessionId());
+      assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
+      assertThat(failed.stage("architect").status()).isEqualTo("FAILED");
+      assertThat(failed.failure()).isEqualTo("architect: interrupted: the gantry process was stopped");
+      assertThat(sessions.audit(session.sessionId()).entries()).last()
+          .satisfies(e -> assertThat(e.details()).containsEntry("error", "interrupted"));
+      assertThat(sessions.audit(session.sessionId()).verification().valid()).isTrue();
+    }
+  }
+
+  @Test
   void a_stage_that_outlives_its_timeout_fails_the_session() {
     List<StageDefinition> declared = new ArrayList<>(PipelineDefinition.standard().stages());
     StageDefinition architect = declared.get(0);
