@@ -37,12 +37,12 @@ public final class EmbeddedEngines implements AutoCloseable {
   private static final String SECRET_KEY = "gantrylocalsecret";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Server dynamoDb;
+  private final AutoCloseable dynamoDb;
   private final S3Proxy s3;
   private final URI dynamoDbEndpoint;
   private final URI s3Endpoint;
 
-  private EmbeddedEngines(Server dynamoDb, URI dynamoDbEndpoint, S3Proxy s3, URI s3Endpoint) {
+  private EmbeddedEngines(AutoCloseable dynamoDb, URI dynamoDbEndpoint, S3Proxy s3, URI s3Endpoint) {
     this.dynamoDb = dynamoDb;
     this.dynamoDbEndpoint = dynamoDbEndpoint;
     this.s3 = s3;
@@ -82,7 +82,11 @@ public final class EmbeddedEngines implements AutoCloseable {
                         new LocalDynamoDBRequestHandler(0, false, dynamoDir.toString(), true, false), null);
                 jetty.setHandler(new DynamoDBProxyServer(0, handler).setUpHandler(handler));
                 jetty.start();
-                return new Object[] {jetty, URI.create("http://127.0.0.1:" + connector.getLocalPort())};
+                AutoCloseable stop = () -> {
+                  jetty.stop();
+                  handler.close(); // closes the database file, as DynamoDBProxyServer.stop() does
+                };
+                return new Object[] {stop, URI.create("http://127.0.0.1:" + connector.getLocalPort())};
               } catch (Exception e) {
                 throw new IllegalStateException("DynamoDB Local did not start: " + e.getMessage(), e);
               }
@@ -115,7 +119,7 @@ public final class EmbeddedEngines implements AutoCloseable {
             });
     Object[] d = dynamo.join();
     Object[] s = objects.join();
-    return new EmbeddedEngines((Server) d[0], (URI) d[1], (S3Proxy) s[0], (URI) s[1]);
+    return new EmbeddedEngines((AutoCloseable) d[0], (URI) d[1], (S3Proxy) s[0], (URI) s[1]);
   }
 
   /** DynamoDB Local's endpoint. */
@@ -150,7 +154,7 @@ public final class EmbeddedEngines implements AutoCloseable {
       // stopping is best effort; the process exits next
     }
     try {
-      dynamoDb.stop();
+      dynamoDb.close();
     } catch (Exception e) {
       // as above
     }
