@@ -172,6 +172,9 @@ public final class Toolbox {
         } catch (RepositoryAccessException e) {
           throw new ToolException(e.getMessage());
         } catch (java.io.UncheckedIOException e) {
+          if (spec.name().equals(GantryTool.WRITE_DOCUMENT.toolName())) {
+            throw e; // a storage failure is the stage's to handle, not the model's
+          }
           throw new ToolException(spec.name() + " failed to read the repository; try again or narrow the request");
         }
       }

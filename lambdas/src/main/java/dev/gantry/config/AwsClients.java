@@ -39,13 +39,17 @@ public final class AwsClients {
     return builder.build();
   }
 
-  /** An S3 client; {@code endpoint} points it at an S3-compatible server (path-style addressing). */
+  /**
+   * An S3 client; {@code endpoint} points it at an S3-compatible server (path-style addressing).
+   * Uploads are sent without {@code Expect: 100-continue} (see {@link NoExpectContinue}).
+   */
   public static S3Client s3(String region, AwsCredentialsProvider credentials, Optional<URI> endpoint) {
     var builder =
         S3Client.builder()
             .region(Region.of(region))
             .credentialsProvider(credentials)
-            .httpClient(httpClient());
+            .httpClient(httpClient())
+            .overrideConfiguration(o -> o.addExecutionInterceptor(new NoExpectContinue()));
     endpoint.ifPresent(
         uri -> builder.endpointOverride(uri).forcePathStyle(true));
     return builder.build();

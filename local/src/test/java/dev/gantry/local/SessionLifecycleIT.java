@@ -83,6 +83,13 @@ class SessionLifecycleIT {
     return sessions.start("Serve Gantry's session API on AWS", REPOSITORY, stack, "tester");
   }
 
+  /** Runs a new session to the approval gate, failing with the session's recorded reason otherwise. */
+  static Session awaitingApproval(PipelineExecutor executor, String stack) {
+    Session session = executor.advance(start(stack));
+    assertThat(session.status()).as("failure: %s", session.failure()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
+    return session;
+  }
+
   static String document(Session session, String name) {
     DocumentRef ref = session.documents().get(name);
     return new String(stores.documents().get(ref.key()).orElseThrow(), StandardCharsets.UTF_8);
@@ -91,7 +98,7 @@ class SessionLifecycleIT {
   @Test
   void a_session_waits_for_approval_then_deploys_a_dry_run_and_reports() {
     try (PipelineExecutor executor = standardExecutor()) {
-      Session waiting = executor.advance(start("lifecycle-stack"));
+      Session waiting = awaitingApproval(executor, "lifecycle-stack");
 
       assertThat(waiting.status()).as("failure: %s", waiting.failure()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
       assertThat(waiting.pendingDigest()).isEqualTo(waiting.documents().get("template.yaml").sha256());
@@ -134,9 +141,10 @@ class SessionLifecycleIT {
   @Test
   void a_second_session_on_the_same_stack_previews_changes_against_the_last_approved_template() {
     try (PipelineExecutor executor = standardExecutor()) {
-      Session first = executor.advance(start("baseline-stack"));
+      Session first = awaitingApproval(executor, "baseline-stack");
       first = executor.advance(sessions.decide(first.sessionId(), true, first.pendingDigest(), "alice", null));
-      Session second = executor.advance(start("baseline-stack"));
+      assertThat(first.status()).as("failure: %s", first.failure()).isEqualTo(SessionStatus.SUCCEEDED);
+      Session second = awaitingApproval(executor, "baseline-stack");
       second = executor.advance(sessions.decide(second.sessionId(), true, second.pendingDigest(), "alice", null));
 
       JsonNode firstChanges = Json.tree(document(first, "changeset.json"));
@@ -150,7 +158,7 @@ class SessionLifecycleIT {
   @Test
   void a_rejected_session_ends_rejected_and_never_deploys() {
     try (PipelineExecutor executor = standardExecutor()) {
-      Session waiting = executor.advance(start("rejected-stack"));
+      Session waiting = awaitingApproval(executor, "rejected-stack");
       Session rejected = sessions.decide(waiting.sessionId(), false, waiting.pendingDigest(), "bob", "needs a WAF");
 
       assertThat(rejected.status()).as("failure: %s", rejected.failure()).isEqualTo(SessionStatus.REJECTED);
