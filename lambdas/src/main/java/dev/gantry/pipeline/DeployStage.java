@@ -5,38 +5,13 @@ import dev.gantry.deploy.ChangeSetPreview;
 import dev.gantry.deploy.TemplateParser;
 import dev.gantry.document.DocumentKeys;
 import dev.gantry.document.DocumentRef;
+import dev.gantry.hash.Sha256;
 import dev.gantry.json.Json;
 import dev.gantry.session.Session;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-/**
- * {@code changeset.json}: the dry-run change set, fields in reading order, {@code executed} first.
- *
- * @param executed always false on one machine
- * @param mode {@code dry-run}
- * @param note what was (not) done
- * @param stackName the stack
- * @param templateSha256 the approved template's digest
- * @param baseline the last approved template of the stack, or null for a new stack
- * @param summary counts of Add, Modify and Remove
- * @param changes the resource changes
- */
-record ChangeSetDocument(
-    boolean executed,
-    String mode,
-    String note,
-    String stackName,
-    String templateSha256,
-    ChangeSetDocument.Baseline baseline,
-    Map<String, Long> summary,
-    List<ChangeSetPreview.ResourceChange> changes) {
-
-  /** The session and digest of the template compared against. */
-  record Baseline(String sessionId, String templateSha256) {}
-}
 
 /**
  * Deploys the approved template. On one machine this is a dry run: it previews the change set
@@ -67,7 +42,7 @@ public final class DeployStage implements Stage {
             .orElseThrow(() -> new StageFailedException("no template to deploy"));
     DocumentRef templateRef = documents.find(templateName).orElseThrow();
     String templateText = documents.read(templateName).orElseThrow();
-    String digest = dev.gantry.hash.Sha256.hex(templateText);
+    String digest = Sha256.hex(templateText);
     if (!digest.equals(session.decision().digest()) || !digest.equals(templateRef.sha256())) {
       throw new StageFailedException(
           "the template's SHA-256 " + digest + " is not the approved digest " + session.decision().digest());

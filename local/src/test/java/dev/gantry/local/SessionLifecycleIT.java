@@ -156,6 +156,25 @@ class SessionLifecycleIT {
   }
 
   @Test
+  void a_template_changed_after_approval_is_not_deployed() {
+    try (PipelineExecutor executor = standardExecutor()) {
+      Session waiting = awaitingApproval(executor, "tampered-stack");
+      Session approved = sessions.decide(waiting.sessionId(), true, waiting.pendingDigest(), "alice", null);
+      DocumentRef template = approved.documents().get("template.yaml");
+      stores.documents().put(template.key(),
+          (document(approved, "template.yaml") + "\n  Extra:\n    Type: AWS::SNS::Topic\n").getBytes(StandardCharsets.UTF_8),
+          "application/yaml");
+
+      Session failed = executor.advance(approved);
+
+      assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
+      assertThat(failed.failure()).startsWith("deploy: the template's SHA-256").endsWith("is not the approved digest " + waiting.pendingDigest());
+      assertThat(failed.documents()).doesNotContainKey("changeset.json");
+      assertThat(stores.documents().get("stacks/tampered-stack/approved-template.json")).isEmpty();
+    }
+  }
+
+  @Test
   void a_rejected_session_ends_rejected_and_never_deploys() {
     try (PipelineExecutor executor = standardExecutor()) {
       Session waiting = awaitingApproval(executor, "rejected-stack");
