@@ -8,6 +8,7 @@ import dev.gantry.session.Session;
 import dev.gantry.session.SessionStatus;
 import dev.gantry.session.SessionStore;
 import dev.gantry.session.StageRecord;
+import dev.gantry.session.StageStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,7 +115,7 @@ public final class PipelineExecutor implements AutoCloseable {
     try {
       for (StageDefinition stage : definition.stages()) {
         StageRecord record = current.stage(stage.name());
-        if (record != null && (record.status().equals("SUCCEEDED") || record.status().equals("APPROVED"))) {
+        if (record != null && record.status().completed()) {
           continue;
         }
         if (stage.approvalGate()) {
@@ -139,7 +140,7 @@ public final class PipelineExecutor implements AutoCloseable {
     listener.stageStarted(current, gate);
     Instant now = clock.instant();
     StageRecord waiting =
-        new StageRecord(gate.name(), "WAITING", now, null, 1, TokenUsage.ZERO,
+        new StageRecord(gate.name(), StageStatus.WAITING, now, null, 1, TokenUsage.ZERO,
             "waiting for a decision on template digest " + current.pendingDigest(), List.of());
     Session stored =
         sessions.update(
@@ -156,7 +157,7 @@ public final class PipelineExecutor implements AutoCloseable {
     Session current =
         sessions.update(
             before,
-            before.withStage(new StageRecord(stage.name(), "RUNNING", started, null, 1, TokenUsage.ZERO, null, List.of())),
+            before.withStage(new StageRecord(stage.name(), StageStatus.RUNNING, started, null, 1, TokenUsage.ZERO, null, List.of())),
             new AuditEvent(ACTOR, "StageStarted", Map.of("stage", stage.name())));
     int attempt = 1;
     while (true) {
@@ -171,7 +172,7 @@ public final class PipelineExecutor implements AutoCloseable {
           current =
               sessions.update(
                   current,
-                  current.withStage(new StageRecord(stage.name(), "RUNNING", started, null, attempt + 1, TokenUsage.ZERO, null, List.of())),
+                  current.withStage(new StageRecord(stage.name(), StageStatus.RUNNING, started, null, attempt + 1, TokenUsage.ZERO, null, List.of())),
                   new AuditEvent(ACTOR, "StageRetried",
                       Map.of("stage", stage.name(), "attempt", Integer.toString(attempt), "error", error.getClass().getName(),
                           "delayMillis", Long.toString(delay.toMillis()))));
@@ -213,7 +214,7 @@ public final class PipelineExecutor implements AutoCloseable {
     TokenUsage usage = outcome != null ? outcome.usage() : TokenUsage.ZERO;
     List<String> dropped = outcome != null ? outcome.droppedTools() : List.of();
     StageRecord record =
-        new StageRecord(stage.name(), succeeded ? "SUCCEEDED" : "FAILED", started, ended, attempts, usage, summary, dropped);
+        new StageRecord(stage.name(), succeeded ? StageStatus.SUCCEEDED : StageStatus.FAILED, started, ended, attempts, usage, summary, dropped);
     Session next = current.withStage(record).withResults(stageDocuments.written(), usage);
     Map<String, String> details = new HashMap<>(outcome != null ? outcome.auditDetails() : Map.of("summary", summary));
     details.put("stage", stage.name());
@@ -267,7 +268,7 @@ public final class PipelineExecutor implements AutoCloseable {
       StageRecord running = s.stage(stageName);
       Session next = s.withStatus(SessionStatus.FAILED).withFailure(stageName + ": " + reason);
       if (running != null && running.endedAt() == null) {
-        next = next.withStage(new StageRecord(running.name(), "FAILED", running.startedAt(), clock.instant(),
+        next = next.withStage(new StageRecord(running.name(), StageStatus.FAILED, running.startedAt(), clock.instant(),
             running.attempts(), running.usage(), reason, running.droppedTools()));
       }
       try {

@@ -94,7 +94,7 @@ public final class SessionService {
         new ApprovalDecision(approve ? "approve" : "reject", current.pendingDigest(), actor, comment, clock.instant());
     StageRecord gate = current.stage(current.currentStage());
     StageRecord decided =
-        new StageRecord(gate.name(), approve ? "APPROVED" : "REJECTED", gate.startedAt(), clock.instant(), 1,
+        new StageRecord(gate.name(), approve ? StageStatus.APPROVED : StageStatus.REJECTED, gate.startedAt(), clock.instant(), 1,
             TokenUsage.ZERO, (approve ? "approved by " : "rejected by ") + actor, List.of());
     Session next =
         current.withStage(decided).withDecision(decision)

@@ -8,7 +8,7 @@ import java.util.List;
  * What happened in one stage of a session.
  *
  * @param name the stage name from the pipeline declaration
- * @param status RUNNING, SUCCEEDED, FAILED, WAITING (the approval gate), APPROVED or REJECTED
+ * @param status where the stage is
  * @param startedAt when it started
  * @param endedAt when it ended, null while running or waiting
  * @param attempts attempts made (retries included)
@@ -18,7 +18,7 @@ import java.util.List;
  */
 public record StageRecord(
     String name,
-    String status,
+    StageStatus status,
     Instant startedAt,
     Instant endedAt,
     int attempts,

@@ -26,6 +26,7 @@ import dev.gantry.session.Session;
 import dev.gantry.session.SessionService;
 import dev.gantry.session.SessionStatus;
 import dev.gantry.session.StageRecord;
+import dev.gantry.session.StageStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -112,9 +113,9 @@ class SessionLifecycleIT {
 
       assertThat(done.status()).as("failure: %s", done.failure()).isEqualTo(SessionStatus.SUCCEEDED);
       assertThat(done.stages()).extracting(StageRecord::name, StageRecord::status).containsExactly(
-          org.assertj.core.groups.Tuple.tuple("architect", "SUCCEEDED"), org.assertj.core.groups.Tuple.tuple("plan", "SUCCEEDED"),
-          org.assertj.core.groups.Tuple.tuple("validate", "SUCCEEDED"), org.assertj.core.groups.Tuple.tuple("approval", "APPROVED"),
-          org.assertj.core.groups.Tuple.tuple("deploy", "SUCCEEDED"), org.assertj.core.groups.Tuple.tuple("report", "SUCCEEDED"));
+          org.assertj.core.groups.Tuple.tuple("architect", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("plan", StageStatus.SUCCEEDED),
+          org.assertj.core.groups.Tuple.tuple("validate", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("approval", StageStatus.APPROVED),
+          org.assertj.core.groups.Tuple.tuple("deploy", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("report", StageStatus.SUCCEEDED));
       assertThat(done.documents()).hasSizeGreaterThanOrEqualTo(5);
       for (DocumentRef ref : done.documents().values()) {
         byte[] stored = stores.documents().get(ref.key()).orElseThrow();
@@ -231,7 +232,7 @@ class SessionLifecycleIT {
       Session failed = executor.advance(start("broken-stack"));
 
       assertThat(failed.status()).as("failure: %s", failed.failure()).isEqualTo(SessionStatus.FAILED);
-      assertThat(failed.stage("architect").status()).isEqualTo("FAILED");
+      assertThat(failed.stage("architect").status()).isEqualTo(StageStatus.FAILED);
       assertThat(failed.stage("architect").attempts()).isEqualTo(1);
       assertThat(sessions.get(failed.sessionId()).status()).isEqualTo(SessionStatus.FAILED);
       assertThat(sessions.audit(failed.sessionId()).entries()).last().satisfies(e -> {
@@ -289,7 +290,7 @@ class SessionLifecycleIT {
 
       Session failed = sessions.get(session.sessionId());
       assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
-      assertThat(failed.stage("architect").status()).isEqualTo("FAILED");
+      assertThat(failed.stage("architect").status()).isEqualTo(StageStatus.FAILED);
       assertThat(failed.failure()).isEqualTo("architect: interrupted: the gantry process was stopped");
       assertThat(sessions.audit(session.sessionId()).entries()).last()
           .satisfies(e -> assertThat(e.details()).containsEntry("error", "interrupted"));

@@ -15,6 +15,7 @@ import dev.gantry.session.SessionService;
 import dev.gantry.session.SessionStatus;
 import dev.gantry.session.SessionStore;
 import dev.gantry.session.StageRecord;
+import dev.gantry.session.StageStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -63,7 +64,7 @@ class SessionStoreIT {
   /** A session stored as waiting at the approval gate for {@code digest}. */
   private Session awaitingApproval(String digest) {
     Session s = newSession();
-    StageRecord gate = new StageRecord("approval", "WAITING", Instant.now(), null, 1, TokenUsage.ZERO, "waiting", List.of());
+    StageRecord gate = new StageRecord("approval", StageStatus.WAITING, Instant.now(), null, 1, TokenUsage.ZERO, "waiting", List.of());
     return store.update(s, s.withStage(gate).withPendingDigest(digest).withStatus(SessionStatus.AWAITING_APPROVAL),
         new AuditEvent("pipeline", "ApprovalRequested", Map.of("digest", digest)));
   }

@@ -1,0 +1,19 @@
+package dev.gantry.session;
+
+/** Where one stage of a session is. Stored by name, so the DynamoDB item reads the same. */
+public enum StageStatus {
+  RUNNING,
+  SUCCEEDED,
+  FAILED,
+  /** The approval gate is waiting for a decision. */
+  WAITING,
+  /** The approval gate ended with an approval. */
+  APPROVED,
+  /** The approval gate ended with a rejection. */
+  REJECTED;
+
+  /** Whether the stage is done and a resumed run skips it. */
+  public boolean completed() {
+    return this == SUCCEEDED || this == APPROVED;
+  }
+}
