@@ -94,10 +94,11 @@ public final class DynamoDbSessionStore implements SessionStore {
       sets.add("#a" + i + " = :a" + i);
       i++;
     }
+    // An attribute the stored item has and the new one lacks (a cleared optional field) is removed.
     List<String> removes = new ArrayList<>();
-    for (String optional : List.of("pendingDigest", "decision", "failure", "currentStage")) {
-      if (!item.containsKey(optional)) {
-        names.put("#r" + removes.size(), optional);
+    for (String previous : toItem(current).keySet()) {
+      if (!item.containsKey(previous)) {
+        names.put("#r" + removes.size(), previous);
         removes.add("#r" + removes.size());
       }
     }

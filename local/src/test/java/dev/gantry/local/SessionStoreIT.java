@@ -88,6 +88,24 @@ class SessionStoreIT {
   }
 
   @Test
+  void a_field_cleared_in_an_update_is_removed_from_the_stored_item() {
+    Session created = newSession();
+    Session withFailure = store.update(created, created.withFailure("plan: broke").withPendingDigest("a".repeat(64)),
+        new AuditEvent("pipeline", "StageFailed", Map.of()));
+
+    Session cleared = store.update(withFailure, withFailure.withFailure(null),
+        new AuditEvent("pipeline", "Cleared", Map.of()));
+
+    Session read = store.find(created.sessionId()).orElseThrow();
+    assertThat(read).isEqualTo(cleared);
+    assertThat(read.failure()).isNull();
+    assertThat(read.pendingDigest()).isEqualTo("a".repeat(64));
+    var item = stores.dynamoDb().getItem(b -> b.tableName(Settings.fromEnvironment(Map.of()).sessionsTable())
+        .key(Map.of("sessionId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(created.sessionId())))).item();
+    assertThat(item).doesNotContainKey("failure").containsKey("pendingDigest");
+  }
+
+  @Test
   void creating_an_existing_id_is_a_conflict() {
     Session created = newSession();
 
