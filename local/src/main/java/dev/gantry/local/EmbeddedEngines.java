@@ -6,7 +6,6 @@ import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,11 +97,11 @@ public final class EmbeddedEngines implements AutoCloseable {
     CompletableFuture<Object[]> objects =
         CompletableFuture.supplyAsync(
             () -> {
-              URI endpoint = URI.create("http://127.0.0.1:" + freePort());
+              // Port 0: the kernel picks a free port at bind time, so no other process can take it first.
               S3Proxy proxy =
                   S3Proxy.builder()
                       .blobStore(new FilesystemNio2BlobStore(s3Dir.toString()))
-                      .endpoint(endpoint)
+                      .endpoint(URI.create("http://127.0.0.1:0"))
                       .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                       .stopTimeout(0) // no request is in flight when a command ends: stop at once
                       .build();
@@ -115,7 +114,7 @@ public final class EmbeddedEngines implements AutoCloseable {
                   }
                   Thread.onSpinWait();
                 }
-                return new Object[] {proxy, endpoint};
+                return new Object[] {proxy, URI.create("http://127.0.0.1:" + proxy.getPort())};
               } catch (IllegalStateException e) {
                 throw e;
               } catch (Exception e) {
@@ -140,14 +139,6 @@ public final class EmbeddedEngines implements AutoCloseable {
   /** Credentials the engines accept. */
   public AwsCredentialsProvider credentials() {
     return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
-    }
   }
 
   /** Stops both engines; DynamoDB Local's data is flushed to its file on stop. */
