@@ -75,6 +75,21 @@ class OfflineModelTest {
   }
 
   @Test
+  void templates_in_test_folders_are_fixtures_but_a_path_merely_containing_test_is_real(/* e.g. latest/ */)
+      throws IOException {
+    Files.createDirectories(root.resolve("deploy/latest"));
+    Files.writeString(root.resolve("deploy/latest/template.yaml"), "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n");
+    Files.createDirectories(root.resolve("src/test/resources"));
+    Files.writeString(root.resolve("src/test/resources/template.yaml"), "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n");
+
+    run("architect");
+
+    assertThat(documents.get("architecture.md"))
+        .contains("`deploy/latest/template.yaml` (CloudFormation template)")
+        .doesNotContain("src/test/resources/template.yaml");
+  }
+
+  @Test
   void the_plan_and_its_template_pass_validation_and_route_every_found_endpoint() {
     run("plan");
 

@@ -37,8 +37,6 @@ public final class OfflineModel implements ModelClient {
 
   private static final Pattern LINE_FIELD = Pattern.compile("(?m)^(Stage|Goal|Stack name): *(.*)$");
   private static final Pattern CHANGESET = Pattern.compile("(?s)<changeset>\\s*(.*?)\\s*</changeset>");
-  private static final String ROUTE_PATTERN =
-      "(?i)(@(Get|Post|Put|Delete|Patch)Mapping|\\.(get|post|put|delete|patch)\\(\\s*[\"']/|\"(GET|POST|PUT|DELETE|PATCH) /)";
   private static final int MAX_READS = 12;
 
   @Override
@@ -100,7 +98,7 @@ public final class OfflineModel implements ModelClient {
       }
     }
     if (tools.contains("search_text")) {
-      calls.add(toolUse("search-routes", "search_text", Json.MAPPER.createObjectNode().put("pattern", ROUTE_PATTERN)));
+      calls.add(toolUse("search-routes", "search_text", Json.MAPPER.createObjectNode().put("pattern", RepositoryFacts.ROUTE_SEARCH)));
     }
     if (calls.isEmpty()) {
       // nothing more to explore: ask for nothing and let the next turn write

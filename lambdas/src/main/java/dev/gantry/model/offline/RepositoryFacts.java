@@ -34,6 +34,9 @@ final class RepositoryFacts {
   private static final Pattern GRADLE_DEPENDENCY =
       Pattern.compile("(?:implementation|api|compileOnly|runtimeOnly)\\s*\\(?\\s*['\"]([^:'\"]+):([^:'\"]+)");
   private static final Pattern GO_REQUIRE = Pattern.compile("(?m)^\\s*(?:require\\s+)?([a-z0-9.-]+\\.[a-z]+/[^\\s]+)\\s+v");
+  /** The search_text pattern that finds route declarations; {@link #addRouteMatches} parses its hits. */
+  static final String ROUTE_SEARCH =
+      "(?i)(@(Get|Post|Put|Delete|Patch)Mapping|\\.(get|post|put|delete|patch)\\(\\s*[\"']/|\"(GET|POST|PUT|DELETE|PATCH) /)";
   private static final Pattern ROUTE =
       Pattern.compile(
           "(?i)(GET|POST|PUT|DELETE|PATCH)\\s*\\(?\\s*[\"'](/[^\"'\\s]*)[\"']|\"(GET|POST|PUT|DELETE|PATCH) (/[^\"\\s]*)\"|@(Get|Post|Put|Delete|Patch)Mapping\\(\\s*(?:value\\s*=\\s*|path\\s*=\\s*)?\"(/[^\"]*)\"");
@@ -98,7 +101,7 @@ final class RepositoryFacts {
     if (name.equals("samconfig.toml")) {
       return "AWS SAM configuration";
     }
-    if (name.matches("(template|.*\\.template|.*-stack|cloudformation.*)\\.(ya?ml|json)") && !path.contains("test")) {
+    if (name.matches("(template|.*\\.template|.*-stack|cloudformation.*)\\.(ya?ml|json)") && !isTestCode(path)) {
       return "CloudFormation or SAM template (unconfirmed)";
     }
     if (name.equals("Dockerfile")) {
