@@ -48,10 +48,7 @@ final class AgentStep {
     AgentDefinition agent =
         catalog
             .find(agentName)
-            .orElseThrow(
-                () ->
-                    new StageFailedException(
-                        "agent '" + agentName + "' not found: add agents/" + agentName + ".md"));
+            .orElseThrow(() -> new StageFailedException(notFound(agentName)));
     ToolMapping.Selection selection = ToolMapping.select(agent.tools());
     List<String> dropped =
         selection.dropped().stream().map(d -> d.name() + " (" + d.reason() + ")").toList();
@@ -67,6 +64,15 @@ final class AgentStep {
       }
     }
     return new Run(result, dropped, agentName);
+  }
+
+  /** Why the agent is missing: its file failed to load (with the loader's message), or there is none. */
+  private String notFound(String agentName) {
+    return catalog.problems().stream()
+        .filter(p -> java.nio.file.Path.of(p.source()).getFileName().toString().equals(agentName + ".md"))
+        .findFirst()
+        .map(p -> "agent '" + agentName + "' did not load: " + p.getMessage())
+        .orElse("agent '" + agentName + "' not found: add " + agentName + ".md to the agent directory");
   }
 
   /** One-line summary of a run. */

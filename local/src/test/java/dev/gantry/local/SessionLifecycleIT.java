@@ -224,6 +224,20 @@ class SessionLifecycleIT {
   }
 
   @Test
+  void an_agent_file_that_fails_to_load_fails_its_stage_with_the_loader_message(@TempDir Path agents) throws Exception {
+    java.nio.file.Files.writeString(agents.resolve("architect.md"), "---\nname: architect\n---\nno description\n");
+    Map<String, Stage> stages = Stages.standard(AgentCatalog.load(agents), new AgentRunner(new OfflineModel()),
+        SETTINGS.modelSelection(), new AgentRunner.Limits(20, 1_000_000, 8192), Clock.systemUTC(), OfflineModel.DESCRIPTION);
+    try (PipelineExecutor executor = executor(PipelineDefinition.standard(), Map.of("architect", stages.get("architect")))) {
+      Session failed = executor.advance(start("agentless-stack"));
+
+      assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
+      assertThat(failed.failure()).isEqualTo("architect: agent 'architect' did not load: "
+          + agents.resolve("architect.md") + ":1: missing required field 'description'");
+    }
+  }
+
+  @Test
   void an_exception_in_a_stage_ends_the_session_failed_with_an_audit_entry() {
     Stage broken = context -> {
       throw new IllegalStateException("disk on fire");
