@@ -39,6 +39,15 @@ public final class AwsClients {
     return builder.build();
   }
 
+  /** A client of another AWS service (Step Functions, EventBridge, Secrets Manager), built the same way. */
+  public static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
+          & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, C>, C> C client(
+      B builder, String region, AwsCredentialsProvider credentials, Optional<URI> endpoint) {
+    builder.region(Region.of(region)).credentialsProvider(credentials).httpClient(httpClient());
+    endpoint.ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
   /**
    * An S3 client; {@code endpoint} points it at an S3-compatible server (path-style addressing).
    * Uploads are sent without {@code Expect: 100-continue} (see {@link NoExpectContinue}).

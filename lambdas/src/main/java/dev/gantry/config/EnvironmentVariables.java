@@ -20,6 +20,22 @@ public final class EnvironmentVariables {
   public static final String TOKEN_BUDGET = "GANTRY_TOKEN_BUDGET";
   /** Most bytes one read_file returns. */
   public static final String READ_LIMIT_BYTES = "GANTRY_READ_LIMIT_BYTES";
+  /** ARN of the pipeline state machine (AWS). */
+  public static final String STATE_MACHINE_ARN = "GANTRY_STATE_MACHINE_ARN";
+  /** Name of the custom event bus repository pushes are put on (AWS). */
+  public static final String EVENT_BUS_NAME = "GANTRY_EVENT_BUS_NAME";
+  /** ARN of the Secrets Manager secret holding the webhook secrets as JSON (AWS). */
+  public static final String WEBHOOK_SECRET_ARN = "GANTRY_WEBHOOK_SECRET_ARN";
+  /** Push rules, YAML or JSON (see {@code PushRules}). */
+  public static final String PUSH_RULES = "GANTRY_PUSH_RULES";
+  /** Directory of agent definitions. */
+  public static final String AGENTS_DIR = "GANTRY_AGENTS_DIR";
+  /** Bearer token {@code gantry serve} requires; generated and printed when unset. */
+  public static final String API_TOKEN = "GANTRY_API_TOKEN";
+  /** GitHub webhook secret for {@code gantry serve}. */
+  public static final String GITHUB_WEBHOOK_SECRET = "GANTRY_GITHUB_WEBHOOK_SECRET";
+  /** GitLab webhook secret token for {@code gantry serve}. */
+  public static final String GITLAB_WEBHOOK_TOKEN = "GANTRY_GITLAB_WEBHOOK_TOKEN";
   /** Local data directory of the gantry command (DynamoDB Local and S3 files). */
   public static final String GANTRY_HOME = "GANTRY_HOME";
 

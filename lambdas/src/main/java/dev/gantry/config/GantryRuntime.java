@@ -40,7 +40,7 @@ public final class GantryRuntime implements AutoCloseable {
       AgentCatalog agents,
       Clock clock,
       StageListener listener) {
-    this.sessions = new SessionService(sessionStore, clock, () -> UUID.randomUUID().toString());
+    this.sessions = new SessionService(sessionStore, clock, () -> UUID.randomUUID().toString(), true);
     AgentRunner.Limits limits = new AgentRunner.Limits(settings.maxTurns(), settings.tokenBudget(), 8192);
     this.executor =
         new PipelineExecutor(

@@ -1,5 +1,6 @@
 package dev.gantry.document;
 
+import java.io.InputStream;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,9 @@ public interface DocumentStore {
 
   /** The object's bytes, or empty when no object has that key. */
   Optional<byte[]> get(String key);
+
+  /** The object's content as a stream the caller closes, or empty when no object has that key. */
+  Optional<InputStream> open(String key);
 
   /** The URI a person can open to read the object (an {@code s3://} URI or a local endpoint). */
   String locationOf(String key);

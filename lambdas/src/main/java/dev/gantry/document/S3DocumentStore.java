@@ -1,6 +1,7 @@
 package dev.gantry.document;
 
 import dev.gantry.hash.Sha256;
+import java.io.InputStream;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -46,6 +47,20 @@ public final class S3DocumentStore implements DocumentStore {
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     }
+  }
+
+  @Override
+  public Optional<InputStream> open(String key) {
+    try {
+      return Optional.of(s3.getObject(b -> b.bucket(bucket).key(key)));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The bucket. */
+  public String bucket() {
+    return bucket;
   }
 
   @Override

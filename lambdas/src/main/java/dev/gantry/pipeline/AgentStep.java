@@ -40,11 +40,12 @@ final class AgentStep {
       String instructions,
       String task,
       List<List<String>> requiredDocuments) {
-    String agentName =
+    String role =
         context
             .definition()
             .agent()
             .orElseThrow(() -> new IllegalStateException("stage has no agent"));
+    String agentName = context.session().agentFor(role);
     AgentDefinition agent =
         catalog
             .find(agentName)

@@ -3,7 +3,6 @@ package dev.gantry.session;
 import dev.gantry.json.Json;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,6 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -73,13 +70,7 @@ public final class DynamoDbSessionStore implements SessionStore {
     AuditEntry entry =
         AuditEntry.next(
             current.sessionId(), current.auditSeq(), current.auditHash(), clock.instant(), event);
-    Session stored =
-        new Session(
-                next.sessionId(), next.status(), current.version(), next.goal(), next.repository(),
-                next.stackName(), next.currentStage(), next.stages(), next.documents(), next.usage(),
-                next.pendingDigest(), next.decision(), next.failure(), current.createdAt(),
-                current.updatedAt(), current.auditSeq(), current.auditHash())
-            .stored(entry.seq(), entry.hash(), entry.at());
+    Session stored = next.rebasedOn(current).stored(entry.seq(), entry.hash(), entry.at());
     Map<String, AttributeValue> item = toItem(stored);
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
@@ -162,20 +153,34 @@ public final class DynamoDbSessionStore implements SessionStore {
   }
 
   @Override
-  public List<Session> list(int limit) {
-    List<Session> sessions = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      ScanRequest.Builder request = ScanRequest.builder().tableName(sessionsTable);
-      if (start != null) {
-        request.exclusiveStartKey(start);
-      }
-      ScanResponse page = dynamoDb.scan(request.build());
-      page.items().forEach(item -> sessions.add(fromItem(item)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
-    sessions.sort(Comparator.comparing(Session::createdAt).reversed());
-    return sessions.subList(0, Math.min(limit, sessions.size()));
+  public SessionPage list(SessionStatus status, int limit, String cursor) {
+    String index = status == null ? SessionTables.BY_CREATED : SessionTables.BY_STATUS;
+    String partitionKey = status == null ? SessionTables.LIST_PARTITION : SessionTables.STATUS;
+    String partition = status == null ? SessionTables.LIST_PARTITION_VALUE : status.name();
+    QueryRequest.Builder request =
+        QueryRequest.builder()
+            .tableName(sessionsTable)
+            .indexName(index)
+            .keyConditionExpression("#p = :p")
+            .expressionAttributeNames(Map.of("#p", partitionKey))
+            .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(partition)))
+            .scanIndexForward(false)
+            .limit(limit);
+    if (cursor != null) {
+      String after = ListingCursor.decode(cursor, partition);
+      request.exclusiveStartKey(
+          Map.of(
+              SessionTables.SESSION_ID, AttributeValue.fromS(after.substring(after.indexOf('#') + 1)),
+              partitionKey, AttributeValue.fromS(partition),
+              SessionTables.CREATED_ORDER, AttributeValue.fromS(after)));
+    }
+    QueryResponse page = dynamoDb.query(request.build());
+    List<Session> sessions = page.items().stream().map(DynamoDbSessionStore::fromItem).toList();
+    Optional<String> next =
+        page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+            ? Optional.of(ListingCursor.encode(partition, page.lastEvaluatedKey().get(SessionTables.CREATED_ORDER).s()))
+            : Optional.empty();
+    return new SessionPage(sessions, next);
   }
 
   @Override
@@ -205,11 +210,18 @@ public final class DynamoDbSessionStore implements SessionStore {
     return entries;
   }
 
-  private static Map<String, AttributeValue> toItem(Session session) {
-    return EnhancedDocument.fromJson(Json.write(session)).toMap();
+  /** The session's JSON as native attributes, plus the two listing-index keys. */
+  static Map<String, AttributeValue> toItem(Session session) {
+    Map<String, AttributeValue> item = new HashMap<>(EnhancedDocument.fromJson(Json.write(session)).toMap());
+    item.put(SessionTables.LIST_PARTITION, AttributeValue.fromS(SessionTables.LIST_PARTITION_VALUE));
+    item.put(SessionTables.CREATED_ORDER, AttributeValue.fromS(SessionTables.createdOrder(session.createdAt(), session.sessionId())));
+    return item;
   }
 
   private static Session fromItem(Map<String, AttributeValue> item) {
-    return Json.read(EnhancedDocument.fromAttributeValueMap(item).toJson(), Session.class);
+    Map<String, AttributeValue> fields = new HashMap<>(item);
+    fields.remove(SessionTables.LIST_PARTITION);
+    fields.remove(SessionTables.CREATED_ORDER);
+    return Json.read(EnhancedDocument.fromAttributeValueMap(fields).toJson(), Session.class);
   }
 }

@@ -1,5 +1,6 @@
 package dev.gantry.session;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.model.TokenUsage;
 import java.time.Instant;
@@ -18,13 +19,18 @@ import java.util.Map;
  * @param status where the session is
  * @param version incremented by every stored change
  * @param goal what the user asked for
- * @param repository the repository path or URL
+ * @param repository the local repository path, or its clone URL
  * @param stackName the CloudFormation stack the template is for
+ * @param agents agent names chosen for this session by role ({@code architect}, {@code planner},
+ *     {@code deployer}), overriding the pipeline's defaults; empty for the defaults
+ * @param origin what started it; null for sessions stored before origins were recorded
  * @param currentStage the stage running or waiting, or the last one
  * @param stages every stage started, in order
  * @param documents documents written so far, by name
  * @param usage model tokens over all stages
  * @param pendingDigest SHA-256 of the template awaiting (or given) approval
+ * @param approvalTaskToken the Step Functions task token the approval state waits on (AWS only);
+ *     never shown by the API
  * @param decision the approval decision, once made
  * @param failure why the session failed, null otherwise
  * @param createdAt creation time
@@ -39,11 +45,14 @@ public record Session(
     String goal,
     String repository,
     String stackName,
+    Map<String, String> agents,
+    SessionOrigin origin,
     String currentStage,
     List<StageRecord> stages,
     Map<String, DocumentRef> documents,
     TokenUsage usage,
     String pendingDigest,
+    String approvalTaskToken,
     ApprovalDecision decision,
     String failure,
     Instant createdAt,
@@ -52,28 +61,41 @@ public record Session(
     String auditHash) {
 
   public Session {
+    agents = agents == null ? Map.of() : Map.copyOf(agents);
     stages = stages == null ? List.of() : List.copyOf(stages);
     documents = documents == null ? Map.of() : Map.copyOf(documents);
     usage = usage == null ? TokenUsage.ZERO : usage;
   }
 
+  /** Agent overrides are stored only when some are given. */
+  @Override
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public Map<String, String> agents() {
+    return agents;
+  }
+
   /** A new session, RUNNING, before its first audit entry. */
   public static Session start(
-      String sessionId, String goal, String repository, String stackName, Instant now) {
+      String sessionId, String goal, String repository, String stackName, Map<String, String> agents,
+      SessionOrigin origin, Instant now) {
     return new Session(
-        sessionId, SessionStatus.RUNNING, 0, goal, repository, stackName, null, List.of(),
-        Map.of(), TokenUsage.ZERO, null, null, null, now, now, 0, AuditEntry.GENESIS_HASH);
+        sessionId, SessionStatus.RUNNING, 0, goal, repository, stackName, agents, origin, null, List.of(),
+        Map.of(), TokenUsage.ZERO, null, null, null, null, now, now, 0, AuditEntry.GENESIS_HASH);
+  }
+
+  /** A new session started from the gantry command, with the default agents. */
+  public static Session start(String sessionId, String goal, String repository, String stackName, Instant now) {
+    return start(sessionId, goal, repository, stackName, Map.of(), null, now);
   }
 
   /** A copy with another status. */
   public Session withStatus(SessionStatus newStatus) {
-    return new Session(
-        sessionId, newStatus, version, goal, repository, stackName, currentStage, stages,
-        documents, usage, pendingDigest, decision, failure, createdAt, updatedAt, auditSeq,
-        auditHash);
+    Copy c = new Copy(this);
+    c.status = newStatus;
+    return c.build();
   }
 
-  /** A copy with the given stage record added, or replacing the record of the same name. */
+  /** A copy with the given stage record added, or replacing the record of the same name; it becomes current. */
   public Session withStage(StageRecord record) {
     List<StageRecord> next = new ArrayList<>();
     boolean replaced = false;
@@ -88,52 +110,132 @@ public record Session(
     if (!replaced) {
       next.add(record);
     }
-    return new Session(
-        sessionId, status, version, goal, repository, stackName, record.name(), next, documents,
-        usage, pendingDigest, decision, failure, createdAt, updatedAt, auditSeq, auditHash);
+    Copy c = new Copy(this);
+    c.stages = next;
+    c.currentStage = record.name();
+    return c.build();
   }
 
   /** A copy with documents added and usage increased. */
   public Session withResults(Map<String, DocumentRef> added, TokenUsage moreUsage) {
     Map<String, DocumentRef> next = new LinkedHashMap<>(documents);
     next.putAll(added);
-    return new Session(
-        sessionId, status, version, goal, repository, stackName, currentStage, stages, next,
-        usage.plus(moreUsage), pendingDigest, decision, failure, createdAt, updatedAt, auditSeq,
-        auditHash);
+    Copy c = new Copy(this);
+    c.documents = next;
+    c.usage = usage.plus(moreUsage);
+    return c.build();
   }
 
   /** A copy with the digest awaiting approval. */
   public Session withPendingDigest(String digest) {
-    return new Session(
-        sessionId, status, version, goal, repository, stackName, currentStage, stages, documents,
-        usage, digest, decision, failure, createdAt, updatedAt, auditSeq, auditHash);
+    Copy c = new Copy(this);
+    c.pendingDigest = digest;
+    return c.build();
+  }
+
+  /** A copy with the task token the approval state waits on (AWS), or null to clear it. */
+  public Session withApprovalTaskToken(String taskToken) {
+    Copy c = new Copy(this);
+    c.approvalTaskToken = taskToken;
+    return c.build();
   }
 
   /** A copy with the approval decision. */
   public Session withDecision(ApprovalDecision newDecision) {
-    return new Session(
-        sessionId, status, version, goal, repository, stackName, currentStage, stages, documents,
-        usage, pendingDigest, newDecision, failure, createdAt, updatedAt, auditSeq, auditHash);
+    Copy c = new Copy(this);
+    c.decision = newDecision;
+    return c.build();
   }
 
   /** A copy with a failure reason. */
   public Session withFailure(String reason) {
-    return new Session(
-        sessionId, status, version, goal, repository, stackName, currentStage, stages, documents,
-        usage, pendingDigest, decision, reason, createdAt, updatedAt, auditSeq, auditHash);
+    Copy c = new Copy(this);
+    c.failure = reason;
+    return c.build();
+  }
+
+  /**
+   * This value's content on {@code current}'s stored bookkeeping (version, creation time, audit
+   * head), so a store can write it as {@code current}'s successor. Used by stores only.
+   */
+  Session rebasedOn(Session current) {
+    Copy c = new Copy(this);
+    c.version = current.version;
+    c.createdAt = current.createdAt;
+    c.updatedAt = current.updatedAt;
+    c.auditSeq = current.auditSeq;
+    c.auditHash = current.auditHash;
+    return c.build();
   }
 
   /** The stored successor: version + 1, the new audit head and time. Used by stores only. */
   Session stored(long newAuditSeq, String newAuditHash, Instant now) {
-    return new Session(
-        sessionId, status, version + 1, goal, repository, stackName, currentStage, stages,
-        documents, usage, pendingDigest, decision, failure, createdAt, now, newAuditSeq,
-        newAuditHash);
+    Copy c = new Copy(this);
+    c.version = version + 1;
+    c.updatedAt = now;
+    c.auditSeq = newAuditSeq;
+    c.auditHash = newAuditHash;
+    return c.build();
   }
 
   /** The record of stage {@code name}, or null. */
   public StageRecord stage(String name) {
     return stages.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+  }
+
+  /** The agent to run for a stage whose declared agent is {@code role}: this session's choice or the default. */
+  public String agentFor(String role) {
+    return agents.getOrDefault(role, role);
+  }
+
+  /** A mutable copy, so each {@code with} method names only what it changes. */
+  private static final class Copy {
+    private String sessionId;
+    private SessionStatus status;
+    private long version;
+    private String goal;
+    private String repository;
+    private String stackName;
+    private Map<String, String> agents;
+    private SessionOrigin origin;
+    private String currentStage;
+    private List<StageRecord> stages;
+    private Map<String, DocumentRef> documents;
+    private TokenUsage usage;
+    private String pendingDigest;
+    private String approvalTaskToken;
+    private ApprovalDecision decision;
+    private String failure;
+    private Instant createdAt;
+    private Instant updatedAt;
+    private long auditSeq;
+    private String auditHash;
+
+    Copy(Session s) {
+      this.sessionId = s.sessionId;
+      this.status = s.status;
+      this.version = s.version;
+      this.goal = s.goal;
+      this.repository = s.repository;
+      this.stackName = s.stackName;
+      this.agents = s.agents;
+      this.origin = s.origin;
+      this.currentStage = s.currentStage;
+      this.stages = s.stages;
+      this.documents = s.documents;
+      this.usage = s.usage;
+      this.pendingDigest = s.pendingDigest;
+      this.approvalTaskToken = s.approvalTaskToken;
+      this.decision = s.decision;
+      this.failure = s.failure;
+      this.createdAt = s.createdAt;
+      this.updatedAt = s.updatedAt;
+      this.auditSeq = s.auditSeq;
+      this.auditHash = s.auditHash;
+    }
+
+    Session build() {
+      return new Session(sessionId, status, version, goal, repository, stackName, agents, origin, currentStage, stages, documents, usage, pendingDigest, approvalTaskToken, decision, failure, createdAt, updatedAt, auditSeq, auditHash);
+    }
   }
 }

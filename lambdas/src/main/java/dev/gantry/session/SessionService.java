@@ -1,68 +1,219 @@
 package dev.gantry.session;
 
+import dev.gantry.hash.Sha256;
+import dev.gantry.json.Json;
 import dev.gantry.model.TokenUsage;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Starting sessions and deciding approvals: the operations a user causes. Running stages is the
+ * Starting, deciding and cancelling sessions: the operations a user causes. Running stages is the
  * executor's (locally) or the state machine's (in AWS) job.
  */
 public final class SessionService {
   /** CloudFormation stack names: a letter, then letters, digits and hyphens, at most 128. */
   private static final Pattern STACK_NAME = Pattern.compile("[a-zA-Z][-a-zA-Z0-9]{0,127}");
+  /** Git ref names, restricted to what branch and tag names use in practice (git-check-ref-format). */
+  private static final Pattern REF = Pattern.compile("[A-Za-z0-9._/-]{1,255}");
+  /** SHA-1 (40 hex) or SHA-256 (64 hex) object ids. */
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
+  private static final Pattern AGENT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+  /** Roles a request may choose the agent of: the agent names the standard pipeline declares. */
+  public static final Set<String> AGENT_ROLES = Set.of("architect", "planner", "deployer");
   private static final int MAX_GOAL_CHARS = 4000;
+  private static final int MAX_URL_CHARS = 2048;
+  private static final int MAX_KEY_CHARS = 255;
 
   private final SessionStore store;
   private final Clock clock;
   private final Supplier<String> ids;
+  private final boolean localRepositories;
 
   /**
    * @param store the session store
    * @param clock time source
    * @param ids new session ids (random UUIDs in production)
+   * @param localRepositories whether {@code repositoryPath} is accepted (true on one machine;
+   *     false in Lambda, which has no repository checkouts)
    */
-  public SessionService(SessionStore store, Clock clock, Supplier<String> ids) {
+  public SessionService(SessionStore store, Clock clock, Supplier<String> ids, boolean localRepositories) {
     this.store = store;
     this.clock = clock;
     this.ids = ids;
+    this.localRepositories = localRepositories;
   }
 
+  /** A session started, or the one an earlier request with the same idempotency key started. */
+  public record Started(Session session, boolean created) {}
+
   /**
-   * Creates a RUNNING session for a local repository.
+   * Creates a RUNNING session for a local repository (the gantry command).
    *
-   * @param goal what to build, 1..4000 characters
-   * @param repository a local directory
-   * @param stackName a CloudFormation stack name, or null for {@code gantry-<directory name>}
-   * @param actor who asked
    * @throws InvalidRequestException for a blank goal, a missing directory or a bad stack name
    */
   public Session start(String goal, Path repository, String stackName, String actor) {
+    return start(SessionRequest.local(goal, repository == null ? null : repository.toString(), stackName), actor).session();
+  }
+
+  /**
+   * Validates a request and creates a RUNNING session with a {@code SessionCreated} audit entry.
+   * With an idempotency key the session id is derived from the key and its scope, and the create is
+   * conditional, so any number of retries, sequential or concurrent, create one session.
+   *
+   * @param actor who asked; written into the audit entry
+   * @return the new session ({@code created}), or the one the key already started
+   * @throws InvalidRequestException naming the field at fault; nothing is written
+   * @throws IdempotencyKeyReusedException when the key started a session for a different request
+   */
+  public Started start(SessionRequest request, String actor) {
+    Validated valid = validate(request);
+    String digest = Sha256.hex(Json.write(valid.fingerprint()).getBytes(StandardCharsets.UTF_8));
+    String key = request.idempotencyKey();
+    String id = key == null ? ids.get() : idFor(request.idempotencyScope(), key);
+    SessionOrigin origin =
+        new SessionOrigin(request.trigger(), actor, valid.url(), valid.ref(), valid.commit(), key, digest);
+    Session session =
+        Session.start(id, valid.goal(), valid.repository(), valid.stack(), request.agents(), origin, clock.instant());
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("goal", session.goal());
+    details.put("repository", session.repository());
+    details.put("stack", session.stackName());
+    details.put("trigger", String.valueOf(request.trigger()));
+    if (key != null) {
+      details.put("idempotencyKey", key);
+    }
+    request.agents().forEach((role, agent) -> details.put("agent." + role, agent));
+    try {
+      return new Started(store.create(session, new AuditEvent(actor, "SessionCreated", details)), true);
+    } catch (SessionConflictException exists) {
+      if (key == null) {
+        throw exists;
+      }
+      Session first = get(id);
+      String firstDigest = first.origin() == null ? null : first.origin().requestDigest();
+      if (!digest.equals(firstDigest)) {
+        throw new IdempotencyKeyReusedException(
+            "idempotency key '" + key + "' already started session " + id
+                + " for a different request: use a new key for a new request");
+      }
+      return new Started(first, false);
+    }
+  }
+
+  /**
+   * The session id an idempotency key names: a name-based UUID of the scope and the key, so the same
+   * key from another caller names another session.
+   */
+  public static String idFor(String scope, String key) {
+    return UUID.nameUUIDFromBytes((scope + "\u0000" + key).getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  private record Validated(String goal, String repository, String url, String ref, String commit, String stack,
+      Map<String, String> agents) {
+    Map<String, Object> fingerprint() {
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("goal", goal);
+      f.put("repository", repository);
+      f.put("ref", ref);
+      f.put("commit", commit);
+      f.put("stack", stack);
+      f.put("agents", agents);
+      return f;
+    }
+  }
+
+  private Validated validate(SessionRequest request) {
+    String goal = request.goal();
     if (goal == null || goal.isBlank()) {
-      throw new InvalidRequestException("goal", "the goal is empty: say what to build, e.g. --goal \"a REST API for orders\"");
+      throw new InvalidRequestException("goal", "the goal is empty: say what to build, e.g. \"a REST API for orders\"");
     }
     if (goal.length() > MAX_GOAL_CHARS) {
-      throw new InvalidRequestException("goal", "the goal is longer than " + MAX_GOAL_CHARS + " characters");
+      throw new InvalidRequestException("goal", "the goal is longer than " + MAX_GOAL_CHARS + " characters: shorten it");
     }
-    if (repository == null || !Files.isDirectory(repository)) {
-      throw new InvalidRequestException("repository", "repository not found: " + repository + " is not a directory");
+    if ((request.repositoryPath() == null) == (request.repositoryUrl() == null)) {
+      throw new InvalidRequestException("repository", "give exactly one of repository.path and repository.url");
     }
-    Path absolute = repository.toAbsolutePath().normalize();
-    String stack = stackName == null ? defaultStackName(absolute) : stackName;
+    String repository;
+    String url = null;
+    String defaultName;
+    if (request.repositoryPath() != null) {
+      if (!localRepositories) {
+        throw new InvalidRequestException(
+            "repository.path", "this deployment has no local checkouts: name the repository by repository.url");
+      }
+      Path path = Path.of(request.repositoryPath());
+      if (!Files.isDirectory(path)) {
+        throw new InvalidRequestException("repository.path", "repository not found: " + path + " is not a directory");
+      }
+      Path absolute = path.toAbsolutePath().normalize();
+      repository = absolute.toString();
+      defaultName = absolute.getFileName() == null ? "repository" : absolute.getFileName().toString();
+    } else {
+      url = cloneUrl(request.repositoryUrl());
+      repository = url;
+      String last = url.replaceAll("/+$", "");
+      last = last.substring(last.lastIndexOf('/') + 1);
+      defaultName = last.endsWith(".git") ? last.substring(0, last.length() - 4) : last;
+    }
+    String ref = request.ref();
+    if (ref != null && (!REF.matcher(ref).matches() || ref.contains("..") || ref.startsWith("/") || ref.endsWith("/"))) {
+      throw new InvalidRequestException("repository.ref", "'" + ref + "' is not a branch or tag name, e.g. main or refs/heads/main");
+    }
+    String commit = request.commit();
+    if (commit != null && !COMMIT.matcher(commit).matches()) {
+      throw new InvalidRequestException("repository.commit", "a commit is 40 (or 64) hex characters");
+    }
+    String stack = request.stack() == null ? defaultStackName(defaultName) : request.stack();
     if (!STACK_NAME.matcher(stack).matches()) {
       throw new InvalidRequestException(
           "stack", "invalid stack name '" + stack + "': start with a letter, then letters, digits and hyphens (max 128)");
     }
-    Session session = Session.start(ids.get(), goal.strip(), absolute.toString(), stack, clock.instant());
-    return store.create(
-        session,
-        new AuditEvent(actor, "SessionCreated",
-            Map.of("goal", session.goal(), "repository", session.repository(), "stack", stack)));
+    for (Map.Entry<String, String> agent : request.agents().entrySet()) {
+      if (!AGENT_ROLES.contains(agent.getKey())) {
+        throw new InvalidRequestException(
+            "agents." + agent.getKey(), "no stage role '" + agent.getKey() + "': choose agents for " + String.join(", ", AGENT_ROLES.stream().sorted().toList()));
+      }
+      if (agent.getValue() == null || !AGENT_NAME.matcher(agent.getValue()).matches()) {
+        throw new InvalidRequestException(
+            "agents." + agent.getKey(), "'" + agent.getValue() + "' is not an agent name (lowercase letters, digits, hyphens)");
+      }
+    }
+    String key = request.idempotencyKey();
+    if (key != null && (key.isBlank() || key.length() > MAX_KEY_CHARS || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+      throw new InvalidRequestException("Idempotency-Key", "an idempotency key is 1..255 visible ASCII characters, e.g. a UUID");
+    }
+    return new Validated(goal.strip(), repository, url, ref, commit == null ? null : commit.toLowerCase(), stack, request.agents());
+  }
+
+  private static String cloneUrl(String text) {
+    if (text.length() > MAX_URL_CHARS) {
+      throw new InvalidRequestException("repository.url", "the URL is longer than " + MAX_URL_CHARS + " characters");
+    }
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      throw new InvalidRequestException("repository.url", "'" + text + "' is not a URL: use https://host/owner/repo.git");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+    if (!(scheme.equals("https") || scheme.equals("ssh")) || uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
+      throw new InvalidRequestException("repository.url", "use an https:// or ssh:// clone URL, e.g. https://github.com/owner/repo.git");
+    }
+    if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
+      throw new InvalidRequestException("repository.url", "the URL holds a password or token: remove it; Gantry never stores credentials");
+    }
+    return uri.toString();
   }
 
   /**
@@ -88,7 +239,7 @@ public final class SessionService {
           "digest " + digest + " is not the template awaiting approval (" + current.pendingDigest() + ")");
     }
     if (!approve && (comment == null || comment.isBlank())) {
-      throw new InvalidRequestException("reason", "a rejection needs a reason");
+      throw new InvalidRequestException("comment", "a rejection needs a reason: say why in comment");
     }
     ApprovalDecision decision =
         new ApprovalDecision(approve ? "approve" : "reject", current.pendingDigest(), actor, comment, clock.instant());
@@ -111,14 +262,73 @@ public final class SessionService {
     }
   }
 
+  /**
+   * Ends a RUNNING or AWAITING_APPROVAL session as CANCELLED with a {@code SessionCancelled} audit
+   * entry. A stage still running finds the session changed and stops without writing.
+   *
+   * @param reason why, may be null
+   * @throws SessionNotFoundException for an unknown id
+   * @throws SessionConflictException when the session has already ended or changed meanwhile
+   */
+  public Session cancel(String sessionId, String actor, String reason) {
+    Session current = get(sessionId);
+    if (current.status().terminal()) {
+      throw new SessionConflictException(
+          "session " + sessionId + " is " + current.status() + " and cannot be cancelled: only running or waiting sessions can");
+    }
+    String why = reason == null || reason.isBlank() ? "cancelled by " + actor : "cancelled by " + actor + ": " + reason;
+    Session next = current.withStatus(SessionStatus.CANCELLED).withFailure(why);
+    StageRecord open = current.currentStage() == null ? null : current.stage(current.currentStage());
+    if (open != null && open.endedAt() == null) {
+      next = next.withStage(new StageRecord(open.name(), StageStatus.CANCELLED, open.startedAt(), clock.instant(),
+          open.attempts(), open.usage(), why, open.droppedTools()));
+    }
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("previousStatus", current.status().name());
+    if (reason != null && !reason.isBlank()) {
+      details.put("reason", reason);
+    }
+    return store.update(current, next, new AuditEvent(actor, "SessionCancelled", details));
+  }
+
+  /**
+   * Ends a session whose run could not be started (Step Functions refused StartExecution) as FAILED
+   * with a {@code SessionStartFailed} audit entry, so it does not stay RUNNING with nothing running
+   * it. A session that has started a stage meanwhile is left alone.
+   */
+  public Session recordStartFailure(String sessionId, RuntimeException cause) {
+    Session current = get(sessionId);
+    if (current.status() != SessionStatus.RUNNING || current.currentStage() != null) {
+      return current;
+    }
+    Session next = current.withStatus(SessionStatus.FAILED)
+        .withFailure("the run could not start (" + cause.getClass().getSimpleName() + ")");
+    return store.update(current, next, new AuditEvent("gantry", "SessionStartFailed", Map.of("error", cause.getClass().getName())));
+  }
+
   /** The session, or {@link SessionNotFoundException}. */
   public Session get(String sessionId) {
     return store.find(sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
   }
 
-  /** Sessions, newest first. */
+  /** Sessions, newest first (the first page of at most {@code limit}). */
   public List<Session> list(int limit) {
-    return store.list(limit);
+    return store.list(null, limit, null).sessions();
+  }
+
+  /**
+   * A page of sessions, newest first.
+   *
+   * @param status only this status, or null
+   * @param limit 1..100
+   * @param cursor from the previous page, or null
+   * @throws InvalidRequestException for a limit out of range or a bad cursor
+   */
+  public SessionPage list(SessionStatus status, int limit, String cursor) {
+    if (limit < 1 || limit > 100) {
+      throw new InvalidRequestException("limit", "limit must be 1..100");
+    }
+    return store.list(status, limit, cursor);
   }
 
   /** The session's audit log and whether its chain verifies. */
@@ -131,9 +341,8 @@ public final class SessionService {
   /** A session's audit entries and the chain check. */
   public record AuditLog(List<AuditEntry> entries, AuditChain.Verification verification) {}
 
-  private static String defaultStackName(Path repository) {
-    Path name = repository.getFileName();
-    String base = name == null ? "repository" : name.toString().replaceAll("[^A-Za-z0-9-]", "-");
+  private static String defaultStackName(String repositoryName) {
+    String base = repositoryName.replaceAll("[^A-Za-z0-9-]", "-");
     String stack = "gantry-" + base.replaceAll("-+", "-").replaceAll("-$", "");
     return stack.length() > 128 ? stack.substring(0, 128) : stack;
   }

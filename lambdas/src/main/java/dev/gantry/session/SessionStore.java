@@ -29,8 +29,16 @@ public interface SessionStore {
   /** The session, or empty. */
   Optional<Session> find(String sessionId);
 
-  /** Sessions, newest first, at most {@code limit}. */
-  List<Session> list(int limit);
+  /**
+   * Sessions newest first, optionally only those in one status, a page at a time.
+   *
+   * @param status only sessions in this status, or null for all
+   * @param limit page size, 1..100
+   * @param cursor the previous page's {@link SessionPage#nextCursor}, or null for the first page
+   * @throws InvalidRequestException (field {@code cursor}) for a cursor this store did not issue
+   *     or one issued for another status
+   */
+  SessionPage list(SessionStatus status, int limit, String cursor);
 
   /** The session's audit entries in sequence order. */
   List<AuditEntry> auditLog(String sessionId);

@@ -10,7 +10,9 @@ public enum StageStatus {
   /** The approval gate ended with an approval. */
   APPROVED,
   /** The approval gate ended with a rejection. */
-  REJECTED;
+  REJECTED,
+  /** The session was cancelled while this stage ran or waited. */
+  CANCELLED;
 
   /** Whether the stage is done and a resumed run skips it. */
   public boolean completed() {

@@ -9,6 +9,8 @@ import dev.gantry.config.Settings;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.hash.Sha256;
 import dev.gantry.pipeline.StageListener;
+import dev.gantry.push.PushRules;
+import dev.gantry.push.WebhookSecrets;
 import dev.gantry.session.AuditEntry;
 import dev.gantry.session.DecisionRefusedException;
 import dev.gantry.session.InvalidRequestException;
@@ -43,7 +45,7 @@ import picocli.CommandLine.Parameters;
     description = "Run LLM agent pipelines (architect, plan, validate, approval, deploy, report) on one machine.",
     subcommands = {
       GantryCommand.Run.class, GantryCommand.Sessions.class, GantryCommand.Show.class,
-      GantryCommand.Approve.class, GantryCommand.Reject.class, GantryCommand.Agents.class
+      GantryCommand.Approve.class, GantryCommand.Reject.class, GantryCommand.Agents.class, GantryCommand.Serve.class
     })
 public final class GantryCommand {
   static final int FAILED = 1;
@@ -352,6 +354,63 @@ public final class GantryCommand {
       }
       out.printf(Locale.ROOT, "%d loaded, %d failed%n", catalog.agents().size(), catalog.problems().size());
       return catalog.problems().isEmpty() ? 0 : FAILED;
+    }
+  }
+
+  @Command(name = "serve", description = "Serve the HTTP API on 127.0.0.1 with the embedded stores until stopped (Ctrl-C).")
+  static final class Serve extends Base {
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "Port on 127.0.0.1 (default 8080; 0 for any free port).")
+    int port;
+
+    @Option(names = "--push-rules", paramLabel = "FILE", description = "Push rules (YAML or JSON): which repositories and branches start sessions.")
+    Path pushRules;
+
+    @Override
+    public Integer call() throws Exception {
+      if (port < 0 || port > 65535) {
+        throw new InvalidRequestException("port", "--port " + port + " is not a port: use 0..65535");
+      }
+      PushRules rules = PushRules.none();
+      if (pushRules != null) {
+        if (!Files.isRegularFile(pushRules)) {
+          throw new InvalidRequestException("push-rules", "--push-rules " + pushRules + " is not a file");
+        }
+        rules = PushRules.parse(Files.readString(pushRules), pushRules.toString());
+      } else if (environment.get(EnvironmentVariables.PUSH_RULES) != null) {
+        rules = PushRules.parse(environment.get(EnvironmentVariables.PUSH_RULES), EnvironmentVariables.PUSH_RULES);
+      }
+      String configured = environment.get(EnvironmentVariables.API_TOKEN);
+      boolean generated = configured == null || configured.isBlank();
+      String token = generated ? newToken() : configured;
+      WebhookSecrets secrets = WebhookSecrets.of(
+          environment.get(EnvironmentVariables.GITHUB_WEBHOOK_SECRET), environment.get(EnvironmentVariables.GITLAB_WEBHOOK_TOKEN));
+      LocalGantry gantry = open(StageListener.NONE);
+      LocalApiServer server;
+      try {
+        server = LocalApiServer.start(gantry.api(rules, secrets).router(), port, token, "local:" + System.getProperty("user.name", "user"));
+      } catch (RuntimeException e) {
+        gantry.close();
+        throw e;
+      }
+      Thread stop = new Thread(() -> {
+        server.close();
+        gantry.close();
+      }, "gantry-serve-stop");
+      Runtime.getRuntime().addShutdownHook(stop);
+      out.println("gantry serve: API on " + server.uri() + " (data under " + dataDirectory() + ")");
+      out.println(generated ? "  token: " + token + "   (generated; set GANTRY_API_TOKEN to choose one)" : "  token: from GANTRY_API_TOKEN");
+      out.println("  try:   curl -H \"Authorization: Bearer $TOKEN\" " + server.uri() + "/sessions");
+      out.println("  push rules: " + rules.rules().size() + "; GitHub webhooks " + (secrets.gitHubSecret().isPresent() ? "on" : "off")
+          + ", GitLab webhooks " + (secrets.gitLabToken().isPresent() ? "on" : "off"));
+      out.println("  stop with Ctrl-C");
+      server.join();
+      return 0;
+    }
+
+    private static String newToken() {
+      byte[] bytes = new byte[32];
+      new java.security.SecureRandom().nextBytes(bytes);
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
   }
 

@@ -1,6 +1,13 @@
 package dev.gantry.local;
 
 import dev.gantry.agent.AgentCatalog;
+import dev.gantry.api.DocumentDelivery;
+import dev.gantry.api.GantryApi;
+import dev.gantry.pipeline.InProcessWorkflow;
+import dev.gantry.push.PushRules;
+import dev.gantry.push.PushSessionStarter;
+import dev.gantry.push.WebhookSecrets;
+import java.util.Optional;
 import dev.gantry.config.GantryRuntime;
 import dev.gantry.config.Settings;
 import dev.gantry.document.DocumentStore;
@@ -19,6 +26,8 @@ public final class LocalGantry implements AutoCloseable {
   private final EmbeddedEngines engines;
   private final LocalStores stores;
   private final GantryRuntime runtime;
+  private final AgentCatalog agents;
+  private final InProcessWorkflow workflow;
 
   /**
    * Starts the engines under {@code dataDirectory} and wires the runtime.
@@ -36,6 +45,8 @@ public final class LocalGantry implements AutoCloseable {
     try {
       this.stores = new LocalStores(engines, settings, clock);
       this.runtime = new GantryRuntime(settings, stores.sessions(), stores.documents(), model, agents, clock, listener);
+      this.agents = agents;
+      this.workflow = new InProcessWorkflow(runtime.executor(), stores.sessions(), 2);
     } catch (RuntimeException e) {
       engines.close();
       throw e;
@@ -55,6 +66,24 @@ public final class LocalGantry implements AutoCloseable {
     return runtime;
   }
 
+  /** Runs sessions in the background, for {@code gantry serve}. */
+  public InProcessWorkflow workflow() {
+    return workflow;
+  }
+
+  /**
+   * The HTTP API on the local stores: documents are streamed, pushes are delivered in-process to
+   * the rule matching, sessions run on {@link #workflow()}.
+   *
+   * @param rules which pushes start sessions
+   * @param secrets the webhook secrets
+   */
+  public GantryApi api(PushRules rules, WebhookSecrets secrets) {
+    PushSessionStarter pushes = new PushSessionStarter(rules, runtime.sessions(), workflow);
+    return new GantryApi(runtime.sessions(), workflow, stores.documents(), DocumentDelivery.streamed(stores.documents()),
+        agents, secrets, pushes, sessionId -> Optional.empty());
+  }
+
   /** The session store. */
   public SessionStore sessionStore() {
     return stores.sessions();
@@ -72,6 +101,7 @@ public final class LocalGantry implements AutoCloseable {
 
   @Override
   public void close() {
+    workflow.close();
     runtime.close();
     stores.close();
     engines.close();

@@ -58,7 +58,7 @@ class SessionLifecycleIT {
   static void startEngines() {
     engines = EmbeddedEngines.start(data);
     stores = new LocalStores(engines, SETTINGS, Clock.systemUTC());
-    sessions = new SessionService(stores.sessions(), Clock.systemUTC(), () -> UUID.randomUUID().toString());
+    sessions = new SessionService(stores.sessions(), Clock.systemUTC(), () -> UUID.randomUUID().toString(), true);
   }
 
   @AfterAll

@@ -46,7 +46,7 @@ class SessionStoreIT {
     engines = EmbeddedEngines.start(data);
     stores = new LocalStores(engines, Settings.fromEnvironment(Map.of()), Clock.systemUTC());
     store = stores.sessions();
-    service = new SessionService(store, Clock.systemUTC(), () -> UUID.randomUUID().toString());
+    service = new SessionService(store, Clock.systemUTC(), () -> UUID.randomUUID().toString(), true);
   }
 
   @AfterAll

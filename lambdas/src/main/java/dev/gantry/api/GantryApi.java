@@ -1,0 +1,76 @@
+package dev.gantry.api;
+
+import dev.gantry.agent.AgentCatalog;
+import dev.gantry.api.Router.Route;
+import dev.gantry.api.Router.Route.Body;
+import dev.gantry.document.DocumentStore;
+import dev.gantry.pipeline.SessionWorkflow;
+import dev.gantry.push.PushPublisher;
+import dev.gantry.push.WebhookSecrets;
+import dev.gantry.session.SessionService;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Gantry's HTTP API, built once and served by both transports: {@code ApiHandler} (API Gateway
+ * HTTP API, payload 2.0) and {@code gantry serve}. {@code openapi.yaml} beside this class documents
+ * exactly {@link #router()}'s routes; a test keeps the two equal.
+ */
+public final class GantryApi {
+  /** The API version reported by {@code GET /health}. */
+  public static final String VERSION = "0.1.0";
+
+  private final Router router;
+
+  /**
+   * @param sessions the session service
+   * @param workflow what runs sessions
+   * @param documents the document store (findings are read from it)
+   * @param delivery how documents are handed out
+   * @param agents the agent catalog
+   * @param secrets webhook secrets
+   * @param pushes where verified pushes go
+   * @param consoleUrl the Step Functions console URL of a session's execution, or empty locally
+   */
+  public GantryApi(
+      SessionService sessions,
+      SessionWorkflow workflow,
+      DocumentStore documents,
+      DocumentDelivery delivery,
+      AgentCatalog agents,
+      WebhookSecrets secrets,
+      PushPublisher pushes,
+      Function<String, Optional<String>> consoleUrl) {
+    SessionRoutes s = new SessionRoutes(sessions, workflow, new SessionViews(documents, consoleUrl), delivery, agents);
+    AgentRoutes a = new AgentRoutes(agents);
+    WebhookRoutes w = new WebhookRoutes(secrets, pushes);
+    this.router = new Router(List.of(
+        new Route("POST", "/sessions", "startSession", true, Body.REQUIRED, s::start),
+        new Route("GET", "/sessions", "listSessions", true, Body.NONE, s::list),
+        new Route("GET", "/sessions/{id}", "getSession", true, Body.NONE, s::show),
+        new Route("GET", "/sessions/{id}/audit", "getAuditLog", true, Body.NONE, s::audit),
+        new Route("GET", "/sessions/{id}/documents/{name}", "getDocument", true, Body.NONE, s::document),
+        new Route("POST", "/sessions/{id}/approval", "decideApproval", true, Body.REQUIRED, s::approval),
+        new Route("POST", "/sessions/{id}/cancel", "cancelSession", true, Body.OPTIONAL, s::cancel),
+        new Route("GET", "/agents", "listAgents", true, Body.NONE, a::list),
+        new Route("GET", "/agents/{name}", "getAgent", true, Body.NONE, a::show),
+        new Route("GET", "/health", "getHealth", false, Body.NONE, GantryApi::health),
+        new Route("POST", "/webhooks/github", "receiveGitHubWebhook", false, Body.REQUIRED, w::gitHub),
+        new Route("POST", "/webhooks/gitlab", "receiveGitLabWebhook", false, Body.REQUIRED, w::gitLab)));
+  }
+
+  /** The request table. */
+  public Router router() {
+    return router;
+  }
+
+  /** Health: the process answers. */
+  record Health(String status, String version) {}
+
+  private static ApiResponse health(ApiRequest request, Map<String, String> path) {
+    Router.query(request, java.util.Set.of());
+    return ApiResponse.json(200, new Health("ok", VERSION));
+  }
+}

@@ -1,0 +1,201 @@
+package dev.gantry.api;
+
+import dev.gantry.agent.AgentCatalog;
+import dev.gantry.document.DocumentRef;
+import dev.gantry.pipeline.SessionWorkflow;
+import dev.gantry.session.AuditEntry;
+import dev.gantry.session.InvalidRequestException;
+import dev.gantry.session.Session;
+import dev.gantry.session.SessionPage;
+import dev.gantry.session.SessionRequest;
+import dev.gantry.session.SessionService;
+import dev.gantry.session.SessionStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The session routes: start, list, show, audit, documents, approval, cancel. */
+final class SessionRoutes {
+  private static final Pattern SESSION_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  private static final Pattern DIGEST = Pattern.compile("[0-9a-fA-F]{64}");
+  private static final int DEFAULT_LIMIT = 20;
+  private static final int AUDIT_PAGE = 100;
+
+  private final SessionService sessions;
+  private final SessionWorkflow workflow;
+  private final SessionViews views;
+  private final DocumentDelivery delivery;
+  private final AgentCatalog agents;
+
+  SessionRoutes(SessionService sessions, SessionWorkflow workflow, SessionViews views, DocumentDelivery delivery, AgentCatalog agents) {
+    this.sessions = sessions;
+    this.workflow = workflow;
+    this.views = views;
+    this.delivery = delivery;
+    this.agents = agents;
+  }
+
+  /** Body of {@code POST /sessions}. */
+  record StartBody(String goal, RepositoryBody repository, String stack, AgentsBody agents) {}
+
+  /** {@code repository} of {@code POST /sessions}. */
+  record RepositoryBody(String url, String path, String ref, String commit) {}
+
+  /** {@code agents} of {@code POST /sessions}. */
+  record AgentsBody(String architect, String planner, String deployer) {}
+
+  /** Body of {@code POST /sessions/{id}/approval}. */
+  record ApprovalBody(String decision, String digest, String comment) {}
+
+  /** Body of {@code POST /sessions/{id}/cancel}. */
+  record CancelBody(String reason) {}
+
+  ApiResponse start(ApiRequest request, Map<String, String> path) {
+    Router.query(request, Set.of());
+    StartBody body = JsonBodies.read(request, StartBody.class);
+    RepositoryBody repository = body.repository() == null ? new RepositoryBody(null, null, null, null) : body.repository();
+    Map<String, String> chosen = new LinkedHashMap<>();
+    if (body.agents() != null) {
+      put(chosen, "architect", body.agents().architect());
+      put(chosen, "planner", body.agents().planner());
+      put(chosen, "deployer", body.agents().deployer());
+    }
+    for (Map.Entry<String, String> agent : chosen.entrySet()) {
+      if (agents.find(agent.getValue()).isEmpty()) {
+        throw new InvalidRequestException("agents." + agent.getKey(),
+            "no agent named '" + agent.getValue() + "': GET /agents lists the agents this deployment has");
+      }
+    }
+    String caller = request.caller().orElseThrow().id();
+    SessionRequest start = new SessionRequest(body.goal(), repository.path(), repository.url(), repository.ref(),
+        repository.commit(), body.stack(), chosen, "api", request.header("Idempotency-Key").orElse(null), caller);
+    SessionService.Started started = sessions.start(start, caller);
+    Session session = started.session();
+    try {
+      workflow.start(session);
+    } catch (RuntimeException e) {
+      sessions.recordStartFailure(session.sessionId(), e);
+      throw new ApiException(Problem.Kind.UPSTREAM_UNAVAILABLE,
+          "session " + session.sessionId() + " was recorded but its run could not start, so it is FAILED: retry with a new request", null);
+    }
+    ApiResponse response = ApiResponse.json(202, views.detail(sessions.get(session.sessionId())))
+        .withHeader("Location", "/sessions/" + session.sessionId());
+    return started.created() ? response : response.withHeader("Idempotent-Replayed", "true");
+  }
+
+  ApiResponse list(ApiRequest request, Map<String, String> path) {
+    Map<String, String> query = Router.query(request, Set.of("status", "limit", "cursor"));
+    SessionStatus status = null;
+    if (query.containsKey("status")) {
+      String text = query.get("status").toUpperCase(Locale.ROOT);
+      if (Arrays.stream(SessionStatus.values()).noneMatch(s -> s.name().equals(text))) {
+        throw new InvalidRequestException("status", "unknown status '" + query.get("status") + "': use one of "
+            + String.join(", ", Arrays.stream(SessionStatus.values()).map(Enum::name).toList()));
+      }
+      status = SessionStatus.valueOf(text);
+    }
+    int limit = query.containsKey("limit") ? number(query.get("limit"), "limit") : DEFAULT_LIMIT;
+    SessionPage page = sessions.list(status, limit, blankToNull(query.get("cursor")));
+    return ApiResponse.json(200, new SessionViews.Listing(
+        page.sessions().stream().map(views::summary).toList(), page.nextCursor().orElse(null)));
+  }
+
+  ApiResponse show(ApiRequest request, Map<String, String> path) {
+    Router.query(request, Set.of());
+    return ApiResponse.json(200, views.detail(sessions.get(id(path))));
+  }
+
+  ApiResponse audit(ApiRequest request, Map<String, String> path) {
+    Map<String, String> query = Router.query(request, Set.of("cursor"));
+    SessionService.AuditLog log = sessions.audit(id(path));
+    long after = query.containsKey("cursor") ? auditCursor(query.get("cursor")) : 0;
+    List<AuditEntry> page = log.entries().stream().filter(e -> e.seq() > after).limit(AUDIT_PAGE).toList();
+    boolean more = !page.isEmpty() && log.entries().get(log.entries().size() - 1).seq() > page.get(page.size() - 1).seq();
+    String next = more ? Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(("seq:" + page.get(page.size() - 1).seq()).getBytes(StandardCharsets.UTF_8)) : null;
+    return ApiResponse.json(200, new SessionViews.AuditPage(path.get("id"),
+        new SessionViews.ChainCheck(log.verification().valid(), log.verification().entries(), log.verification().problem()),
+        page.stream().map(SessionViews::audit).toList(), next));
+  }
+
+  ApiResponse document(ApiRequest request, Map<String, String> path) {
+    Router.query(request, Set.of());
+    Session session = sessions.get(id(path));
+    DocumentRef document = session.documents().get(path.get("name"));
+    if (document == null) {
+      throw new ApiException(Problem.Kind.NOT_FOUND, "session " + session.sessionId() + " has no document '" + path.get("name")
+          + "': GET /sessions/" + session.sessionId() + " lists its documents", null);
+    }
+    return delivery.deliver(document, request.path());
+  }
+
+  ApiResponse approval(ApiRequest request, Map<String, String> path) {
+    Router.query(request, Set.of());
+    String id = id(path);
+    ApprovalBody body = JsonBodies.read(request, ApprovalBody.class);
+    if (!"approve".equals(body.decision()) && !"reject".equals(body.decision())) {
+      throw new InvalidRequestException("decision", "decision must be \"approve\" or \"reject\"");
+    }
+    if (body.digest() == null || !DIGEST.matcher(body.digest()).matches()) {
+      throw new InvalidRequestException("digest",
+          "digest must be the 64-hex template SHA-256 shown as pendingApproval.digest by GET /sessions/" + id);
+    }
+    Session decided = sessions.decide(id, body.decision().equals("approve"), body.digest(), request.caller().orElseThrow().id(),
+        body.comment());
+    workflow.decided(decided);
+    return ApiResponse.json(200, views.detail(sessions.get(id)));
+  }
+
+  ApiResponse cancel(ApiRequest request, Map<String, String> path) {
+    Router.query(request, Set.of());
+    String id = id(path);
+    CancelBody body = request.body().length == 0 ? new CancelBody(null) : JsonBodies.read(request, CancelBody.class);
+    Session cancelled = sessions.cancel(id, request.caller().orElseThrow().id(), body.reason());
+    workflow.cancelled(cancelled);
+    return ApiResponse.json(200, views.detail(cancelled));
+  }
+
+  private static String id(Map<String, String> path) {
+    String id = path.get("id");
+    if (!SESSION_ID.matcher(id).matches()) {
+      throw new InvalidRequestException("id", "'" + id + "' is not a session id: ids are lowercase UUIDs as POST /sessions returns them");
+    }
+    return id;
+  }
+
+  private static long auditCursor(String cursor) {
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (text.startsWith("seq:")) {
+        return Long.parseLong(text.substring(4));
+      }
+    } catch (IllegalArgumentException e) {
+      // fall through to the problem below
+    }
+    throw new InvalidRequestException("cursor", "the cursor is not one this API issued: pass nextCursor unchanged");
+  }
+
+  private static int number(String text, String field) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new InvalidRequestException(field, field + " must be a whole number 1..100");
+    }
+  }
+
+  private static String blankToNull(String text) {
+    return text == null || text.isEmpty() ? null : text;
+  }
+
+  private static void put(Map<String, String> map, String key, String value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+}

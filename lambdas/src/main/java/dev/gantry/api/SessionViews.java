@@ -1,0 +1,148 @@
+package dev.gantry.api;
+
+import dev.gantry.deploy.Finding;
+import dev.gantry.deploy.ValidationReport;
+import dev.gantry.document.DocumentRef;
+import dev.gantry.document.DocumentStore;
+import dev.gantry.json.Json;
+import dev.gantry.model.TokenUsage;
+import dev.gantry.session.ApprovalDecision;
+import dev.gantry.session.AuditEntry;
+import dev.gantry.session.Session;
+import dev.gantry.session.SessionStatus;
+import dev.gantry.session.StageRecord;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The JSON shapes the API answers with (also described in {@code openapi.yaml}). They are built
+ * from the stored session and never carry the approval task token or the audit hash head.
+ */
+public final class SessionViews {
+  private final DocumentStore documents;
+  private final Function<String, Optional<String>> consoleUrl;
+
+  /**
+   * @param documents to read {@code validation.json} for the findings
+   * @param consoleUrl the Step Functions console URL of a session's execution, or empty locally
+   */
+  public SessionViews(DocumentStore documents, Function<String, Optional<String>> consoleUrl) {
+    this.documents = documents;
+    this.consoleUrl = consoleUrl;
+  }
+
+  /** A session in a listing. */
+  public record Summary(String sessionId, SessionStatus status, String currentStage, String goal, String repository,
+      String stack, Instant createdAt, Instant updatedAt, Map<String, String> links) {}
+
+  /** A session in full. */
+  public record Detail(String sessionId, SessionStatus status, long version, String goal, RepositoryView repository,
+      String stack, Map<String, String> agents, OriginView origin, String currentStage, List<StageView> stages,
+      List<DocumentView> documents, List<Finding> findings, TokenUsage usage, PendingApproval pendingApproval,
+      ApprovalDecision decision, String failure, Instant createdAt, Instant updatedAt, String executionConsoleUrl,
+      Map<String, String> links) {}
+
+  /** Where the repository is and which revision was asked for. */
+  public record RepositoryView(String path, String url, String ref, String commit) {}
+
+  /** What started the session. */
+  public record OriginView(String trigger, String actor, String idempotencyKey) {}
+
+  /** One stage with its timing. */
+  public record StageView(String name, String status, Instant startedAt, Instant endedAt, Long durationMillis,
+      int attempts, TokenUsage usage, String summary, List<String> toolsNotOffered) {}
+
+  /** A document with its integrity data and link. */
+  public record DocumentView(String name, long sizeBytes, String sha256, String contentType, String link) {}
+
+  /** The decision a session waits for. */
+  public record PendingApproval(String digest, String stage, Instant requestedAt, String decide) {}
+
+  /** One audit entry as served. */
+  public record AuditView(long seq, Instant at, String actor, String action, Map<String, String> details,
+      String previousHash, String hash) {}
+
+  /** The listing of one page. */
+  public record Listing(List<Summary> sessions, String nextCursor) {}
+
+  /** The audit log of a session, one page, and the chain check over the whole log. */
+  public record AuditPage(String sessionId, ChainCheck chain, List<AuditView> entries, String nextCursor) {}
+
+  /** Whether the hash chain verifies over every entry. */
+  public record ChainCheck(boolean verified, int entries, String problem) {}
+
+  /** Links of a session. */
+  static Map<String, String> links(Session s) {
+    Map<String, String> links = new LinkedHashMap<>();
+    String self = "/sessions/" + s.sessionId();
+    links.put("self", self);
+    links.put("audit", self + "/audit");
+    if (s.status() == SessionStatus.AWAITING_APPROVAL) {
+      links.put("approval", self + "/approval");
+    }
+    if (!s.status().terminal()) {
+      links.put("cancel", self + "/cancel");
+    }
+    return links;
+  }
+
+  /** The listing shape of a session. */
+  public Summary summary(Session s) {
+    return new Summary(s.sessionId(), s.status(), s.currentStage(), s.goal(), s.repository(), s.stackName(),
+        s.createdAt(), s.updatedAt(), Map.of("self", "/sessions/" + s.sessionId()));
+  }
+
+  /** The full shape of a session. */
+  public Detail detail(Session s) {
+    boolean url = s.origin() != null && s.origin().repositoryUrl() != null;
+    RepositoryView repository = new RepositoryView(url ? null : s.repository(), url ? s.origin().repositoryUrl() : null,
+        s.origin() == null ? null : s.origin().ref(), s.origin() == null ? null : s.origin().commit());
+    OriginView origin = s.origin() == null ? null : new OriginView(s.origin().trigger(), s.origin().actor(), s.origin().idempotencyKey());
+    List<StageView> stages = s.stages().stream().map(SessionViews::stage).toList();
+    List<DocumentView> docs = s.documents().values().stream()
+        .sorted(Comparator.comparing(DocumentRef::name))
+        .map(d -> new DocumentView(d.name(), d.sizeBytes(), d.sha256(), d.contentType(), documentLink(s.sessionId(), d.name())))
+        .toList();
+    PendingApproval pending = null;
+    if (s.status() == SessionStatus.AWAITING_APPROVAL) {
+      StageRecord gate = s.stage(s.currentStage());
+      pending = new PendingApproval(s.pendingDigest(), s.currentStage(), gate == null ? null : gate.startedAt(),
+          "/sessions/" + s.sessionId() + "/approval");
+    }
+    return new Detail(s.sessionId(), s.status(), s.version(), s.goal(), repository, s.stackName(),
+        s.agents().isEmpty() ? null : s.agents(), origin, s.currentStage(), stages, docs, findings(s), s.usage(), pending,
+        s.decision(), s.failure(), s.createdAt(), s.updatedAt(), consoleUrl.apply(s.sessionId()).orElse(null), links(s));
+  }
+
+  /** The served shape of an audit entry. */
+  public static AuditView audit(AuditEntry e) {
+    return new AuditView(e.seq(), e.at(), e.actor(), e.action(), e.details(), e.prevHash(), e.hash());
+  }
+
+  static String documentLink(String sessionId, String name) {
+    return "/sessions/" + sessionId + "/documents/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static StageView stage(StageRecord r) {
+    return new StageView(r.name(), r.status().name(), r.startedAt(), r.endedAt(),
+        r.endedAt() == null ? null : r.durationMillis(), r.attempts(), r.usage(), r.summary(),
+        r.droppedTools() == null || r.droppedTools().isEmpty() ? null : r.droppedTools());
+  }
+
+  private List<Finding> findings(Session s) {
+    DocumentRef report = s.documents().get("validation.json");
+    if (report == null) {
+      return List.of();
+    }
+    return documents.get(report.key())
+        .map(bytes -> Json.read(new String(bytes, StandardCharsets.UTF_8), ValidationReport.class).findings())
+        .orElse(List.of());
+  }
+}

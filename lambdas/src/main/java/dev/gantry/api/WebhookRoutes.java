@@ -1,0 +1,124 @@
+package dev.gantry.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.json.Json;
+import dev.gantry.push.PushDeliveryException;
+import dev.gantry.push.PushEvents;
+import dev.gantry.push.PushPublisher;
+import dev.gantry.push.RepositoryPush;
+import dev.gantry.push.WebhookSecrets;
+import dev.gantry.push.WebhookSignatures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The webhook routes. They need no bearer token: a delivery is trusted only when it proves the
+ * webhook secret (GitHub's HMAC signature, GitLab's token); then a push is normalised and handed to
+ * the {@link PushPublisher}. Anything else a provider sends is acknowledged (202) and ignored with
+ * the reason, so the provider does not mark the hook as failing.
+ */
+final class WebhookRoutes {
+  private final WebhookSecrets secrets;
+  private final PushPublisher publisher;
+
+  WebhookRoutes(WebhookSecrets secrets, PushPublisher publisher) {
+    this.secrets = secrets;
+    this.publisher = publisher;
+  }
+
+  /** The answer to a delivery. */
+  record Receipt(String status, String event, String delivery, String repository, String ref, String after, String reason,
+      String zen) {}
+
+  ApiResponse gitHub(ApiRequest request, Map<String, String> path) {
+    Router.query(request, Set.of());
+    String secret = secrets.gitHubSecret().orElseThrow(() -> unauthorized(
+        "no GitHub webhook secret is configured here (GANTRY_GITHUB_WEBHOOK_SECRET locally, the webhook secret in AWS)"));
+    if (!WebhookSignatures.gitHubSignatureValid(secret.getBytes(StandardCharsets.UTF_8), request.body(),
+        request.header("X-Hub-Signature-256").orElse(null))) {
+      throw unauthorized("X-Hub-Signature-256 is missing or does not match the body: check the webhook secret");
+    }
+    String event = required(request, "X-GitHub-Event");
+    String delivery = required(request, "X-GitHub-Delivery");
+    JsonNode payload = payload(request);
+    if (event.equals("ping")) {
+      return ApiResponse.json(200, new Receipt("pong", event, delivery, repository(payload, "full_name"), null, null, null,
+          payload.path("zen").asText(null)));
+    }
+    if (!event.equals("push")) {
+      return ApiResponse.json(202, new Receipt("ignored", event, delivery, repository(payload, "full_name"), null, null,
+          "event '" + event + "' is not handled: Gantry starts sessions from push events", null));
+    }
+    return publish(normalise(() -> PushEvents.gitHub(payload, delivery)), event);
+  }
+
+  ApiResponse gitLab(ApiRequest request, Map<String, String> path) {
+    Router.query(request, Set.of());
+    String token = secrets.gitLabToken().orElseThrow(() -> unauthorized(
+        "no GitLab secret token is configured here (GANTRY_GITLAB_WEBHOOK_TOKEN locally, the webhook secret in AWS)"));
+    if (!WebhookSignatures.gitLabTokenValid(token, request.header("X-Gitlab-Token").orElse(null))) {
+      throw unauthorized("X-Gitlab-Token is missing or wrong: set the webhook's secret token");
+    }
+    String event = required(request, "X-Gitlab-Event");
+    String delivery = request.header("Idempotency-Key").or(() -> request.header("X-Gitlab-Event-UUID"))
+        .orElseThrow(() -> new ApiException(Problem.Kind.INVALID_REQUEST,
+            "Idempotency-Key (or X-Gitlab-Event-UUID) is missing: deliveries cannot be told apart", "Idempotency-Key"));
+    JsonNode payload = payload(request);
+    if (!event.equals("Push Hook") || !"push".equals(payload.path("object_kind").asText())) {
+      return ApiResponse.json(202, new Receipt("ignored", event, delivery, payload.path("project").path("path_with_namespace").asText(null),
+          null, null, "event '" + event + "' is not handled: Gantry starts sessions from push hooks", null));
+    }
+    return publish(normalise(() -> PushEvents.gitLab(payload, delivery)), event);
+  }
+
+  private ApiResponse publish(RepositoryPush push, String event) {
+    try {
+      publisher.publish(push);
+    } catch (PushDeliveryException e) {
+      throw new ApiException(Problem.Kind.UPSTREAM_UNAVAILABLE,
+          "the push could not be handed on; nothing was started: redeliver it", null, Map.of("Retry-After", "30"));
+    }
+    return ApiResponse.json(202, new Receipt("accepted", event, push.deliveryId(), push.repository(), push.ref(), push.after(),
+        null, null));
+  }
+
+  private interface Normaliser {
+    RepositoryPush normalise();
+  }
+
+  private static RepositoryPush normalise(Normaliser normaliser) {
+    try {
+      return normaliser.normalise();
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(Problem.Kind.INVALID_REQUEST, e.getMessage() + ": this is not a push payload", null);
+    }
+  }
+
+  private static JsonNode payload(ApiRequest request) {
+    try {
+      JsonNode payload = Json.MAPPER.readTree(request.body());
+      if (payload == null || !payload.isObject()) {
+        throw new ApiException(Problem.Kind.MALFORMED_BODY, "the payload must be a JSON object", null);
+      }
+      return payload;
+    } catch (IOException e) {
+      throw new ApiException(Problem.Kind.MALFORMED_BODY, "the payload is not valid JSON", null);
+    }
+  }
+
+  private static String repository(JsonNode payload, String field) {
+    return Optional.ofNullable(payload.path("repository").get(field)).map(JsonNode::asText).orElse(null);
+  }
+
+  private static String required(ApiRequest request, String header) {
+    return request.header(header).filter(v -> !v.isBlank()).orElseThrow(() -> new ApiException(Problem.Kind.INVALID_REQUEST,
+        header + " header is missing: send deliveries as the provider does", header));
+  }
+
+  private static ApiException unauthorized(String detail) {
+    return new ApiException(Problem.Kind.UNAUTHORIZED, detail, null);
+  }
+}

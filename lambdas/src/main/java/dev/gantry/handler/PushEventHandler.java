@@ -1,0 +1,54 @@
+package dev.gantry.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.json.Json;
+import dev.gantry.push.PushEvents;
+import dev.gantry.push.PushSessionStarter;
+import dev.gantry.push.RepositoryPush;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The target of the EventBridge rule for repository pushes: Gantry's own {@code RepositoryPush}
+ * events and CodeCommit {@code referenceUpdated} events go through the same rule matching as {@code
+ * gantry serve}'s in-process delivery. A failure is thrown, so EventBridge retries and finally sends
+ * the event to the rule's dead-letter queue; the delivery id keeps retries to one session.
+ */
+public final class PushEventHandler implements RequestStreamHandler {
+  private final PushSessionStarter starter;
+
+  /** Wires everything from the Lambda environment. */
+  public PushEventHandler() {
+    this(AwsGantry.fromEnvironment(System.getenv()).pushes());
+  }
+
+  /** @param starter the push session starter (tests pass one on local stores) */
+  public PushEventHandler(PushSessionStarter starter) {
+    this.starter = starter;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    JsonNode event = Json.MAPPER.readTree(input);
+    Optional<RepositoryPush> push = PushEvents.fromEventBridge(event);
+    Map<String, Object> result = new LinkedHashMap<>();
+    if (push.isEmpty()) {
+      result.put("ignored", "not a RepositoryPush or CodeCommit referenceUpdated event");
+    } else {
+      PushSessionStarter.Outcome outcome = starter.deliver(push.get());
+      outcome.session().ifPresent(s -> result.put("sessionId", s.sessionId()));
+      result.put("created", outcome.created());
+      if (outcome.ignoredBecause() != null) {
+        result.put("ignored", outcome.ignoredBecause());
+      }
+    }
+    output.write(Json.write(result).getBytes(StandardCharsets.UTF_8));
+  }
+}

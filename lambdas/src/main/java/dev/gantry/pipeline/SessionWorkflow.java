@@ -1,0 +1,23 @@
+package dev.gantry.pipeline;
+
+import dev.gantry.session.Session;
+
+/**
+ * What runs a session's stages after the API or a push changed it: Step Functions in AWS ({@link
+ * StepFunctionsWorkflow}), the in-process executor locally ({@link InProcessWorkflow}). The session
+ * is already stored; these calls only set the run going.
+ */
+public interface SessionWorkflow {
+  /**
+   * Starts running a newly created session. Idempotent: a session that already runs, waits or has
+   * ended is left alone (in AWS the execution name is the session id, so a second start of the same
+   * session is refused by Step Functions).
+   */
+  void start(Session session);
+
+  /** Continues after an approval decision: an approved session runs on, a rejected one ends its run. */
+  void decided(Session session);
+
+  /** Stops the run of a session that was just cancelled. */
+  void cancelled(Session session);
+}

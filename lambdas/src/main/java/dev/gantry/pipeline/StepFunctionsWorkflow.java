@@ -1,0 +1,76 @@
+package dev.gantry.pipeline;
+
+import dev.gantry.json.Json;
+import dev.gantry.session.Session;
+import dev.gantry.session.SessionStatus;
+import java.util.Map;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+
+/**
+ * Sessions run by the Step Functions state machine: one execution per session, named by the
+ * session id. An approval decision completes the approval state's task token (SendTaskSuccess to
+ * approve, SendTaskFailure with error {@value #REJECTED_ERROR} to reject); a cancel stops the
+ * execution. Source: AWS Step Functions API reference (StartExecution, SendTaskSuccess,
+ * SendTaskFailure, StopExecution).
+ */
+public final class StepFunctionsWorkflow implements SessionWorkflow {
+  /** The error name a rejected approval fails the approval task with. */
+  public static final String REJECTED_ERROR = "Gantry.ApprovalRejected";
+
+  private final SfnClient sfn;
+  private final String stateMachineArn;
+
+  /**
+   * @param sfn a client built once
+   * @param stateMachineArn {@code arn:aws:states:REGION:ACCOUNT:stateMachine:NAME}
+   */
+  public StepFunctionsWorkflow(SfnClient sfn, String stateMachineArn) {
+    this.sfn = sfn;
+    this.stateMachineArn = stateMachineArn;
+  }
+
+  /** The execution ARN of a session: the state machine ARN with {@code execution} and the session id. */
+  public static String executionArn(String stateMachineArn, String sessionId) {
+    return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + sessionId;
+  }
+
+  /** The Step Functions console page of a session's execution. */
+  public static String consoleUrl(String stateMachineArn, String sessionId) {
+    String region = stateMachineArn.split(":")[3];
+    return "https://" + region + ".console.aws.amazon.com/states/home?region=" + region
+        + "#/v2/executions/details/" + executionArn(stateMachineArn, sessionId);
+  }
+
+  @Override
+  public void start(Session session) {
+    if (session.status() != SessionStatus.RUNNING || session.currentStage() != null) {
+      return;
+    }
+    try {
+      sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name(session.sessionId())
+          .input(Json.write(Map.of("sessionId", session.sessionId()))));
+    } catch (ExecutionAlreadyExistsException started) {
+      // a retry of the same start: the execution runs already
+    }
+  }
+
+  @Override
+  public void decided(Session session) {
+    String token = session.approvalTaskToken();
+    if (token == null) {
+      throw new IllegalStateException("session " + session.sessionId() + " has no approval task token");
+    }
+    if (session.status() == SessionStatus.RUNNING) {
+      sfn.sendTaskSuccess(b -> b.taskToken(token).output(Json.write(Map.of("sessionId", session.sessionId(), "decision", "approve"))));
+    } else {
+      sfn.sendTaskFailure(b -> b.taskToken(token).error(REJECTED_ERROR).cause("rejected: see the session's audit log"));
+    }
+  }
+
+  @Override
+  public void cancelled(Session session) {
+    sfn.stopExecution(b -> b.executionArn(executionArn(stateMachineArn, session.sessionId()))
+        .error("Gantry.Cancelled").cause("cancelled: see the session's audit log"));
+  }
+}

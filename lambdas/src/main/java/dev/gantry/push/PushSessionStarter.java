@@ -1,0 +1,80 @@
+package dev.gantry.push;
+
+import dev.gantry.pipeline.SessionWorkflow;
+import dev.gantry.session.Session;
+import dev.gantry.session.SessionRequest;
+import dev.gantry.session.SessionService;
+import java.util.Optional;
+
+/**
+ * Turns a matching push into exactly one session: the push rules decide whether it starts one; the
+ * session id derives from the delivery id, so redeliveries (sequential or concurrent) find the
+ * session the first created, and a redelivery after a failure that created nothing starts it.
+ * Runs in the function the EventBridge rule targets, and in-process in {@code gantry serve}.
+ */
+public final class PushSessionStarter implements PushPublisher {
+  private final PushRules rules;
+  private final SessionService sessions;
+  private final SessionWorkflow workflow;
+
+  /**
+   * @param rules which pushes start sessions
+   * @param sessions the session service
+   * @param workflow what runs a started session
+   */
+  public PushSessionStarter(PushRules rules, SessionService sessions, SessionWorkflow workflow) {
+    this.rules = rules;
+    this.sessions = sessions;
+    this.workflow = workflow;
+  }
+
+  /**
+   * What a push led to.
+   *
+   * @param session the session it started (or had started), or empty
+   * @param created whether this call created it
+   * @param ignoredBecause why no session was started, or null
+   */
+  public record Outcome(Optional<Session> session, boolean created, String ignoredBecause) {}
+
+  /** In-process delivery: the same as {@link #deliver}, for the webhook routes. */
+  @Override
+  public void publish(RepositoryPush push) {
+    try {
+      deliver(push);
+    } catch (dev.gantry.session.InvalidRequestException | dev.gantry.session.IdempotencyKeyReusedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new PushDeliveryException("the push of delivery " + push.deliveryId() + " could not start a session", e);
+    }
+  }
+
+  /**
+   * Matches the push against the rules and starts (or finds) its session.
+   *
+   * @throws dev.gantry.session.InvalidRequestException when the rule's settings make an invalid
+   *     session request (a bad stack name, a missing local path)
+   */
+  public Outcome deliver(RepositoryPush push) {
+    PushRules.Match match = rules.match(push);
+    if (match.rule().isEmpty()) {
+      return new Outcome(Optional.empty(), false, match.reason());
+    }
+    PushRule rule = match.rule().get();
+    SessionRequest request =
+        new SessionRequest(goal(push), rule.path(), rule.path() == null ? push.cloneUrl() : null, push.ref(), push.after(),
+            rule.stack(), rule.agents(), "push", push.deliveryId(), "push:" + push.provider());
+    SessionService.Started started = sessions.start(request, "push:" + push.provider() + ":" + push.pusher());
+    workflow.start(started.session());
+    return new Outcome(Optional.of(started.session()), started.created(), null);
+  }
+
+  /** The goal of a push session: what was pushed, where and by whom, and the head commit's subject. */
+  static String goal(RepositoryPush push) {
+    String commit = push.after().length() > 12 ? push.after().substring(0, 12) : push.after();
+    String subject = push.headCommitMessage() == null ? "" : push.headCommitMessage().lines().findFirst().orElse("");
+    return "Review, plan and deploy " + push.repository() + " at " + commit + ", pushed to " + push.branch() + " by "
+        + push.pusher() + " (" + push.commitCount() + (push.commitCount() == 1 ? " commit" : " commits") + ")"
+        + (subject.isBlank() ? "" : ": " + RepositoryPush.abbreviate(subject, 200));
+  }
+}
