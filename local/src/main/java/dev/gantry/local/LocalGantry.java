@@ -94,6 +94,11 @@ public final class LocalGantry implements AutoCloseable {
     return stores.documents();
   }
 
+  /** The embedded engines, for tests that reach them directly. */
+  public EmbeddedEngines engines() {
+    return engines;
+  }
+
   /** The stores, for tests. */
   public LocalStores stores() {
     return stores;

@@ -1,0 +1,83 @@
+package dev.gantry.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.agent.AgentCatalog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/** openapi.yaml documents exactly the routes the router serves, with the same operation ids. */
+class OpenApiDocumentTest {
+  static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> document() throws IOException {
+    try (InputStream in = GantryApi.class.getResourceAsStream("openapi.yaml")) {
+      return new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+    }
+  }
+
+  static Router router() {
+    return new GantryApi(null, null, null, null, AgentCatalog.load(Path.of("../agents")), null, null, id -> java.util.Optional.empty())
+        .router();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void every_served_route_is_documented_and_every_documented_operation_is_served() throws IOException {
+    Map<String, Object> openapi = document();
+    Map<String, String> documented = new TreeMap<>();
+    Set<String> publicOperations = new TreeSet<>();
+    ((Map<String, Map<String, Object>>) openapi.get("paths")).forEach((path, item) -> item.forEach((method, operation) -> {
+      if (METHODS.contains(method)) {
+        Map<String, Object> op = (Map<String, Object>) operation;
+        documented.put(method.toUpperCase() + " " + path, (String) op.get("operationId"));
+        if (op.containsKey("security") && ((java.util.List<?>) op.get("security")).isEmpty()) {
+          publicOperations.add((String) op.get("operationId"));
+        }
+      }
+    }));
+    Map<String, String> served = new TreeMap<>();
+    Set<String> unauthenticated = new TreeSet<>();
+    for (Router.Route route : router().routes()) {
+      served.put(route.method() + " " + route.template(), route.operationId());
+      if (!route.authenticated()) {
+        unauthenticated.add(route.operationId());
+      }
+    }
+
+    assertThat(openapi.get("openapi").toString()).startsWith("3.1.");
+    assertThat(documented).isEqualTo(served);
+    assertThat(publicOperations).isEqualTo(unauthenticated);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void every_operation_documents_its_problem_responses_as_rfc_9457() throws IOException {
+    Map<String, Object> openapi = document();
+    ((Map<String, Map<String, Object>>) openapi.get("paths")).forEach((path, item) -> item.forEach((method, operation) -> {
+      if (!METHODS.contains(method)) {
+        return;
+      }
+      Map<String, Object> responses = (Map<String, Object>) ((Map<String, Object>) operation).get("responses");
+      responses.forEach((status, response) -> {
+        if (Integer.parseInt(status) >= 400) {
+          assertThat(response).as(method + " " + path + " " + status)
+              .isEqualTo(Map.of("$ref", "#/components/responses/Problem"));
+        }
+      });
+    }));
+    Map<String, Object> problem = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) openapi.get("components"))
+        .get("schemas")).get("Problem");
+    assertThat((Iterable<String>) problem.get("required")).containsExactlyInAnyOrder("type", "title", "status", "detail");
+  }
+}

@@ -1,0 +1,341 @@
+package dev.gantry.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.agent.AgentCatalog;
+import dev.gantry.api.DocumentDelivery;
+import dev.gantry.api.GantryApi;
+import dev.gantry.api.Router;
+import dev.gantry.config.Settings;
+import dev.gantry.hash.Sha256;
+import dev.gantry.local.ApiTransports.Answer;
+import dev.gantry.local.ApiTransports.Call;
+import dev.gantry.local.ApiTransports.Transport;
+import dev.gantry.pipeline.StageListener;
+import dev.gantry.push.PushRules;
+import dev.gantry.push.WebhookSecrets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * The HTTP API on DynamoDB Local and s3proxy, driven through both transports with one request
+ * table: every case must get the same status and body from {@code gantry serve} and from the
+ * Lambda handler.
+ */
+class HttpApiIT {
+  static final Path REPOSITORY = SessionLifecycleIT.REPOSITORY;
+  static final String TOKEN = "test-token-" + UUID.randomUUID();
+  static final String SERVE_CALLER = "local:tester";
+
+  @TempDir static Path data;
+  static LocalGantry gantry;
+  static Router router;
+  static LocalApiServer server;
+  static Transport serve;
+  static Transport lambda;
+
+  @BeforeAll
+  static void start() {
+    gantry = new LocalGantry(Settings.fromEnvironment(Map.of()), data, AgentCatalog.load(REPOSITORY.resolve("agents")),
+        StageListener.NONE);
+    router = gantry.api(PushRules.none(), WebhookSecrets.of("github-secret", null)).router();
+    server = LocalApiServer.start(router, 0, TOKEN, SERVE_CALLER);
+    serve = ApiTransports.serve(server, TOKEN, SERVE_CALLER);
+    lambda = ApiTransports.lambda(router);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    gantry.close();
+  }
+
+  static Stream<Transport> transports() {
+    return Stream.of(serve, lambda);
+  }
+
+  /** One row of the request table. */
+  record Row(String name, Call call, int status, String problemField, Consumer<Answer> check) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static final String UNKNOWN_ID = "7b7d0c4e-0d5f-4a4e-9a53-8f6f3c7a2b10";
+
+  static List<Row> table() {
+    String repo = "\"repository\":{\"path\":\"" + REPOSITORY + "\"}";
+    List<Row> rows = new ArrayList<>();
+    rows.add(new Row("health answers without a token", Call.get("/health").anonymous(), 200, null,
+        a -> assertThat(a.json().path("status").asText()).isEqualTo("ok")));
+    rows.add(new Row("unknown route", Call.get("/nope"), 404, null, a -> {}));
+    rows.add(new Row("wrong method lists the allowed ones", new Call("DELETE", "/sessions", Map.of(), new byte[0], true), 405, null,
+        a -> assertThat(a.header("Allow")).isEqualTo("POST, GET")));
+    rows.add(new Row("no credentials", Call.get("/sessions").anonymous(), 401, "Authorization",
+        a -> assertThat(a.header("WWW-Authenticate")).startsWith("Bearer")));
+    rows.add(new Row("body over 256 KiB", Call.post("/sessions", "{\"goal\":\"" + "x".repeat(300 * 1024) + "\"}"), 413, null, a -> {}));
+    rows.add(new Row("not JSON", Call.post("/sessions", "goal=x").header("Content-Type", "text/plain"), 415, "Content-Type", a -> {}));
+    rows.add(new Row("malformed JSON", Call.post("/sessions", "{\"goal\":"), 400, null,
+        a -> assertThat(a.json().path("type").asText()).endsWith("/malformed-body")));
+    rows.add(new Row("a client cannot set the status", Call.post("/sessions", "{\"goal\":\"g\"," + repo + ",\"status\":\"SUCCEEDED\"}"),
+        400, "status", a -> assertThat(a.json().path("detail").asText()).startsWith("unknown field 'status'")));
+    rows.add(new Row("a number is not a goal", Call.post("/sessions", "{\"goal\":5," + repo + "}"), 400, "goal", a -> {}));
+    rows.add(new Row("a blank goal", Call.post("/sessions", "{\"goal\":\"  \"," + repo + "}"), 400, "goal", a -> {}));
+    rows.add(new Row("both path and url", Call.post("/sessions",
+        "{\"goal\":\"g\",\"repository\":{\"path\":\"/tmp\",\"url\":\"https://github.com/o/r.git\"}}"), 400, "repository", a -> {}));
+    rows.add(new Row("a URL with a token in it", Call.post("/sessions",
+        "{\"goal\":\"g\",\"repository\":{\"url\":\"https://x:ghp_secret@github.com/o/r.git\"}}"), 400, "repository.url",
+        a -> assertThat(a.text()).doesNotContain("ghp_secret")));
+    rows.add(new Row("an unknown agent", Call.post("/sessions", "{\"goal\":\"g\"," + repo + ",\"agents\":{\"planner\":\"nobody\"}}"),
+        400, "agents.planner", a -> {}));
+    rows.add(new Row("a bad session id", Call.get("/sessions/not-a-uuid"), 400, "id", a -> {}));
+    rows.add(new Row("an unknown session", Call.get("/sessions/" + UNKNOWN_ID), 404, null, a -> {}));
+    rows.add(new Row("limit out of range", Call.get("/sessions?limit=500"), 400, "limit", a -> {}));
+    rows.add(new Row("an unknown status", Call.get("/sessions?status=DONE"), 400, "status", a -> {}));
+    rows.add(new Row("a forged cursor", Call.get("/sessions?cursor=eyJrZXkiOiJ2YWx1ZSJ9"), 400, "cursor", a -> {}));
+    rows.add(new Row("a parameter twice", Call.get("/sessions?limit=1&limit=2"), 400, "limit", a -> {}));
+    rows.add(new Row("an unknown parameter", Call.get("/sessions?sort=asc"), 400, "sort", a -> {}));
+    rows.add(new Row("a decision that is neither", Call.post("/sessions/" + UNKNOWN_ID + "/approval",
+        "{\"decision\":\"maybe\",\"digest\":\"" + "0".repeat(64) + "\"}"), 400, "decision", a -> {}));
+    rows.add(new Row("approving an unknown session", Call.post("/sessions/" + UNKNOWN_ID + "/approval",
+        "{\"decision\":\"approve\",\"digest\":\"" + "0".repeat(64) + "\"}"), 404, null, a -> {}));
+    rows.add(new Row("an approver cannot be set", Call.post("/sessions/" + UNKNOWN_ID + "/approval",
+        "{\"decision\":\"approve\",\"digest\":\"" + "0".repeat(64) + "\",\"approvedBy\":\"someone\"}"), 400, "approvedBy", a -> {}));
+    rows.add(new Row("cancelling an unknown session", new Call("POST", "/sessions/" + UNKNOWN_ID + "/cancel", Map.of(), new byte[0], true),
+        404, null, a -> {}));
+    rows.add(new Row("the agents", Call.get("/agents"), 200, null, a -> assertThat(a.json().path("agents").findValuesAsText("name"))
+        .contains("architect", "planner", "deployer", "reviewer")));
+    rows.add(new Row("one agent with its prompt", Call.get("/agents/planner"), 200, null,
+        a -> assertThat(a.json().path("prompt").asText()).isNotBlank()));
+    rows.add(new Row("an unknown agent by name", Call.get("/agents/nobody"), 404, null, a -> {}));
+    rows.add(new Row("an unsigned GitHub delivery", Call.post("/webhooks/github", "{}").anonymous()
+        .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "d-1"), 401, null, a -> {}));
+    rows.add(new Row("GitLab is not configured here", Call.post("/webhooks/gitlab", "{}").anonymous()
+        .header("X-Gitlab-Token", "guess").header("X-Gitlab-Event", "Push Hook"), 401, null, a -> {}));
+    return rows;
+  }
+
+  static Stream<Arguments> rowsOnBothTransports() {
+    return table().stream().flatMap(row -> transports().map(t -> Arguments.of(t.name(), row)));
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("rowsOnBothTransports")
+  void each_row_gets_its_status_and_problem(String transport, Row row) {
+    Answer answer = (transport.equals(serve.name()) ? serve : lambda).send(row.call());
+
+    assertThat(answer.status()).as(answer.text()).isEqualTo(row.status());
+    if (row.status() >= 400) {
+      assertThat(answer.header("Content-Type")).isEqualTo("application/problem+json");
+      JsonNode problem = answer.json();
+      assertThat(problem.path("status").asInt()).isEqualTo(row.status());
+      assertThat(problem.path("type").asText()).startsWith("https://gantry.dev/problems/");
+      assertThat(problem.path("title").asText()).isNotBlank();
+      assertThat(problem.path("detail").asText()).isNotBlank().doesNotContain("Exception").doesNotContain("\tat ");
+      assertThat(problem.path("field").asText(null)).isEqualTo(row.problemField());
+    }
+    row.check().accept(answer);
+  }
+
+  @Test
+  void both_transports_give_the_same_body_for_every_row() {
+    for (Row row : table()) {
+      Answer fromServe = serve.send(row.call());
+      Answer fromLambda = lambda.send(row.call());
+      assertThat(fromLambda.status()).as(row.name()).isEqualTo(fromServe.status());
+      assertThat(fromLambda.text()).as(row.name()).isEqualTo(fromServe.text());
+    }
+  }
+
+  static String startBody(String goal) {
+    return "{\"goal\":\"" + goal + "\",\"repository\":{\"path\":\"" + REPOSITORY + "\"},\"stack\":\"gantry-api-it\"}";
+  }
+
+  static JsonNode awaitStatus(Transport t, String id, Predicate<String> done) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      JsonNode session = t.send(Call.get("/sessions/" + id)).json();
+      if (done.test(session.path("status").asText()) || System.nanoTime() > deadline) {
+        return session;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return session;
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transports")
+  void a_session_is_started_watched_approved_and_its_documents_read(Transport t) {
+    Answer started = t.send(Call.post("/sessions", startBody("Serve Gantry's session API on AWS")));
+    assertThat(started.status()).as(started.text()).isEqualTo(202);
+    String id = started.json().path("sessionId").asText();
+    assertThat(started.header("Location")).isEqualTo("/sessions/" + id);
+
+    JsonNode waiting = awaitStatus(t, id, s -> !s.equals("RUNNING"));
+    assertThat(waiting.path("status").asText()).isEqualTo("AWAITING_APPROVAL");
+    assertThat(waiting.path("stages").findValuesAsText("name")).containsExactly("architect", "plan", "validate", "approval");
+    assertThat(waiting.path("stages").get(0).path("durationMillis").asLong()).isGreaterThanOrEqualTo(0);
+    assertThat(waiting.path("documents").findValuesAsText("name")).contains("architecture.md", "template.yaml", "validation.json");
+    assertThat(waiting.path("findings").isArray()).isTrue();
+    assertThat(waiting.has("approvalTaskToken")).isFalse();
+    String digest = waiting.path("pendingApproval").path("digest").asText();
+    assertThat(digest).hasSize(64);
+
+    Answer stale = t.send(Call.post("/sessions/" + id + "/approval", "{\"decision\":\"approve\",\"digest\":\"" + "0".repeat(64) + "\"}"));
+    assertThat(stale.status()).isEqualTo(409);
+    Answer approved = t.send(Call.post("/sessions/" + id + "/approval",
+        "{\"decision\":\"approve\",\"digest\":\"" + digest + "\",\"comment\":\"looks right\"}"));
+    assertThat(approved.status()).as(approved.text()).isEqualTo(200);
+    assertThat(approved.json().path("decision").path("actor").asText()).isEqualTo(t.callerId());
+
+    JsonNode done = awaitStatus(t, id, s -> s.equals("SUCCEEDED") || s.equals("FAILED"));
+    assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    assertThat(t.send(Call.post("/sessions/" + id + "/approval", "{\"decision\":\"approve\",\"digest\":\"" + digest + "\"}")).status())
+        .isEqualTo(409);
+    assertThat(t.send(new Call("POST", "/sessions/" + id + "/cancel", Map.of(), new byte[0], true)).status()).isEqualTo(409);
+
+    JsonNode report = null;
+    for (JsonNode d : done.path("documents")) {
+      if (d.path("name").asText().equals("report.md")) {
+        report = d;
+      }
+    }
+    assertThat(report).isNotNull();
+    Answer document = t.send(Call.get(report.path("link").asText()));
+    assertThat(document.status()).isEqualTo(200);
+    assertThat(document.header("Content-Type")).startsWith("text/markdown");
+    assertThat(Sha256.hex(document.body())).isEqualTo(report.path("sha256").asText());
+    assertThat(document.header("ETag")).isEqualTo("\"" + report.path("sha256").asText() + "\"");
+    assertThat(t.send(Call.get("/sessions/" + id + "/documents/nothing.md")).status()).isEqualTo(404);
+
+    JsonNode audit = t.send(Call.get("/sessions/" + id + "/audit")).json();
+    assertThat(audit.path("chain").path("verified").asBoolean()).isTrue();
+    List<String> actions = audit.path("entries").findValuesAsText("action");
+    assertThat(actions.get(0)).isEqualTo("SessionCreated");
+    assertThat(actions.get(actions.size() - 1)).isEqualTo("SessionSucceeded");
+    for (JsonNode entry : audit.path("entries")) {
+      if (List.of("SessionCreated", "ApprovalGranted").contains(entry.path("action").asText())) {
+        assertThat(entry.path("actor").asText()).isEqualTo(t.callerId());
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transports")
+  void an_idempotency_key_returns_the_first_session_and_refuses_another_request(Transport t) {
+    String key = "key-" + UUID.randomUUID();
+    Answer first = t.send(Call.post("/sessions", startBody("Idempotent start")).header("Idempotency-Key", key));
+    Answer retry = t.send(Call.post("/sessions", startBody("Idempotent start")).header("Idempotency-Key", key));
+    Answer other = t.send(Call.post("/sessions", startBody("Another goal")).header("Idempotency-Key", key));
+
+    assertThat(first.status()).isEqualTo(202);
+    assertThat(first.header("Idempotent-Replayed")).isNull();
+    assertThat(retry.status()).isEqualTo(202);
+    assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(retry.json().path("sessionId").asText()).isEqualTo(first.json().path("sessionId").asText());
+    assertThat(other.status()).isEqualTo(422);
+    assertThat(other.json().path("field").asText()).isEqualTo("Idempotency-Key");
+    awaitStatus(t, first.json().path("sessionId").asText(), s -> !s.equals("RUNNING"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transports")
+  void a_waiting_session_is_cancelled_and_then_takes_no_decision(Transport t) {
+    String id = t.send(Call.post("/sessions", startBody("Cancel me"))).json().path("sessionId").asText();
+    JsonNode waiting = awaitStatus(t, id, s -> !s.equals("RUNNING"));
+    assertThat(waiting.path("status").asText()).isEqualTo("AWAITING_APPROVAL");
+
+    Answer cancelled = t.send(Call.post("/sessions/" + id + "/cancel", "{\"reason\":\"wrong stack\"}"));
+    assertThat(cancelled.status()).as(cancelled.text()).isEqualTo(200);
+    assertThat(cancelled.json().path("status").asText()).isEqualTo("CANCELLED");
+    assertThat(t.send(Call.post("/sessions/" + id + "/approval", "{\"decision\":\"approve\",\"digest\":\""
+        + waiting.path("pendingApproval").path("digest").asText() + "\"}")).status()).isEqualTo(409);
+    JsonNode audit = t.send(Call.get("/sessions/" + id + "/audit")).json();
+    JsonNode last = audit.path("entries").get(audit.path("entries").size() - 1);
+    assertThat(last.path("action").asText()).isEqualTo("SessionCancelled");
+    assertThat(last.path("actor").asText()).isEqualTo(t.callerId());
+    assertThat(last.path("details").path("reason").asText()).isEqualTo("wrong stack");
+  }
+
+  @Test
+  void listing_pages_newest_first_with_opaque_cursors_and_filters_by_status() {
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String id = serve.send(Call.post("/sessions", startBody("List me " + i))).json().path("sessionId").asText();
+      created.add(0, id);
+      awaitStatus(serve, id, s -> !s.equals("RUNNING"));
+    }
+    List<String> paged = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonNode page = serve.send(Call.get("/sessions?limit=2" + (cursor == null ? "" : "&cursor=" + cursor))).json();
+      assertThat(page.path("sessions").size()).isLessThanOrEqualTo(2);
+      page.path("sessions").forEach(s -> paged.add(s.path("sessionId").asText()));
+      cursor = page.path("nextCursor").asText(null);
+    } while (cursor != null);
+
+    assertThat(paged).doesNotHaveDuplicates();
+    assertThat(paged.subList(0, 3)).containsExactlyElementsOf(created);
+    JsonNode waiting = lambda.send(Call.get("/sessions?status=awaiting_approval&limit=100")).json();
+    assertThat(waiting.path("sessions").findValuesAsText("status")).isNotEmpty().allMatch("AWAITING_APPROVAL"::equals);
+    assertThat(waiting.path("sessions").findValuesAsText("sessionId")).containsAll(created);
+    String otherCursor = serve.send(Call.get("/sessions?limit=1")).json().path("nextCursor").asText();
+    assertThat(serve.send(Call.get("/sessions?status=FAILED&cursor=" + otherCursor)).status()).isEqualTo(400);
+  }
+
+  @Test
+  void in_aws_a_document_is_a_redirect_to_a_presigned_s3_url() throws Exception {
+    String id = serve.send(Call.post("/sessions", startBody("Presign my documents"))).json().path("sessionId").asText();
+    JsonNode session = awaitStatus(serve, id, s -> !s.equals("RUNNING"));
+    JsonNode template = session.path("documents").get(0);
+    LocalStores stores = gantry.stores();
+    try (S3Presigner presigner = S3Presigner.builder()
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .credentialsProvider(gantry.engines().credentials())
+        .endpointOverride(gantry.engines().s3Endpoint())
+        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+        .build()) {
+      Router aws = new GantryApi(gantry.runtime().sessions(), gantry.workflow(), stores.documents(),
+          DocumentDelivery.presigned(presigner, stores.documents().bucket(), Duration.ofMinutes(5)),
+          AgentCatalog.load(REPOSITORY.resolve("agents")), WebhookSecrets.of(null, null), push -> { },
+          sid -> java.util.Optional.of("https://console.example/" + sid)).router();
+
+      Answer redirect = ApiTransports.lambda(aws).send(Call.get(template.path("link").asText()));
+
+      assertThat(redirect.status()).isEqualTo(307);
+      assertThat(redirect.header("Location")).contains("X-Amz-Signature=").contains("X-Amz-Expires=300");
+      HttpResponse<byte[]> object = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(redirect.header("Location"))).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(object.statusCode()).isEqualTo(200);
+      assertThat(Sha256.hex(object.body())).isEqualTo(template.path("sha256").asText());
+      assertThat(ApiTransports.lambda(aws).send(Call.get("/sessions/" + id)).json().path("executionConsoleUrl").asText())
+          .isEqualTo("https://console.example/" + id);
+    }
+  }
+}
