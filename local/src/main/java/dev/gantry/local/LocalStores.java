@@ -6,7 +6,14 @@ import dev.gantry.document.S3DocumentStore;
 import dev.gantry.session.DynamoDbSessionStore;
 import dev.gantry.session.SessionTables;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CreateGlobalSecondaryIndexAction;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -28,6 +35,8 @@ public final class LocalStores implements AutoCloseable {
     java.util.List<String> tables = dynamoDb.listTablesPaginator().tableNames().stream().toList();
     if (!tables.contains(settings.sessionsTable())) {
       dynamoDb.createTable(SessionTables.sessionsTable(settings.sessionsTable()));
+    } else {
+      addListingIndexes(dynamoDb, settings.sessionsTable());
     }
     if (!tables.contains(settings.auditTable())) {
       dynamoDb.createTable(SessionTables.auditTable(settings.auditTable()));
@@ -39,6 +48,67 @@ public final class LocalStores implements AutoCloseable {
     }
     this.sessions = new DynamoDbSessionStore(dynamoDb, settings.sessionsTable(), settings.auditTable(), clock);
     this.documents = new S3DocumentStore(s3, settings.documentsBucket());
+  }
+
+  /**
+   * Brings a sessions table made by an earlier Gantry (without the listing indexes) up to date:
+   * adds each missing index and writes the index keys onto the sessions already stored.
+   */
+  static void addListingIndexes(DynamoDbClient dynamoDb, String table) {
+    TableDescription description = dynamoDb.describeTable(b -> b.tableName(table)).table();
+    java.util.Set<String> present = new java.util.HashSet<>();
+    if (description.hasGlobalSecondaryIndexes()) {
+      description.globalSecondaryIndexes().forEach(index -> present.add(index.indexName()));
+    }
+    Map<String, String> wanted = Map.of(
+        SessionTables.BY_CREATED, SessionTables.LIST_PARTITION, SessionTables.BY_STATUS, SessionTables.STATUS);
+    boolean added = false;
+    for (Map.Entry<String, String> index : wanted.entrySet()) {
+      if (present.contains(index.getKey())) {
+        continue;
+      }
+      GlobalSecondaryIndex gsi = SessionTables.listingIndex(index.getKey(), index.getValue());
+      dynamoDb.updateTable(b -> b.tableName(table)
+          .attributeDefinitions(SessionTables.sessionsTable(table).attributeDefinitions())
+          .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder().create(CreateGlobalSecondaryIndexAction.builder()
+              .indexName(gsi.indexName()).keySchema(gsi.keySchema()).projection(gsi.projection()).build()).build()));
+      awaitIndexesActive(dynamoDb, table);
+      added = true;
+    }
+    if (added) {
+      for (Map<String, AttributeValue> item : dynamoDb.scanPaginator(b -> b.tableName(table)).items()) {
+        String id = item.get(SessionTables.SESSION_ID).s();
+        Instant created = Instant.parse(item.get("createdAt").s());
+        dynamoDb.updateItem(b -> b.tableName(table)
+            .key(Map.of(SessionTables.SESSION_ID, AttributeValue.fromS(id)))
+            .updateExpression("SET #p = :p, #o = :o")
+            .expressionAttributeNames(Map.of("#p", SessionTables.LIST_PARTITION, "#o", SessionTables.CREATED_ORDER))
+            .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(SessionTables.LIST_PARTITION_VALUE),
+                ":o", AttributeValue.fromS(SessionTables.createdOrder(created, id)))));
+      }
+    }
+  }
+
+  /** DynamoDB builds one index at a time: wait (at most 30 s) until every index of the table is ACTIVE. */
+  private static void awaitIndexesActive(DynamoDbClient dynamoDb, String table) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (true) {
+      TableDescription description = dynamoDb.describeTable(b -> b.tableName(table)).table();
+      boolean active = description.globalSecondaryIndexes().stream()
+          .allMatch(index -> index.indexStatus() == software.amazon.awssdk.services.dynamodb.model.IndexStatus.ACTIVE);
+      if (active) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the indexes of table " + table + " did not become active within 30 s");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the indexes of " + table, e);
+      }
+    }
   }
 
   /** Sessions and audit log on DynamoDB Local. */

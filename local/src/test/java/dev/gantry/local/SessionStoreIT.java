@@ -187,4 +187,33 @@ class SessionStoreIT {
     assertThat(decided.decision().actor()).isEqualTo("alice");
     assertThat(store.auditLog(waiting.sessionId()).get(2).details()).containsEntry("comment", "too broad");
   }
+
+  @Test
+  void a_sessions_table_from_an_earlier_gantry_gets_the_listing_indexes_and_its_sessions_are_listed() {
+    var dynamoDb = stores.dynamoDb();
+    String table = "old-sessions-" + UUID.randomUUID();
+    dynamoDb.createTable(b -> b.tableName(table)
+        .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(software.amazon.awssdk.services.dynamodb.model.AttributeDefinition.builder()
+            .attributeName("sessionId").attributeType("S").build())
+        .keySchema(k -> k.attributeName("sessionId").keyType("HASH")));
+    String id = UUID.randomUUID().toString();
+    dynamoDb.putItem(b -> b.tableName(table).item(Map.of(
+        "sessionId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(id),
+        "status", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("SUCCEEDED"),
+        "version", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("7"),
+        "goal", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("stored before listing indexes"),
+        "createdAt", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("2026-11-20T10:00:00Z"),
+        "updatedAt", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("2026-11-20T10:05:00Z"),
+        "auditSeq", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("9"),
+        "auditHash", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("0".repeat(64)))));
+
+    LocalStores.addListingIndexes(dynamoDb, table);
+    var old = new dev.gantry.session.DynamoDbSessionStore(dynamoDb, table, "unused", Clock.systemUTC());
+
+    assertThat(old.list(null, 10, null).sessions()).extracting(Session::sessionId).containsExactly(id);
+    assertThat(old.list(SessionStatus.SUCCEEDED, 10, null).sessions()).extracting(Session::goal)
+        .containsExactly("stored before listing indexes");
+    assertThat(old.list(SessionStatus.RUNNING, 10, null).sessions()).isEmpty();
+  }
 }
