@@ -1,0 +1,118 @@
+package dev.gantry.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.gantry.config.AwsClients;
+import dev.gantry.json.Json;
+import dev.gantry.session.Session;
+import dev.gantry.session.SessionStatus;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/** The real SfnClient against a loopback stub speaking Step Functions' wire format (AWS JSON 1.0). */
+class StepFunctionsWorkflowTest {
+  static final String STATE_MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-pipeline";
+
+  record Call(String target, JsonNode body) {}
+
+  final List<Call> calls = new CopyOnWriteArrayList<>();
+  final AtomicReference<String> error = new AtomicReference<>();
+  HttpServer stub;
+  SfnClient sfn;
+  StepFunctionsWorkflow workflow;
+
+  @BeforeEach
+  void start() throws Exception {
+    stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    stub.createContext("/", exchange -> {
+      calls.add(new Call(exchange.getRequestHeaders().getFirst("X-Amz-Target"), Json.MAPPER.readTree(exchange.getRequestBody())));
+      String failure = error.get();
+      byte[] body = (failure == null ? "{\"executionArn\":\"x\",\"startDate\":1.7637e9}"
+          : "{\"__type\":\"" + failure + "\",\"message\":\"exists\"}").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
+      if (failure != null) {
+        exchange.getResponseHeaders().add("x-amzn-ErrorType", failure);
+      }
+      exchange.sendResponseHeaders(failure == null ? 200 : 400, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    stub.start();
+    sfn = AwsClients.client(SfnClient.builder(), "eu-west-1", StaticCredentialsProvider.create(AwsBasicCredentials.create("akid", "secret")),
+        Optional.of(URI.create("http://127.0.0.1:" + stub.getAddress().getPort())));
+    workflow = new StepFunctionsWorkflow(sfn, STATE_MACHINE);
+  }
+
+  @AfterEach
+  void stop() {
+    sfn.close();
+    stub.stop(0);
+  }
+
+  static Session session() {
+    return Session.start("3f0c1a52-9d7e-4f7e-8a47-2f7d1b9c6e10", "goal", "https://github.com/o/r.git", "stack", Instant.now());
+  }
+
+  @Test
+  void a_new_session_starts_one_execution_named_by_its_id_and_a_repeated_start_is_harmless() {
+    workflow.start(session());
+    error.set("ExecutionAlreadyExists");
+    workflow.start(session());
+
+    assertThat(calls).extracting(Call::target).containsExactly("AWSStepFunctions.StartExecution", "AWSStepFunctions.StartExecution");
+    JsonNode request = calls.get(0).body();
+    assertThat(request.path("stateMachineArn").asText()).isEqualTo(STATE_MACHINE);
+    assertThat(request.path("name").asText()).isEqualTo(session().sessionId());
+    assertThat(Json.tree(request.path("input").asText()).path("sessionId").asText()).isEqualTo(session().sessionId());
+  }
+
+  @Test
+  void a_session_that_already_ran_a_stage_is_not_started_again() {
+    Session running = session().withStage(new dev.gantry.session.StageRecord("architect", dev.gantry.session.StageStatus.RUNNING,
+        Instant.now(), null, 1, dev.gantry.model.TokenUsage.ZERO, null, List.of()));
+
+    workflow.start(running);
+
+    assertThat(calls).isEmpty();
+  }
+
+  @Test
+  void a_decision_completes_the_stored_task_token_and_a_cancel_stops_the_execution() {
+    Session approved = session().withApprovalTaskToken("token-1");
+    Session rejected = session().withApprovalTaskToken("token-2").withStatus(SessionStatus.REJECTED);
+
+    workflow.decided(approved);
+    workflow.decided(rejected);
+    workflow.cancelled(session().withStatus(SessionStatus.CANCELLED));
+
+    assertThat(calls).extracting(Call::target).containsExactly(
+        "AWSStepFunctions.SendTaskSuccess", "AWSStepFunctions.SendTaskFailure", "AWSStepFunctions.StopExecution");
+    assertThat(calls.get(0).body().path("taskToken").asText()).isEqualTo("token-1");
+    assertThat(calls.get(1).body().path("taskToken").asText()).isEqualTo("token-2");
+    assertThat(calls.get(1).body().path("error").asText()).isEqualTo(StepFunctionsWorkflow.REJECTED_ERROR);
+    assertThat(calls.get(2).body().path("executionArn").asText())
+        .isEqualTo("arn:aws:states:eu-west-1:123456789012:execution:gantry-pipeline:" + session().sessionId());
+  }
+
+  @Test
+  void the_console_url_opens_the_sessions_execution() {
+    assertThat(StepFunctionsWorkflow.consoleUrl(STATE_MACHINE, "abc"))
+        .isEqualTo("https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/"
+            + "arn:aws:states:eu-west-1:123456789012:execution:gantry-pipeline:abc");
+  }
+}
