@@ -31,6 +31,9 @@ import org.eclipse.jetty.util.Callback;
  * {@code Content-Length} above the limit is refused without reading.
  */
 public final class LocalApiServer implements AutoCloseable {
+  /** The most of an oversized body read and discarded before answering 413: API Gateway's 10 MiB payload cap. */
+  static final long DRAIN_LIMIT_BYTES = 10L * 1024 * 1024;
+
   private final Server server;
   private final URI uri;
 
@@ -91,12 +94,22 @@ public final class LocalApiServer implements AutoCloseable {
         && MessageDigest.isEqual(expectedAuthorization, authorization.getBytes(StandardCharsets.UTF_8))
         ? Optional.of(new Caller(callerId)) : Optional.empty();
     byte[] body = new byte[0];
+    InputStream in = Content.Source.asInputStream(request);
     boolean tooLarge = request.getLength() > Router.MAX_BODY_BYTES;
     if (!tooLarge) {
-      InputStream in = Content.Source.asInputStream(request);
       byte[] read = in.readNBytes(Router.MAX_BODY_BYTES + 1);
       tooLarge = read.length > Router.MAX_BODY_BYTES;
       body = tooLarge ? new byte[0] : read;
+    }
+    if (tooLarge) {
+      // Discard (never parse) what the client is still sending, up to a bound, so closing the
+      // connection does not reset it before the client has read the 413.
+      byte[] discard = new byte[16 * 1024];
+      long drained = 0;
+      int n;
+      while (drained < DRAIN_LIMIT_BYTES && (n = in.read(discard)) > 0) {
+        drained += n;
+      }
     }
     HttpURI uri = request.getHttpURI();
     return new ApiRequest(request.getMethod(), uri.getPath(), uri.getQuery(), headers, body, tooLarge, caller);
