@@ -3,6 +3,7 @@ package dev.gantry.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.config.AwsGantry;
 import dev.gantry.json.Json;
 import dev.gantry.push.PushEvents;
 import dev.gantry.push.PushSessionStarter;

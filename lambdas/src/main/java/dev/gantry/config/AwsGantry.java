@@ -1,11 +1,8 @@
-package dev.gantry.handler;
+package dev.gantry.config;
 
 import dev.gantry.agent.AgentCatalog;
 import dev.gantry.api.DocumentDelivery;
 import dev.gantry.api.GantryApi;
-import dev.gantry.config.AwsClients;
-import dev.gantry.config.AwsSettings;
-import dev.gantry.config.Settings;
 import dev.gantry.document.S3DocumentStore;
 import dev.gantry.pipeline.StepFunctionsWorkflow;
 import dev.gantry.push.EventBridgePushPublisher;
@@ -32,13 +29,18 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * (region, default credentials chain, URL-connection HTTP client), and the API and push starter
  * wired on them. Built in a handler's no-arg constructor, so SnapStart snapshots it.
  */
-final class AwsGantry {
+public final class AwsGantry {
   private AwsGantry() {}
 
   /** The services the handlers call. */
-  record Services(GantryApi api, PushSessionStarter pushes) {}
+  public record Services(GantryApi api, PushSessionStarter pushes) {}
 
-  static Services fromEnvironment(Map<String, String> environment) {
+  /**
+   * Builds the clients and services.
+   *
+   * @throws IllegalArgumentException naming a missing or malformed environment variable
+   */
+  public static Services fromEnvironment(Map<String, String> environment) {
     Settings settings = Settings.fromEnvironment(environment);
     AwsSettings aws = AwsSettings.fromEnvironment(environment);
     var credentials = DefaultCredentialsProvider.builder().build();

@@ -1,0 +1,40 @@
+package dev.gantry.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.api.Router;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The Lambda composition root wires from the environment alone, and names what is missing. */
+class AwsGantryTest {
+  static final Map<String, String> LAMBDA_ENVIRONMENT = Map.of(
+      "AWS_REGION", "eu-west-1",
+      "GANTRY_SESSIONS_TABLE", "sessions-table",
+      "GANTRY_AUDIT_TABLE", "audit-table",
+      "GANTRY_DOCUMENTS_BUCKET", "documents-bucket",
+      "GANTRY_STATE_MACHINE_ARN", "arn:aws:states:eu-west-1:123456789012:stateMachine:gantry",
+      "GANTRY_EVENT_BUS_NAME", "gantry-pushes",
+      "GANTRY_WEBHOOK_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gantry-webhooks",
+      "GANTRY_PUSH_RULES", "{\"rules\": [{\"repository\": \"octo-org/app\", \"branches\": [\"main\"]}]}",
+      "GANTRY_AGENTS_DIR", "../agents");
+
+  @Test
+  void the_api_and_push_starter_are_wired_from_the_lambda_environment_without_calling_aws() {
+    AwsGantry.Services services = AwsGantry.fromEnvironment(LAMBDA_ENVIRONMENT);
+
+    assertThat(services.api().router().routes()).extracting(Router.Route::operationId)
+        .contains("startSession", "decideApproval", "receiveGitHubWebhook");
+  }
+
+  @Test
+  void a_missing_setting_is_named() {
+    Map<String, String> environment = new java.util.HashMap<>(LAMBDA_ENVIRONMENT);
+    environment.remove("GANTRY_EVENT_BUS_NAME");
+
+    assertThatThrownBy(() -> AwsGantry.fromEnvironment(environment))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("GANTRY_EVENT_BUS_NAME is not set");
+  }
+}
