@@ -3,25 +3,20 @@ package dev.gantry.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.gantry.config.AwsClients;
 import dev.gantry.json.Json;
 import dev.gantry.session.Session;
 import dev.gantry.session.SessionStatus;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
+import dev.gantry.testing.AwsWireStub;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /** The real SfnClient against a loopback stub speaking Step Functions' wire format (AWS JSON 1.0). */
@@ -30,38 +25,35 @@ class StepFunctionsWorkflowTest {
 
   record Call(String target, JsonNode body) {}
 
-  final List<Call> calls = new CopyOnWriteArrayList<>();
   final AtomicReference<String> error = new AtomicReference<>();
-  HttpServer stub;
+  AwsWireStub stub;
   SfnClient sfn;
   StepFunctionsWorkflow workflow;
 
   @BeforeEach
-  void start() throws Exception {
-    stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    stub.createContext("/", exchange -> {
-      calls.add(new Call(exchange.getRequestHeaders().getFirst("X-Amz-Target"), Json.MAPPER.readTree(exchange.getRequestBody())));
+  void start() {
+    stub = AwsWireStub.start(request -> {
       String failure = error.get();
-      byte[] body = (failure == null ? "{\"executionArn\":\"x\",\"startDate\":1.7637e9}"
-          : "{\"__type\":\"" + failure + "\",\"message\":\"exists\"}").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
-      if (failure != null) {
-        exchange.getResponseHeaders().add("x-amzn-ErrorType", failure);
+      if (failure == null) {
+        return AwsWireStub.Reply.json(200, "application/x-amz-json-1.0", "{\"executionArn\":\"x\",\"startDate\":1.7637e9}");
       }
-      exchange.sendResponseHeaders(failure == null ? 200 : 400, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
+      return new AwsWireStub.Reply(400, Map.of("Content-Type", "application/x-amz-json-1.0", "x-amzn-ErrorType", failure),
+          "{\"__type\":\"" + failure + "\",\"message\":\"exists\"}");
     });
-    stub.start();
-    sfn = AwsClients.client(SfnClient.builder(), "eu-west-1", StaticCredentialsProvider.create(AwsBasicCredentials.create("akid", "secret")),
-        Optional.of(URI.create("http://127.0.0.1:" + stub.getAddress().getPort())));
+    sfn = AwsClients.client(SfnClient.builder(), "eu-west-1", AwsWireStub.CREDENTIALS, Optional.of(stub.endpoint()));
     workflow = new StepFunctionsWorkflow(sfn, STATE_MACHINE);
   }
 
   @AfterEach
   void stop() {
     sfn.close();
-    stub.stop(0);
+    stub.close();
+  }
+
+  /** The calls so far: their X-Amz-Target and JSON body. */
+  List<Call> calls() {
+    return stub.received().stream().map(r -> new Call(r.header("X-Amz-Target"), Json.tree(new String(r.body(), StandardCharsets.UTF_8))))
+        .toList();
   }
 
   static Session session() {
@@ -74,8 +66,8 @@ class StepFunctionsWorkflowTest {
     error.set("ExecutionAlreadyExists");
     workflow.start(session());
 
-    assertThat(calls).extracting(Call::target).containsExactly("AWSStepFunctions.StartExecution", "AWSStepFunctions.StartExecution");
-    JsonNode request = calls.get(0).body();
+    assertThat(calls()).extracting(Call::target).containsExactly("AWSStepFunctions.StartExecution", "AWSStepFunctions.StartExecution");
+    JsonNode request = calls().get(0).body();
     assertThat(request.path("stateMachineArn").asText()).isEqualTo(STATE_MACHINE);
     assertThat(request.path("name").asText()).isEqualTo(session().sessionId());
     assertThat(Json.tree(request.path("input").asText()).path("sessionId").asText()).isEqualTo(session().sessionId());
@@ -88,7 +80,7 @@ class StepFunctionsWorkflowTest {
 
     workflow.start(running);
 
-    assertThat(calls).isEmpty();
+    assertThat(calls()).isEmpty();
   }
 
   @Test
@@ -100,12 +92,12 @@ class StepFunctionsWorkflowTest {
     workflow.decided(rejected);
     workflow.cancelled(session().withStatus(SessionStatus.CANCELLED));
 
-    assertThat(calls).extracting(Call::target).containsExactly(
+    assertThat(calls()).extracting(Call::target).containsExactly(
         "AWSStepFunctions.SendTaskSuccess", "AWSStepFunctions.SendTaskFailure", "AWSStepFunctions.StopExecution");
-    assertThat(calls.get(0).body().path("taskToken").asText()).isEqualTo("token-1");
-    assertThat(calls.get(1).body().path("taskToken").asText()).isEqualTo("token-2");
-    assertThat(calls.get(1).body().path("error").asText()).isEqualTo(StepFunctionsWorkflow.REJECTED_ERROR);
-    assertThat(calls.get(2).body().path("executionArn").asText())
+    assertThat(calls().get(0).body().path("taskToken").asText()).isEqualTo("token-1");
+    assertThat(calls().get(1).body().path("taskToken").asText()).isEqualTo("token-2");
+    assertThat(calls().get(1).body().path("error").asText()).isEqualTo(StepFunctionsWorkflow.REJECTED_ERROR);
+    assertThat(calls().get(2).body().path("executionArn").asText())
         .isEqualTo("arn:aws:states:eu-west-1:123456789012:execution:gantry-pipeline:" + session().sessionId());
   }
 
