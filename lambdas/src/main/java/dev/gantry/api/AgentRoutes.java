@@ -7,7 +7,6 @@ import dev.gantry.agent.ToolMapping;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /** The agent routes: the catalog the stages run, with each agent's tools as Gantry offers them. */
@@ -32,8 +31,7 @@ final class AgentRoutes {
   /** The listing. */
   record Listing(List<AgentSummary> agents, List<LoadProblem> problems) {}
 
-  ApiResponse list(ApiRequest request, Map<String, String> path) {
-    Router.query(request, Set.of());
+  ApiResponse list(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     List<AgentSummary> agents = catalog.agents().stream().map(a -> {
       ToolMapping.Selection tools = ToolMapping.select(a.tools());
       return new AgentSummary(a.name(), a.description(), a.model(), offered(tools), tools.dropped(), file(a.source()),
@@ -44,8 +42,7 @@ final class AgentRoutes {
     return ApiResponse.json(200, new Listing(agents, problems));
   }
 
-  ApiResponse show(ApiRequest request, Map<String, String> path) {
-    Router.query(request, Set.of());
+  ApiResponse show(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     AgentDefinition a = catalog.find(path.get("name")).orElseThrow(() -> new ApiException(Problem.Kind.NOT_FOUND,
         "no agent named '" + path.get("name") + "': GET /agents lists them", null));
     ToolMapping.Selection tools = ToolMapping.select(a.tools());

@@ -48,9 +48,4 @@ public record ApiResponse(int status, Map<String, String> headers, byte[] body, 
     next.put(name, value);
     return new ApiResponse(status, next, body, stream);
   }
-
-  /** The body as UTF-8 text (streamed bodies are not read). */
-  public String bodyText() {
-    return new String(body, StandardCharsets.UTF_8);
-  }
 }

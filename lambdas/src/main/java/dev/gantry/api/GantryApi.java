@@ -11,6 +11,7 @@ import dev.gantry.session.SessionService;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -47,18 +48,18 @@ public final class GantryApi {
     AgentRoutes a = new AgentRoutes(agents);
     WebhookRoutes w = new WebhookRoutes(secrets, pushes);
     this.router = new Router(List.of(
-        new Route("POST", "/sessions", "startSession", true, Body.REQUIRED, s::start),
-        new Route("GET", "/sessions", "listSessions", true, Body.NONE, s::list),
-        new Route("GET", "/sessions/{id}", "getSession", true, Body.NONE, s::show),
-        new Route("GET", "/sessions/{id}/audit", "getAuditLog", true, Body.NONE, s::audit),
-        new Route("GET", "/sessions/{id}/documents/{name}", "getDocument", true, Body.NONE, s::document),
-        new Route("POST", "/sessions/{id}/approval", "decideApproval", true, Body.REQUIRED, s::approval),
-        new Route("POST", "/sessions/{id}/cancel", "cancelSession", true, Body.OPTIONAL, s::cancel),
-        new Route("GET", "/agents", "listAgents", true, Body.NONE, a::list),
-        new Route("GET", "/agents/{name}", "getAgent", true, Body.NONE, a::show),
-        new Route("GET", "/health", "getHealth", false, Body.NONE, GantryApi::health),
-        new Route("POST", "/webhooks/github", "receiveGitHubWebhook", false, Body.REQUIRED, w::gitHub),
-        new Route("POST", "/webhooks/gitlab", "receiveGitLabWebhook", false, Body.REQUIRED, w::gitLab)));
+        new Route("POST", "/sessions", "startSession", true, Body.REQUIRED, Set.of(), s::start),
+        new Route("GET", "/sessions", "listSessions", true, Body.NONE, Set.of("status", "limit", "cursor"), s::list),
+        new Route("GET", "/sessions/{id}", "getSession", true, Body.NONE, Set.of(), s::show),
+        new Route("GET", "/sessions/{id}/audit", "getAuditLog", true, Body.NONE, Set.of("cursor"), s::audit),
+        new Route("GET", "/sessions/{id}/documents/{name}", "getDocument", true, Body.NONE, Set.of(), s::document),
+        new Route("POST", "/sessions/{id}/approval", "decideApproval", true, Body.REQUIRED, Set.of(), s::approval),
+        new Route("POST", "/sessions/{id}/cancel", "cancelSession", true, Body.OPTIONAL, Set.of(), s::cancel),
+        new Route("GET", "/agents", "listAgents", true, Body.NONE, Set.of(), a::list),
+        new Route("GET", "/agents/{name}", "getAgent", true, Body.NONE, Set.of(), a::show),
+        new Route("GET", "/health", "getHealth", false, Body.NONE, Set.of(), GantryApi::health),
+        new Route("POST", "/webhooks/github", "receiveGitHubWebhook", false, Body.REQUIRED, Set.of(), w::gitHub),
+        new Route("POST", "/webhooks/gitlab", "receiveGitLabWebhook", false, Body.REQUIRED, Set.of(), w::gitLab)));
   }
 
   /** The request table. */
@@ -69,8 +70,7 @@ public final class GantryApi {
   /** Health: the process answers. */
   record Health(String status, String version) {}
 
-  private static ApiResponse health(ApiRequest request, Map<String, String> path) {
-    Router.query(request, java.util.Set.of());
+  private static ApiResponse health(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     return ApiResponse.json(200, new Health("ok", VERSION));
   }
 }

@@ -42,8 +42,9 @@ public final class Router {
     /**
      * @param request the request
      * @param path the path template's parameters, percent-decoded
+     * @param query the query parameters, percent-decoded, only those the route declares
      */
-    ApiResponse handle(ApiRequest request, Map<String, String> path);
+    ApiResponse handle(ApiRequest request, Map<String, String> path, Map<String, String> query);
   }
 
   /**
@@ -54,9 +55,11 @@ public final class Router {
    * @param operationId the OpenAPI operationId
    * @param authenticated whether a caller is required
    * @param body whether the route reads a JSON body: {@code REQUIRED}, {@code OPTIONAL} or {@code NONE}
+   * @param query the query parameters the route reads; any other is refused with 400
    * @param handler the handler
    */
-  public record Route(String method, String template, String operationId, boolean authenticated, Body body, Handler handler) {
+  public record Route(String method, String template, String operationId, boolean authenticated, Body body, Set<String> query,
+      Handler handler) {
     /** Whether and how a route reads a JSON body. */
     public enum Body { NONE, OPTIONAL, REQUIRED }
 
@@ -128,8 +131,8 @@ public final class Router {
         allowed.add(route.method());
         continue;
       }
-      check(route, request);
-      return route.handler().handle(request, parameters);
+      Map<String, String> query = check(route, request);
+      return route.handler().handle(request, parameters, query);
     }
     if (!allowed.isEmpty()) {
       String allow = String.join(", ", allowed);
@@ -140,7 +143,8 @@ public final class Router {
         "no route " + request.path() + ": see the OpenAPI document (openapi.yaml) for the routes", null);
   }
 
-  private static void check(Route route, ApiRequest request) {
+  /** The route's checks; returns the query parameters. */
+  private static Map<String, String> check(Route route, ApiRequest request) {
     if (route.authenticated() && request.caller().isEmpty()) {
       throw new ApiException(Problem.Kind.UNAUTHORIZED,
           "send credentials: locally 'Authorization: Bearer <token gantry serve printed>', in AWS a SigV4-signed or JWT request",
@@ -163,6 +167,7 @@ public final class Router {
             "Content-Type", Map.of("Accept-Post", "application/json"));
       }
     }
+    return query(request, route.query());
   }
 
   /**
@@ -171,7 +176,7 @@ public final class Router {
    *
    * @throws ApiException 400 for a repeated parameter or bad percent-encoding
    */
-  public static Map<String, String> query(ApiRequest request) {
+  private static Map<String, String> query(ApiRequest request) {
     Map<String, String> parameters = new LinkedHashMap<>();
     if (request.rawQuery().isEmpty()) {
       return parameters;
@@ -193,8 +198,8 @@ public final class Router {
     return parameters;
   }
 
-  /** Refuses query parameters the route does not know. */
-  public static Map<String, String> query(ApiRequest request, Set<String> known) {
+  /** Parses the query and refuses parameters the route does not know. */
+  private static Map<String, String> query(ApiRequest request, Set<String> known) {
     Map<String, String> parameters = query(request);
     List<String> unknown = new ArrayList<>();
     for (String name : parameters.keySet()) {

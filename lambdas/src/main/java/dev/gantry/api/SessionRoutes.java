@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The session routes: start, list, show, audit, documents, approval, cancel. */
@@ -56,8 +55,7 @@ final class SessionRoutes {
   /** Body of {@code POST /sessions/{id}/cancel}. */
   record CancelBody(String reason) {}
 
-  ApiResponse start(ApiRequest request, Map<String, String> path) {
-    Router.query(request, Set.of());
+  ApiResponse start(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     StartBody body = JsonBodies.read(request, StartBody.class);
     RepositoryBody repository = body.repository() == null ? new RepositoryBody(null, null, null, null) : body.repository();
     Map<String, String> chosen = new LinkedHashMap<>();
@@ -84,13 +82,12 @@ final class SessionRoutes {
       throw new ApiException(Problem.Kind.UPSTREAM_UNAVAILABLE,
           "session " + session.sessionId() + " was recorded but its run could not start, so it is FAILED: retry with a new request", null);
     }
-    ApiResponse response = ApiResponse.json(202, views.detail(sessions.get(session.sessionId())))
+    ApiResponse response = ApiResponse.json(202, views.detail(session))
         .withHeader("Location", "/sessions/" + session.sessionId());
     return started.created() ? response : response.withHeader("Idempotent-Replayed", "true");
   }
 
-  ApiResponse list(ApiRequest request, Map<String, String> path) {
-    Map<String, String> query = Router.query(request, Set.of("status", "limit", "cursor"));
+  ApiResponse list(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     SessionStatus status = null;
     if (query.containsKey("status")) {
       String text = query.get("status").toUpperCase(Locale.ROOT);
@@ -106,13 +103,11 @@ final class SessionRoutes {
         page.sessions().stream().map(views::summary).toList(), page.nextCursor().orElse(null)));
   }
 
-  ApiResponse show(ApiRequest request, Map<String, String> path) {
-    Router.query(request, Set.of());
+  ApiResponse show(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     return ApiResponse.json(200, views.detail(sessions.get(id(path))));
   }
 
-  ApiResponse audit(ApiRequest request, Map<String, String> path) {
-    Map<String, String> query = Router.query(request, Set.of("cursor"));
+  ApiResponse audit(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     SessionService.AuditLog log = sessions.audit(id(path));
     long after = query.containsKey("cursor") ? auditCursor(query.get("cursor")) : 0;
     List<AuditEntry> page = log.entries().stream().filter(e -> e.seq() > after).limit(AUDIT_PAGE).toList();
@@ -124,8 +119,7 @@ final class SessionRoutes {
         page.stream().map(SessionViews::audit).toList(), next));
   }
 
-  ApiResponse document(ApiRequest request, Map<String, String> path) {
-    Router.query(request, Set.of());
+  ApiResponse document(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     Session session = sessions.get(id(path));
     DocumentRef document = session.documents().get(path.get("name"));
     if (document == null) {
@@ -135,8 +129,7 @@ final class SessionRoutes {
     return delivery.deliver(document, request.path());
   }
 
-  ApiResponse approval(ApiRequest request, Map<String, String> path) {
-    Router.query(request, Set.of());
+  ApiResponse approval(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     String id = id(path);
     ApprovalBody body = JsonBodies.read(request, ApprovalBody.class);
     if (!"approve".equals(body.decision()) && !"reject".equals(body.decision())) {
@@ -149,11 +142,10 @@ final class SessionRoutes {
     Session decided = sessions.decide(id, body.decision().equals("approve"), body.digest(), request.caller().orElseThrow().id(),
         body.comment());
     workflow.decided(decided);
-    return ApiResponse.json(200, views.detail(sessions.get(id)));
+    return ApiResponse.json(200, views.detail(decided));
   }
 
-  ApiResponse cancel(ApiRequest request, Map<String, String> path) {
-    Router.query(request, Set.of());
+  ApiResponse cancel(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     String id = id(path);
     CancelBody body = request.body().length == 0 ? new CancelBody(null) : JsonBodies.read(request, CancelBody.class);
     Session cancelled = sessions.cancel(id, request.caller().orElseThrow().id(), body.reason());

@@ -26,8 +26,21 @@ import java.util.function.Function;
  * from the stored session and never carry the approval task token or the audit hash head.
  */
 public final class SessionViews {
+  private static final int CACHED_REPORTS = 256;
+
   private final DocumentStore documents;
   private final Function<String, Optional<String>> consoleUrl;
+  /**
+   * Findings by validation.json SHA-256. Documents are written once, so a client polling a session
+   * reads its report from S3 once, not on every GET.
+   */
+  private final Map<String, List<Finding>> findingsBySha256 = java.util.Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<Finding>> eldest) {
+          return size() > CACHED_REPORTS;
+        }
+      });
 
   /**
    * @param documents to read {@code validation.json} for the findings
@@ -141,8 +154,13 @@ public final class SessionViews {
     if (report == null) {
       return List.of();
     }
-    return documents.get(report.key())
-        .map(bytes -> Json.read(new String(bytes, StandardCharsets.UTF_8), ValidationReport.class).findings())
-        .orElse(List.of());
+    List<Finding> cached = findingsBySha256.get(report.sha256());
+    if (cached != null) {
+      return cached;
+    }
+    Optional<List<Finding>> read = documents.get(report.key())
+        .map(bytes -> Json.read(new String(bytes, StandardCharsets.UTF_8), ValidationReport.class).findings());
+    read.ifPresent(findings -> findingsBySha256.put(report.sha256(), findings));
+    return read.orElse(List.of());
   }
 }

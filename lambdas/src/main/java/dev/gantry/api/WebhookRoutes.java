@@ -12,7 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The webhook routes. They need no bearer token: a delivery is trusted only when it proves the
@@ -33,8 +33,7 @@ final class WebhookRoutes {
   record Receipt(String status, String event, String delivery, String repository, String ref, String after, String reason,
       String zen) {}
 
-  ApiResponse gitHub(ApiRequest request, Map<String, String> path) {
-    Router.query(request, Set.of());
+  ApiResponse gitHub(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     String secret = secrets.gitHubSecret().orElseThrow(() -> unauthorized(
         "no GitHub webhook secret is configured here (GANTRY_GITHUB_WEBHOOK_SECRET locally, the webhook secret in AWS)"));
     if (!WebhookSignatures.gitHubSignatureValid(secret.getBytes(StandardCharsets.UTF_8), request.body(),
@@ -55,8 +54,7 @@ final class WebhookRoutes {
     return publish(normalise(() -> PushEvents.gitHub(payload, delivery)), event);
   }
 
-  ApiResponse gitLab(ApiRequest request, Map<String, String> path) {
-    Router.query(request, Set.of());
+  ApiResponse gitLab(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     String token = secrets.gitLabToken().orElseThrow(() -> unauthorized(
         "no GitLab secret token is configured here (GANTRY_GITLAB_WEBHOOK_TOKEN locally, the webhook secret in AWS)"));
     if (!WebhookSignatures.gitLabTokenValid(token, request.header("X-Gitlab-Token").orElse(null))) {
@@ -85,13 +83,9 @@ final class WebhookRoutes {
         null, null));
   }
 
-  private interface Normaliser {
-    RepositoryPush normalise();
-  }
-
-  private static RepositoryPush normalise(Normaliser normaliser) {
+  private static RepositoryPush normalise(Supplier<RepositoryPush> normaliser) {
     try {
-      return normaliser.normalise();
+      return normaliser.get();
     } catch (IllegalArgumentException e) {
       throw new ApiException(Problem.Kind.INVALID_REQUEST, e.getMessage() + ": this is not a push payload", null);
     }

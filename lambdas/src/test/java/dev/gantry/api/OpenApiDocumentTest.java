@@ -33,23 +33,34 @@ class OpenApiDocumentTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void every_served_route_is_documented_and_every_documented_operation_is_served() throws IOException {
+  void every_served_route_is_documented_with_its_query_parameters_and_every_documented_operation_is_served() throws IOException {
     Map<String, Object> openapi = document();
     Map<String, String> documented = new TreeMap<>();
+    Map<String, Set<String>> documentedQuery = new TreeMap<>();
     Set<String> publicOperations = new TreeSet<>();
     ((Map<String, Map<String, Object>>) openapi.get("paths")).forEach((path, item) -> item.forEach((method, operation) -> {
       if (METHODS.contains(method)) {
         Map<String, Object> op = (Map<String, Object>) operation;
         documented.put(method.toUpperCase() + " " + path, (String) op.get("operationId"));
+        Set<String> query = new TreeSet<>();
+        for (Object parameter : (java.util.List<Object>) op.getOrDefault("parameters", java.util.List.of())) {
+          Map<String, Object> p = (Map<String, Object>) parameter;
+          if ("query".equals(p.get("in"))) {
+            query.add((String) p.get("name"));
+          }
+        }
+        documentedQuery.put((String) op.get("operationId"), query);
         if (op.containsKey("security") && ((java.util.List<?>) op.get("security")).isEmpty()) {
           publicOperations.add((String) op.get("operationId"));
         }
       }
     }));
     Map<String, String> served = new TreeMap<>();
+    Map<String, Set<String>> servedQuery = new TreeMap<>();
     Set<String> unauthenticated = new TreeSet<>();
     for (Router.Route route : router().routes()) {
       served.put(route.method() + " " + route.template(), route.operationId());
+      servedQuery.put(route.operationId(), new TreeSet<>(route.query()));
       if (!route.authenticated()) {
         unauthenticated.add(route.operationId());
       }
@@ -58,6 +69,7 @@ class OpenApiDocumentTest {
     assertThat(openapi.get("openapi").toString()).startsWith("3.1.");
     assertThat(documented).isEqualTo(served);
     assertThat(publicOperations).isEqualTo(unauthenticated);
+    assertThat(documentedQuery).isEqualTo(servedQuery);
   }
 
   @Test
