@@ -37,14 +37,16 @@ public final class PushSessionStarter implements PushPublisher {
    */
   public record Outcome(Optional<Session> session, boolean created, String ignoredBecause) {}
 
-  /** In-process delivery: the same as {@link #deliver}, for the webhook routes. */
+  /**
+   * In-process delivery: the same as {@link #deliver}, for the webhook routes. An AWS SDK failure
+   * (the session store unreachable) becomes a {@link PushDeliveryException}, so the provider is told
+   * to redeliver; anything else is not helped by redelivery and propagates.
+   */
   @Override
   public void publish(RepositoryPush push) {
     try {
       deliver(push);
-    } catch (dev.gantry.session.InvalidRequestException | dev.gantry.session.IdempotencyKeyReusedException e) {
-      throw e;
-    } catch (RuntimeException e) {
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
       throw new PushDeliveryException("the push of delivery " + push.deliveryId() + " could not start a session", e);
     }
   }

@@ -211,7 +211,7 @@ public final class DynamoDbSessionStore implements SessionStore {
   }
 
   /** The session's JSON as native attributes, plus the two listing-index keys. */
-  static Map<String, AttributeValue> toItem(Session session) {
+  private static Map<String, AttributeValue> toItem(Session session) {
     Map<String, AttributeValue> item = new HashMap<>(EnhancedDocument.fromJson(Json.write(session)).toMap());
     item.put(SessionTables.LIST_PARTITION, AttributeValue.fromS(SessionTables.LIST_PARTITION_VALUE));
     item.put(SessionTables.CREATED_ORDER, AttributeValue.fromS(SessionTables.createdOrder(session.createdAt(), session.sessionId())));
