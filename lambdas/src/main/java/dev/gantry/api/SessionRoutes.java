@@ -104,7 +104,11 @@ final class SessionRoutes {
   }
 
   ApiResponse show(ApiRequest request, Map<String, String> path, Map<String, String> query) {
-    return ApiResponse.json(200, views.detail(sessions.get(id(path))));
+    Session session = sessions.get(id(path));
+    if (session.status() == SessionStatus.AWAITING_APPROVAL) {
+      workflow.heartbeat(session); // a reviewer is looking: the approval stays open
+    }
+    return ApiResponse.json(200, views.detail(session));
   }
 
   ApiResponse audit(ApiRequest request, Map<String, String> path, Map<String, String> query) {

@@ -20,14 +20,47 @@ public record PipelineDefinition(List<StageDefinition> stages) {
   public static final String DEPLOY = "deploy";
   public static final String REPORT = "report";
 
+  /**
+   * The longest one model call may take. Model clients set their read timeout to it and do not
+   * retry a call that ran out of it; every agent stage's attempt timeout is longer.
+   */
+  public static final Duration MODEL_CALL_TIMEOUT = Duration.ofMinutes(5);
+
+  /**
+   * The longest attempt a running stage may declare: a Lambda function runs at most 15 minutes
+   * (Lambda quotas page) and its timeout is {@link #functionTimeout} = attempt + 1 minute.
+   */
+  public static final Duration MAX_ATTEMPT_TIMEOUT = Duration.ofMinutes(14);
+
+  /**
+   * @throws IllegalArgumentException for more than one approval gate, a repeated stage or state
+   *     name, or a running stage longer than {@link #MAX_ATTEMPT_TIMEOUT}
+   */
   public PipelineDefinition {
     stages = List.copyOf(stages);
     if (stages.stream().filter(StageDefinition::approvalGate).count() > 1) {
       throw new IllegalArgumentException("a pipeline has at most one approval gate");
     }
+    if (stages.stream().map(StageDefinition::name).distinct().count() != stages.size()
+        || stages.stream().map(StageDefinition::stateName).distinct().count() != stages.size()) {
+      throw new IllegalArgumentException("stage names and state names must be unique");
+    }
+    for (StageDefinition stage : stages) {
+      if (!stage.approvalGate() && stage.timeout().compareTo(MAX_ATTEMPT_TIMEOUT) > 0) {
+        throw new IllegalArgumentException(stage.name() + ": an attempt may take at most " + MAX_ATTEMPT_TIMEOUT);
+      }
+    }
   }
 
-  /** architect → plan → validate → approval → deploy → report. */
+  /** The Lambda timeout for a running stage: its attempt timeout and one minute to record the result. */
+  public static Duration functionTimeout(StageDefinition stage) {
+    return stage.timeout().plusMinutes(1);
+  }
+
+  /**
+   * architect → plan → validate → approval → deploy → report. The approval waits at most 7 days,
+   * and at most 24 hours without a heartbeat (a reviewer reading the session sends one).
+   */
   public static PipelineDefinition standard() {
     RetryPolicy modelRetry =
         new RetryPolicy(
@@ -41,8 +74,9 @@ public record PipelineDefinition(List<StageDefinition> stages) {
             new StageDefinition(ARCHITECT, "Architect", Optional.of("architect"), modelRetry, Duration.ofMinutes(10), false),
             new StageDefinition(PLAN, "Plan", Optional.of("planner"), modelRetry, Duration.ofMinutes(10), false),
             new StageDefinition(VALIDATE, "Validate", Optional.empty(), storageRetry, Duration.ofMinutes(1), false),
-            new StageDefinition(APPROVAL, "AwaitApproval", Optional.empty(), RetryPolicy.none(), Duration.ofDays(7), true),
-            new StageDefinition(DEPLOY, "Deploy", Optional.of("deployer"), modelRetry, Duration.ofMinutes(15), false),
+            new StageDefinition(APPROVAL, "AwaitApproval", Optional.empty(), RetryPolicy.none(), Duration.ofDays(7), true,
+                Optional.of(Duration.ofHours(24))),
+            new StageDefinition(DEPLOY, "Deploy", Optional.of("deployer"), modelRetry, Duration.ofMinutes(13), false),
             new StageDefinition(REPORT, "Report", Optional.empty(), storageRetry, Duration.ofMinutes(1), false)));
   }
 
@@ -52,6 +86,11 @@ public record PipelineDefinition(List<StageDefinition> stages) {
         .filter(s -> s.name().equals(name))
         .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no stage named " + name));
+  }
+
+  /** The approval gate, if the pipeline has one. */
+  public Optional<StageDefinition> approvalGate() {
+    return stages.stream().filter(StageDefinition::approvalGate).findFirst();
   }
 
   /** Index of the stage called {@code name}. */

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -126,63 +127,180 @@ public final class PipelineExecutor implements AutoCloseable {
           return current;
         }
       }
-      return sessions.update(
-          current,
-          current.withStatus(SessionStatus.SUCCEEDED),
-          new AuditEvent(ACTOR, "SessionSucceeded", Map.of("stages", Integer.toString(current.stages().size()))));
+      return succeed(current);
     } catch (RuntimeException e) {
       recordUnexpectedFailure(current.sessionId(), e);
       throw e;
     }
   }
 
+  /**
+   * Runs attempt {@code attempt} of one stage, for a state machine task: the Step Functions
+   * counterpart of one turn of {@link #advance}'s loop, with the retrier built from the same {@link
+   * RetryPolicy}. The first attempt records {@code StageStarted}; a retryable error with attempts
+   * left records {@code StageRetried} and is thrown for the state machine's retrier; anything else
+   * ends the stage. After the last declared stage the session is recorded SUCCEEDED. Calling it
+   * again for a stage that already succeeded (a redelivered task) changes nothing.
+   *
+   * @param sessionId the session the execution runs
+   * @param stageName a declared stage that is not the approval gate
+   * @param attempt 1 for the first attempt ({@code $$.State.RetryCount + 1})
+   * @return the session as stored after the stage
+   * @throws StageFailedException when the stage failed (the session is recorded FAILED first), the
+   *     session is not RUNNING or does not exist; the state machine does not retry it
+   * @throws RuntimeException an exception of the stage's retry policy when Step Functions should
+   *     retry: its class name is one of the retrier's {@code ErrorEquals}
+   * @throws IllegalArgumentException for a stage name that is not declared or is the approval gate
+   */
+  public Session runAttempt(String sessionId, String stageName, int attempt) {
+    StageDefinition stage = definition.stage(stageName);
+    if (stage.approvalGate()) {
+      throw new IllegalArgumentException(stageName + " is the approval gate: it waits for a task token and runs nothing");
+    }
+    Session current = sessions.find(sessionId)
+        .orElseThrow(() -> new StageFailedException("session " + sessionId + " does not exist"));
+    StageRecord record = current.stage(stageName);
+    if (record != null && record.status().completed()) {
+      return current;
+    }
+    if (current.status() != SessionStatus.RUNNING) {
+      throw new StageFailedException(
+          "session " + sessionId + " is " + current.status() + ", not RUNNING: stage " + stageName + " not run");
+    }
+    listener.stageStarted(current, stage);
+    Attempt result;
+    try {
+      result = attempt(current, stage, Math.max(1, attempt));
+    } catch (RuntimeException e) {
+      recordUnexpectedFailure(sessionId, e);
+      throw e;
+    }
+    if (result.retryable() != null) {
+      throw asDeclaredError(stage, result.retryable());
+    }
+    Session stored = result.session();
+    if (stored.status() != SessionStatus.RUNNING) {
+      throw new StageFailedException(stored.failure());
+    }
+    List<StageDefinition> declared = definition.stages();
+    return declared.get(declared.size() - 1).name().equals(stageName) ? succeed(stored) : stored;
+  }
+
+  /**
+   * Puts the session in AWAITING_APPROVAL at the approval gate and keeps the task token the
+   * approval state waits on (AWS), with an {@code ApprovalRequested} audit entry. Repeated with the
+   * same token (a redelivered task) it changes nothing.
+   *
+   * @param taskToken the {@code $$.Task.Token} of the approval state; stored, never served by the API
+   * @return the session as stored
+   * @throws StageFailedException when the session does not exist, is not RUNNING, or has not
+   *     passed the stages before the gate
+   */
+  public Session requestApproval(String sessionId, String taskToken) {
+    StageDefinition gate = definition.approvalGate().orElseThrow(() -> new IllegalStateException("the pipeline declares no approval gate"));
+    Session current = sessions.find(sessionId)
+        .orElseThrow(() -> new StageFailedException("session " + sessionId + " does not exist"));
+    if (current.status() == SessionStatus.AWAITING_APPROVAL && taskToken.equals(current.approvalTaskToken())) {
+      return current;
+    }
+    if (current.status() != SessionStatus.RUNNING || current.pendingDigest() == null) {
+      throw new StageFailedException("session " + sessionId + " is " + current.status()
+          + (current.pendingDigest() == null ? " with no template digest to approve" : "") + ": cannot wait for approval");
+    }
+    return awaitApproval(current.withApprovalTaskToken(taskToken), gate, current);
+  }
+
+  private Session succeed(Session current) {
+    return sessions.update(
+        current,
+        current.withStatus(SessionStatus.SUCCEEDED),
+        new AuditEvent(ACTOR, "SessionSucceeded", Map.of("stages", Integer.toString(current.stages().size()))));
+  }
+
   private Session awaitApproval(Session current, StageDefinition gate) {
-    listener.stageStarted(current, gate);
+    return awaitApproval(current, gate, current);
+  }
+
+  private Session awaitApproval(Session next, StageDefinition gate, Session stored) {
+    listener.stageStarted(stored, gate);
     Instant now = clock.instant();
     StageRecord waiting =
         new StageRecord(gate.name(), StageStatus.WAITING, now, null, 1, TokenUsage.ZERO,
-            "waiting for a decision on template digest " + current.pendingDigest(), List.of());
-    Session stored =
+            "waiting for a decision on template digest " + stored.pendingDigest(), List.of());
+    Session updated =
         sessions.update(
-            current,
-            current.withStage(waiting).withStatus(SessionStatus.AWAITING_APPROVAL),
-            new AuditEvent(ACTOR, "ApprovalRequested", Map.of("stage", gate.name(), "digest", String.valueOf(current.pendingDigest()))));
-    listener.stageEnded(stored, gate, waiting);
-    return stored;
+            stored,
+            next.withStage(waiting).withStatus(SessionStatus.AWAITING_APPROVAL),
+            new AuditEvent(ACTOR, "ApprovalRequested", Map.of("stage", gate.name(), "digest", String.valueOf(stored.pendingDigest()))));
+    listener.stageEnded(updated, gate, waiting);
+    return updated;
   }
 
   private Session runStage(Session before, StageDefinition stage) {
     listener.stageStarted(before, stage);
-    Instant started = clock.instant();
-    Session current =
-        sessions.update(
-            before,
-            before.withStage(new StageRecord(stage.name(), StageStatus.RUNNING, started, null, 1, TokenUsage.ZERO, null, List.of())),
-            new AuditEvent(ACTOR, "StageStarted", Map.of("stage", stage.name())));
-    int attempt = 1;
-    while (true) {
-      SessionDocuments stageDocuments = new SessionDocuments(documents, current);
-      try {
-        StageOutcome outcome = runWithTimeout(stage, current, attempt, stageDocuments);
-        return finish(current, stage, started, attempt, outcome, stageDocuments, null);
-      } catch (Exception e) {
-        Throwable error = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        if (stage.retry().retries(error) && attempt <= stage.retry().maxAttempts()) {
-          Duration delay = jittered(stage.retry().delayBefore(attempt));
-          current =
-              sessions.update(
-                  current,
-                  current.withStage(new StageRecord(stage.name(), StageStatus.RUNNING, started, null, attempt + 1, TokenUsage.ZERO, null, List.of())),
-                  new AuditEvent(ACTOR, "StageRetried",
-                      Map.of("stage", stage.name(), "attempt", Integer.toString(attempt), "error", error.getClass().getName(),
-                          "delayMillis", Long.toString(delay.toMillis()))));
-          sleep(delay);
-          attempt++;
-          continue;
-        }
-        return finish(current, stage, started, attempt, null, stageDocuments, error);
+    Session current = before;
+    for (int attempt = 1; ; attempt++) {
+      Attempt result = attempt(current, stage, attempt);
+      if (result.retryable() == null) {
+        return result.session();
+      }
+      sleep(jittered(stage.retry().delayBefore(attempt)));
+      current = result.session();
+    }
+  }
+
+  /** The session after one attempt, and the error when it is to be retried. */
+  private record Attempt(Session session, Throwable retryable) {}
+
+  private Attempt attempt(Session before, StageDefinition stage, int attempt) {
+    Session current = before;
+    StageRecord record = current.stage(stage.name());
+    Instant started;
+    if (record == null || record.status() != StageStatus.RUNNING) {
+      started = clock.instant();
+      current = sessions.update(current, current.withStage(running(stage, started, attempt)),
+          new AuditEvent(ACTOR, "StageStarted", Map.of("stage", stage.name())));
+    } else {
+      started = record.startedAt();
+      if (record.attempts() != attempt) {
+        // the previous attempt ended without recording (its function crashed or timed out)
+        current = sessions.update(current, current.withStage(running(stage, started, attempt)),
+            new AuditEvent(ACTOR, "StageRetried", Map.of("stage", stage.name(), "attempt", Integer.toString(attempt - 1),
+                "error", "unrecorded")));
       }
     }
+    SessionDocuments stageDocuments = new SessionDocuments(documents, current);
+    try {
+      StageOutcome outcome = runWithTimeout(stage, current, attempt, stageDocuments);
+      return new Attempt(finish(current, stage, started, attempt, outcome, stageDocuments, null), null);
+    } catch (Exception e) {
+      Throwable error = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      if (stage.retry().retries(error) && attempt <= stage.retry().maxAttempts()) {
+        Session retrying = sessions.update(current, current.withStage(running(stage, started, attempt + 1)),
+            new AuditEvent(ACTOR, "StageRetried",
+                Map.of("stage", stage.name(), "attempt", Integer.toString(attempt), "error", error.getClass().getName())));
+        return new Attempt(retrying, error);
+      }
+      return new Attempt(finish(current, stage, started, attempt, null, stageDocuments, error), null);
+    }
+  }
+
+  private static StageRecord running(StageDefinition stage, Instant started, int attempt) {
+    return new StageRecord(stage.name(), StageStatus.RUNNING, started, null, attempt, TokenUsage.ZERO, null, List.of());
+  }
+
+  /**
+   * The error to throw for the state machine's retrier. Step Functions matches {@code ErrorEquals}
+   * by exact name (the Java runtime reports the fully qualified class name), while the policy
+   * accepts subclasses; a subclass is wrapped in {@link TransientStageException}, which every
+   * retrying policy lists.
+   */
+  private static RuntimeException asDeclaredError(StageDefinition stage, Throwable error) {
+    boolean declared = stage.retry().retryOn().stream().anyMatch(type -> type == error.getClass());
+    if (declared && error instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    return new TransientStageException(stage.name() + " attempt failed: " + error, error);
   }
 
   private StageOutcome runWithTimeout(StageDefinition stage, Session session, int attempt, SessionDocuments stageDocuments)
@@ -259,36 +377,68 @@ public final class PipelineExecutor implements AutoCloseable {
    * @return whether this call recorded the failure
    */
   public boolean abandon(String sessionId, String reason, String error) {
+    return end(sessionId, SessionStatus.FAILED, reason, error, Set.of(SessionStatus.RUNNING));
+  }
+
+  /**
+   * Records the end of a session whose execution failed or timed out: the state machine's
+   * failure-recording step. A session still RUNNING or AWAITING_APPROVAL ends in {@code outcome}
+   * with an audit entry ({@code SessionFailed} or {@code SessionTimedOut}) holding the error name;
+   * its open stage is closed with the same status. A session that has already ended (the stage
+   * recorded its own failure, a reviewer rejected or cancelled it) is left as it is, so the step
+   * may run any number of times.
+   *
+   * @param sessionId the session
+   * @param outcome {@link SessionStatus#FAILED} or {@link SessionStatus#TIMED_OUT}
+   * @param error the Step Functions error name ({@code States.Timeout}, an exception class name)
+   * @param cause the error's cause text, shortened to 300 characters; may be null
+   * @return whether this call recorded the end
+   * @throws IllegalArgumentException for any other outcome
+   */
+  public boolean recordExecutionEnd(String sessionId, SessionStatus outcome, String error, String cause) {
+    if (outcome != SessionStatus.FAILED && outcome != SessionStatus.TIMED_OUT) {
+      throw new IllegalArgumentException("an execution ends a session FAILED or TIMED_OUT, not " + outcome);
+    }
+    String reason = outcome == SessionStatus.TIMED_OUT
+        ? "timed out waiting (" + error + ")"
+        : shorten(error + (cause == null || cause.isBlank() ? "" : ": " + cause));
+    return end(sessionId, outcome, reason, error, Set.of(SessionStatus.RUNNING, SessionStatus.AWAITING_APPROVAL));
+  }
+
+  private boolean end(String sessionId, SessionStatus outcome, String reason, String error, Set<SessionStatus> from) {
     for (int attempt = 0; attempt < 2; attempt++) {
       Session s = sessions.find(sessionId).orElse(null);
-      if (s == null || s.status() != SessionStatus.RUNNING) {
+      if (s == null || !from.contains(s.status())) {
         return false;
       }
       String stageName = s.currentStage() == null ? "pipeline" : s.currentStage();
-      StageRecord running = s.stage(stageName);
-      Session next = s.withStatus(SessionStatus.FAILED).withFailure(stageName + ": " + reason);
-      if (running != null && running.endedAt() == null) {
-        next = next.withStage(new StageRecord(running.name(), StageStatus.FAILED, running.startedAt(), clock.instant(),
-            running.attempts(), running.usage(), reason, running.droppedTools()));
+      StageRecord open = s.stage(stageName);
+      Session next = s.withStatus(outcome).withFailure(stageName + ": " + reason);
+      if (open != null && open.endedAt() == null) {
+        StageStatus closed = outcome == SessionStatus.TIMED_OUT ? StageStatus.TIMED_OUT : StageStatus.FAILED;
+        next = next.withStage(new StageRecord(open.name(), closed, open.startedAt(), clock.instant(),
+            open.attempts(), open.usage(), reason, open.droppedTools()));
       }
+      String action = outcome == SessionStatus.TIMED_OUT ? "SessionTimedOut" : "SessionFailed";
       try {
-        sessions.update(s, next, new AuditEvent(ACTOR, "SessionFailed", Map.of("stage", stageName, "error", error)));
+        sessions.update(s, next, new AuditEvent(ACTOR, action, Map.of("stage", stageName, "error", error)));
         return true;
       } catch (dev.gantry.session.SessionConflictException raced) {
-        // a stage wrote first: read again and decide again
+        // a stage or a reviewer wrote first: read again and decide again
       }
     }
     return false;
+  }
+
+  private static String shorten(String text) {
+    return text.length() > 300 ? text.substring(0, 300) + "..." : text;
   }
 
   private static String describe(Throwable error) {
     if (error == null) {
       return "failed";
     }
-    String message = error.getMessage() == null ? "" : error.getMessage();
-    if (message.length() > 300) {
-      message = message.substring(0, 300) + "...";
-    }
+    String message = shorten(error.getMessage() == null ? "" : error.getMessage());
     return error instanceof StageFailedException || error instanceof StageTimeoutException
         ? message
         : error.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);

@@ -20,4 +20,11 @@ public interface SessionWorkflow {
 
   /** Stops the run of a session that was just cancelled. */
   void cancelled(Session session);
+
+  /**
+   * Tells the run that a session waiting for approval is still being reviewed, so its approval
+   * heartbeat timeout starts again (the overall timeout still applies). Never throws: a heartbeat
+   * that cannot be delivered is logged. Locally approvals do not expire, so the default does nothing.
+   */
+  default void heartbeat(Session session) {}
 }

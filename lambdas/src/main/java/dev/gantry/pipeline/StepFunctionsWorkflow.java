@@ -5,18 +5,26 @@ import dev.gantry.session.Session;
 import dev.gantry.session.SessionStatus;
 import java.util.Map;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import dev.gantry.session.DecisionRefusedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
+import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 
 /**
  * Sessions run by the Step Functions state machine: one execution per session, named by the
  * session id. An approval decision completes the approval state's task token (SendTaskSuccess to
  * approve, SendTaskFailure with error {@value #REJECTED_ERROR} to reject); a cancel stops the
- * execution. Source: AWS Step Functions API reference (StartExecution, SendTaskSuccess,
- * SendTaskFailure, StopExecution).
+ * execution; reading a waiting session sends a heartbeat. Source: AWS Step Functions API reference
+ * (StartExecution, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat, StopExecution).
  */
 public final class StepFunctionsWorkflow implements SessionWorkflow {
   /** The error name a rejected approval fails the approval task with. */
   public static final String REJECTED_ERROR = "Gantry.ApprovalRejected";
+  private static final Logger LOG = LoggerFactory.getLogger(StepFunctionsWorkflow.class);
 
   private final SfnClient sfn;
   private final String stateMachineArn;
@@ -61,10 +69,29 @@ public final class StepFunctionsWorkflow implements SessionWorkflow {
     if (token == null) {
       throw new IllegalStateException("session " + session.sessionId() + " has no approval task token");
     }
-    if (session.status() == SessionStatus.RUNNING) {
-      sfn.sendTaskSuccess(b -> b.taskToken(token).output(Json.write(Map.of("sessionId", session.sessionId(), "decision", "approve"))));
-    } else {
-      sfn.sendTaskFailure(b -> b.taskToken(token).error(REJECTED_ERROR).cause("rejected: see the session's audit log"));
+    try {
+      if (session.status() == SessionStatus.RUNNING) {
+        sfn.sendTaskSuccess(b -> b.taskToken(token).output(Json.write(Map.of("sessionId", session.sessionId(), "decision", "approve"))));
+      } else {
+        sfn.sendTaskFailure(b -> b.taskToken(token).error(REJECTED_ERROR).cause("rejected: see the session's audit log"));
+      }
+    } catch (TaskTimedOutException | TaskDoesNotExistException | InvalidTokenException closed) {
+      throw new DecisionRefusedException("the approval of session " + session.sessionId()
+          + " closed before the decision reached Step Functions (timed out or stopped); the session ends TIMED_OUT");
+    }
+  }
+
+  /** Sends SendTaskHeartbeat with the stored token; a closed or unknown token is logged and ignored. */
+  @Override
+  public void heartbeat(Session session) {
+    String token = session.approvalTaskToken();
+    if (token == null) {
+      return;
+    }
+    try {
+      sfn.sendTaskHeartbeat(b -> b.taskToken(token));
+    } catch (SdkException e) {
+      LOG.info("approval heartbeat for session {} not delivered: {}", session.sessionId(), e.getMessage());
     }
   }
 

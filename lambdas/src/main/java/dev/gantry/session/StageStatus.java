@@ -12,7 +12,9 @@ public enum StageStatus {
   /** The approval gate ended with a rejection. */
   REJECTED,
   /** The session was cancelled while this stage ran or waited. */
-  CANCELLED;
+  CANCELLED,
+  /** The approval gate waited longer than its heartbeat or overall timeout. */
+  TIMED_OUT;
 
   /** Whether the stage is done and a resumed run skips it. */
   public boolean completed() {

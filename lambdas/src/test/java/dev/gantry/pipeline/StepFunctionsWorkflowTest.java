@@ -102,6 +102,29 @@ class StepFunctionsWorkflowTest {
   }
 
   @Test
+  void a_heartbeat_sends_the_stored_token_and_a_closed_token_is_only_logged() {
+    Session waiting = session().withApprovalTaskToken("token-3").withStatus(SessionStatus.AWAITING_APPROVAL);
+
+    workflow.heartbeat(waiting);
+    error.set("TaskTimedOut");
+    workflow.heartbeat(waiting);
+    workflow.heartbeat(session());
+
+    assertThat(calls()).extracting(Call::target)
+        .containsExactly("AWSStepFunctions.SendTaskHeartbeat", "AWSStepFunctions.SendTaskHeartbeat");
+    assertThat(calls().get(0).body().path("taskToken").asText()).isEqualTo("token-3");
+  }
+
+  @Test
+  void a_decision_that_reaches_a_timed_out_approval_is_refused_with_the_reason() {
+    error.set("TaskTimedOut");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> workflow.decided(session().withApprovalTaskToken("token-4")))
+        .isInstanceOf(dev.gantry.session.DecisionRefusedException.class)
+        .hasMessageContaining("closed before the decision reached Step Functions");
+  }
+
+  @Test
   void the_console_url_opens_the_sessions_execution() {
     assertThat(StepFunctionsWorkflow.consoleUrl(STATE_MACHINE, "abc"))
         .isEqualTo("https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/"
