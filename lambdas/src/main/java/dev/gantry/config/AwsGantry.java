@@ -4,6 +4,10 @@ import dev.gantry.agent.AgentCatalog;
 import dev.gantry.api.DocumentDelivery;
 import dev.gantry.api.GantryApi;
 import dev.gantry.document.S3DocumentStore;
+import dev.gantry.pipeline.ApprovalNotifier;
+import dev.gantry.pipeline.EventBridgeApprovalNotifier;
+import dev.gantry.pipeline.PipelineExecutor;
+import dev.gantry.pipeline.StageListener;
 import dev.gantry.pipeline.StepFunctionsWorkflow;
 import dev.gantry.push.EventBridgePushPublisher;
 import dev.gantry.push.PushRules;
@@ -17,7 +21,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -25,44 +32,87 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
- * The composition root of the Lambda functions: every SDK client built once from the environment
- * (region, default credentials chain, URL-connection HTTP client), and the API and push starter
- * wired on them. Built in a handler's no-arg constructor, so SnapStart snapshots it.
+ * The composition root of the Lambda functions: for each role, the SDK clients it needs built once
+ * from the environment (region, default credentials chain, URL-connection HTTP client) and the
+ * services wired on them. Called from a handler's no-arg constructor, so SnapStart snapshots the
+ * result.
  */
 public final class AwsGantry {
   private AwsGantry() {}
 
-  /** The services the handlers call. */
-  public record Services(GantryApi api, PushSessionStarter pushes) {}
+  /** What every role shares: settings, credentials, the session store and the document store. */
+  private record Base(Settings settings, AwsSettings aws, AwsCredentialsProvider credentials, Clock clock,
+      DynamoDbSessionStore store, S3DocumentStore documents) {
+
+    static Base fromEnvironment(Map<String, String> environment) {
+      Settings settings = Settings.fromEnvironment(environment);
+      var credentials = DefaultCredentialsProvider.builder().build();
+      Clock clock = Clock.systemUTC();
+      var dynamoDb = AwsClients.dynamoDb(settings.region(), credentials, Optional.empty());
+      var s3 = AwsClients.s3(settings.region(), credentials, Optional.empty());
+      AwsSettings aws = AwsSettings.fromEnvironment(environment);
+      return new Base(settings, aws, credentials, clock,
+          new DynamoDbSessionStore(dynamoDb, settings.sessionsTable(), settings.auditTable(), clock, aws.sessionRetention()),
+          new S3DocumentStore(s3, settings.documentsBucket()));
+    }
+
+    <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(B builder) {
+      return AwsClients.client(builder, settings.region(), credentials, Optional.empty());
+    }
+
+    SessionService sessions() {
+      return new SessionService(store, clock, () -> UUID.randomUUID().toString(), false);
+    }
+
+    StepFunctionsWorkflow workflow() {
+      return new StepFunctionsWorkflow(client(SfnClient.builder()), aws.stateMachineArn());
+    }
+  }
+
+  /** The services the state machine's tasks call. */
+  public record Pipeline(PipelineExecutor executor, ApprovalNotifier notifier) {}
 
   /**
-   * Builds the clients and services.
+   * The HTTP API's request table, on the stores, Step Functions, the webhook secret and the bus.
    *
    * @throws IllegalArgumentException naming a missing or malformed environment variable
    */
-  public static Services fromEnvironment(Map<String, String> environment) {
-    Settings settings = Settings.fromEnvironment(environment);
-    AwsSettings aws = AwsSettings.fromEnvironment(environment);
-    var credentials = DefaultCredentialsProvider.builder().build();
-    Clock clock = Clock.systemUTC();
-    var dynamoDb = AwsClients.dynamoDb(settings.region(), credentials, Optional.empty());
-    var s3 = AwsClients.s3(settings.region(), credentials, Optional.empty());
-    SfnClient sfn = AwsClients.client(SfnClient.builder(), settings.region(), credentials, Optional.empty());
-    EventBridgeClient events = AwsClients.client(EventBridgeClient.builder(), settings.region(), credentials, Optional.empty());
-    SecretsManagerClient secrets = AwsClients.client(SecretsManagerClient.builder(), settings.region(), credentials, Optional.empty());
-    S3Presigner presigner = S3Presigner.builder().region(Region.of(settings.region())).credentialsProvider(credentials).build();
+  public static GantryApi api(Map<String, String> environment) {
+    Base base = Base.fromEnvironment(environment);
+    String stateMachineArn = base.aws().stateMachineArn();
+    S3Presigner presigner = S3Presigner.builder().region(Region.of(base.settings().region()))
+        .credentialsProvider(base.credentials()).build();
+    return new GantryApi(base.sessions(), base.workflow(), base.documents(),
+        DocumentDelivery.presigned(presigner, base.settings().documentsBucket(), Duration.ofMinutes(5)),
+        AgentCatalog.load(Path.of(base.aws().agentsDirectory())),
+        new SecretsManagerWebhookSecrets(base.client(SecretsManagerClient.builder()), base.aws().webhookSecretArn(), base.clock()),
+        new EventBridgePushPublisher(base.client(EventBridgeClient.builder()), base.aws().eventBusName()),
+        id -> Optional.of(StepFunctionsWorkflow.consoleUrl(stateMachineArn, id)));
+  }
 
-    DynamoDbSessionStore store = new DynamoDbSessionStore(dynamoDb, settings.sessionsTable(), settings.auditTable(), clock);
-    S3DocumentStore documents = new S3DocumentStore(s3, settings.documentsBucket());
-    SessionService sessions = new SessionService(store, clock, () -> UUID.randomUUID().toString(), false);
-    StepFunctionsWorkflow workflow = new StepFunctionsWorkflow(sfn, aws.stateMachineArn());
-    PushRules rules = PushRules.parse(aws.pushRules(), "GANTRY_PUSH_RULES");
-    GantryApi api = new GantryApi(sessions, workflow, documents,
-        DocumentDelivery.presigned(presigner, settings.documentsBucket(), Duration.ofMinutes(5)),
-        AgentCatalog.load(Path.of(aws.agentsDirectory())),
-        new SecretsManagerWebhookSecrets(secrets, aws.webhookSecretArn(), clock),
-        new EventBridgePushPublisher(events, aws.eventBusName()),
-        id -> Optional.of(StepFunctionsWorkflow.consoleUrl(aws.stateMachineArn(), id)));
-    return new Services(api, new PushSessionStarter(rules, sessions, workflow));
+  /**
+   * The push rule matching and session start behind the bus's RepositoryPush rule.
+   *
+   * @throws IllegalArgumentException naming a missing or malformed environment variable, or a bad rule
+   */
+  public static PushSessionStarter pushes(Map<String, String> environment) {
+    Base base = Base.fromEnvironment(environment);
+    PushRules rules = PushRules.parse(base.aws().pushRules(), EnvironmentVariables.PUSH_RULES);
+    return new PushSessionStarter(rules, base.sessions(), base.workflow());
+  }
+
+  /**
+   * The stage executor and approval notifier behind the state machine's tasks: the same {@link
+   * GantryRuntime} wiring as the gantry command, on DynamoDB, S3 and the configured model.
+   *
+   * @throws IllegalArgumentException naming a missing or malformed environment variable
+   */
+  public static Pipeline pipeline(Map<String, String> environment) {
+    Base base = Base.fromEnvironment(environment);
+    GantryRuntime runtime = new GantryRuntime(base.settings(), base.store(), base.documents(),
+        ModelClients.fromSettings(base.settings()), AgentCatalog.load(Path.of(base.aws().agentsDirectory())),
+        base.clock(), StageListener.NONE);
+    return new Pipeline(runtime.executor(),
+        new EventBridgeApprovalNotifier(base.client(EventBridgeClient.builder()), base.aws().eventBusName()));
   }
 }

@@ -1,39 +1,78 @@
 package dev.gantry.config;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Settings only the AWS deployment has, read once from the Lambda environment (the CDK stack sets
- * them).
- *
- * @param stateMachineArn the pipeline state machine
- * @param eventBusName the custom bus repository pushes go on
- * @param webhookSecretArn the Secrets Manager secret with the webhook secrets
- * @param pushRules push rules text (YAML or JSON), empty for none
- * @param agentsDirectory the agent definitions packaged with the function
+ * them). Each function gets the variables its role needs, so each is checked when read: the stage
+ * functions, for one, cannot know the state machine that invokes them.
  */
-public record AwsSettings(
-    String stateMachineArn, String eventBusName, String webhookSecretArn, String pushRules, String agentsDirectory) {
+public final class AwsSettings {
+  private final Map<String, String> environment;
 
-  /**
-   * Reads the AWS settings.
-   *
-   * @throws IllegalArgumentException naming a required variable that is missing
-   */
-  public static AwsSettings fromEnvironment(Map<String, String> environment) {
-    return new AwsSettings(
-        required(environment, EnvironmentVariables.STATE_MACHINE_ARN),
-        required(environment, EnvironmentVariables.EVENT_BUS_NAME),
-        required(environment, EnvironmentVariables.WEBHOOK_SECRET_ARN),
-        environment.getOrDefault(EnvironmentVariables.PUSH_RULES, "rules: []"),
-        environment.getOrDefault(EnvironmentVariables.AGENTS_DIR,
-            environment.getOrDefault("LAMBDA_TASK_ROOT", ".") + "/agents"));
+  private AwsSettings(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
   }
 
-  private static String required(Map<String, String> environment, String name) {
+  /** The AWS settings of {@code environment}; nothing is checked until read. */
+  public static AwsSettings fromEnvironment(Map<String, String> environment) {
+    return new AwsSettings(environment);
+  }
+
+  /** The pipeline state machine's ARN ({@value EnvironmentVariables#STATE_MACHINE_ARN}). */
+  public String stateMachineArn() {
+    return required(EnvironmentVariables.STATE_MACHINE_ARN);
+  }
+
+  /** The custom bus pushes and approval notices go on ({@value EnvironmentVariables#EVENT_BUS_NAME}). */
+  public String eventBusName() {
+    return required(EnvironmentVariables.EVENT_BUS_NAME);
+  }
+
+  /** The Secrets Manager secret with the webhook secrets ({@value EnvironmentVariables#WEBHOOK_SECRET_ARN}). */
+  public String webhookSecretArn() {
+    return required(EnvironmentVariables.WEBHOOK_SECRET_ARN);
+  }
+
+  /** Push rules text (YAML or JSON); no rules when unset. */
+  public String pushRules() {
+    return environment.getOrDefault(EnvironmentVariables.PUSH_RULES, "rules: []");
+  }
+
+  /** The agent definitions packaged with the function: {@code $LAMBDA_TASK_ROOT/agents} unless set. */
+  public String agentsDirectory() {
+    return environment.getOrDefault(EnvironmentVariables.AGENTS_DIR,
+        environment.getOrDefault("LAMBDA_TASK_ROOT", ".") + "/agents");
+  }
+
+  /**
+   * How long a finished session item is kept ({@value EnvironmentVariables#SESSION_RETENTION_DAYS}),
+   * empty to keep it.
+   *
+   * @throws IllegalArgumentException for a value that is not a whole number of days from 1
+   */
+  public Optional<Duration> sessionRetention() {
+    String days = environment.get(EnvironmentVariables.SESSION_RETENTION_DAYS);
+    if (days == null || days.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      long parsed = Long.parseLong(days.strip());
+      if (parsed < 1) {
+        throw new NumberFormatException();
+      }
+      return Optional.of(Duration.ofDays(parsed));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(EnvironmentVariables.SESSION_RETENTION_DAYS + "=" + days + " is not a whole number of days from 1");
+    }
+  }
+
+  private String required(String name) {
     String value = environment.get(name);
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " is not set: the CDK stack sets it on every Gantry function");
+      throw new IllegalArgumentException(name + " is not set: the CDK stack sets it on the Gantry functions that need it");
     }
     return value;
   }

@@ -28,6 +28,8 @@ public final class EnvironmentVariables {
   public static final String WEBHOOK_SECRET_ARN = "GANTRY_WEBHOOK_SECRET_ARN";
   /** Push rules, YAML or JSON (see {@code PushRules}). */
   public static final String PUSH_RULES = "GANTRY_PUSH_RULES";
+  /** Days a finished session item is kept before its TTL expires it (AWS); unset keeps it. */
+  public static final String SESSION_RETENTION_DAYS = "GANTRY_SESSION_RETENTION_DAYS";
   /** Directory of agent definitions. */
   public static final String AGENTS_DIR = "GANTRY_AGENTS_DIR";
   /** Bearer token {@code gantry serve} requires; generated and printed when unset. */

@@ -6,16 +6,21 @@ import java.util.regex.Pattern;
 public final class DocumentKeys {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}\\.(md|json|yaml|yml|txt)");
 
+  /** Prefix of every session document key. */
+  public static final String SESSIONS_PREFIX = "sessions/";
+  /** Prefix of every approved-template key. */
+  public static final String STACKS_PREFIX = "stacks/";
+
   private DocumentKeys() {}
 
   /** Key of a session document: {@code sessions/{sessionId}/{name}}. */
   public static String sessionDocument(String sessionId, String name) {
-    return "sessions/" + sessionId + "/" + name;
+    return SESSIONS_PREFIX + sessionId + "/" + name;
   }
 
   /** Key of the last approved template of a stack: {@code stacks/{stackName}/approved-template.json}. */
   public static String approvedTemplate(String stackName) {
-    return "stacks/" + stackName + "/approved-template.json";
+    return STACKS_PREFIX + stackName + "/approved-template.json";
   }
 
   /**

@@ -17,7 +17,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
   /** Wires everything from the Lambda environment, once per execution environment. */
   public ApiHandler() {
-    this(AwsGantry.fromEnvironment(System.getenv()).api().router());
+    this(AwsGantry.api(System.getenv()).router());
   }
 
   /** @param router the request table (tests pass one on local stores) */

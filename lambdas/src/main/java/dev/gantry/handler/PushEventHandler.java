@@ -27,7 +27,7 @@ public final class PushEventHandler implements RequestStreamHandler {
 
   /** Wires everything from the Lambda environment. */
   public PushEventHandler() {
-    this(AwsGantry.fromEnvironment(System.getenv()).pushes());
+    this(AwsGantry.pushes(System.getenv()));
   }
 
   /** @param starter the push session starter (tests pass one on local stores) */

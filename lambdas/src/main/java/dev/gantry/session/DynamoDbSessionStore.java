@@ -2,6 +2,7 @@ package dev.gantry.session;
 
 import dev.gantry.json.Json;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,8 +35,11 @@ public final class DynamoDbSessionStore implements SessionStore {
   private final String sessionsTable;
   private final String auditTable;
   private final Clock clock;
+  private final Optional<Duration> retention;
 
   /**
+   * A store that keeps every session.
+   *
    * @param dynamoDb a client built once
    * @param sessionsTable the sessions table name
    * @param auditTable the audit table name
@@ -43,10 +47,21 @@ public final class DynamoDbSessionStore implements SessionStore {
    */
   public DynamoDbSessionStore(
       DynamoDbClient dynamoDb, String sessionsTable, String auditTable, Clock clock) {
+    this(dynamoDb, sessionsTable, auditTable, clock, Optional.empty());
+  }
+
+  /**
+   * @param retention how long a session item is kept after the session ends: its {@value
+   *     SessionTables#EXPIRES_AT} attribute (epoch seconds, the table's TTL attribute; DynamoDB
+   *     developer guide, "Time to Live") is set to the end plus this. Audit entries are kept.
+   */
+  public DynamoDbSessionStore(
+      DynamoDbClient dynamoDb, String sessionsTable, String auditTable, Clock clock, Optional<Duration> retention) {
     this.dynamoDb = dynamoDb;
     this.sessionsTable = sessionsTable;
     this.auditTable = auditTable;
     this.clock = clock;
+    this.retention = retention;
   }
 
   @Override
@@ -211,10 +226,14 @@ public final class DynamoDbSessionStore implements SessionStore {
   }
 
   /** The session's JSON as native attributes, plus the two listing-index keys. */
-  private static Map<String, AttributeValue> toItem(Session session) {
+  private Map<String, AttributeValue> toItem(Session session) {
     Map<String, AttributeValue> item = new HashMap<>(EnhancedDocument.fromJson(Json.write(session)).toMap());
     item.put(SessionTables.LIST_PARTITION, AttributeValue.fromS(SessionTables.LIST_PARTITION_VALUE));
     item.put(SessionTables.CREATED_ORDER, AttributeValue.fromS(SessionTables.createdOrder(session.createdAt(), session.sessionId())));
+    if (session.status().terminal() && retention.isPresent()) {
+      long expires = session.updatedAt().plus(retention.get()).getEpochSecond();
+      item.put(SessionTables.EXPIRES_AT, AttributeValue.fromN(Long.toString(expires)));
+    }
     return item;
   }
 
@@ -222,6 +241,7 @@ public final class DynamoDbSessionStore implements SessionStore {
     Map<String, AttributeValue> fields = new HashMap<>(item);
     fields.remove(SessionTables.LIST_PARTITION);
     fields.remove(SessionTables.CREATED_ORDER);
+    fields.remove(SessionTables.EXPIRES_AT);
     return Json.read(EnhancedDocument.fromAttributeValueMap(fields).toJson(), Session.class);
   }
 }

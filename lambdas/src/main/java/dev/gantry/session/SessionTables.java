@@ -34,6 +34,8 @@ public final class SessionTables {
   public static final String LIST_PARTITION_VALUE = "session";
   /** Sort key of both indexes: fixed-width UTC creation time, {@code #}, session id. */
   public static final String CREATED_ORDER = "createdOrder";
+  /** TTL attribute of the sessions table: epoch seconds after which DynamoDB may delete a finished session. */
+  public static final String EXPIRES_AT = "expiresAt";
   /** Index of all sessions by creation time. */
   public static final String BY_CREATED = "byCreated";
   /** Index of sessions by status, then creation time. */

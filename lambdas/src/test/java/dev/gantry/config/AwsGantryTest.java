@@ -21,11 +21,22 @@ class AwsGantryTest {
       "GANTRY_AGENTS_DIR", "../agents");
 
   @Test
-  void the_api_and_push_starter_are_wired_from_the_lambda_environment_without_calling_aws() {
-    AwsGantry.Services services = AwsGantry.fromEnvironment(LAMBDA_ENVIRONMENT);
-
-    assertThat(services.api().router().routes()).extracting(Router.Route::operationId)
+  void the_api_push_starter_and_pipeline_are_wired_from_the_lambda_environment_without_calling_aws() {
+    assertThat(AwsGantry.api(LAMBDA_ENVIRONMENT).router().routes()).extracting(Router.Route::operationId)
         .contains("startSession", "decideApproval", "receiveGitHubWebhook");
+    assertThat(AwsGantry.pushes(LAMBDA_ENVIRONMENT)).isNotNull();
+    assertThat(AwsGantry.pipeline(LAMBDA_ENVIRONMENT).executor().definition().stages()).hasSize(6);
+  }
+
+  @Test
+  void the_stage_functions_need_no_state_machine_arn_which_would_be_a_circular_reference() {
+    Map<String, String> environment = new java.util.HashMap<>(LAMBDA_ENVIRONMENT);
+    environment.remove("GANTRY_STATE_MACHINE_ARN");
+    environment.remove("GANTRY_WEBHOOK_SECRET_ARN");
+
+    assertThat(AwsGantry.pipeline(environment).executor().definition().approvalGate()).isPresent();
+    assertThatThrownBy(() -> AwsGantry.api(environment))
+        .hasMessageStartingWith("GANTRY_STATE_MACHINE_ARN is not set");
   }
 
   @Test
@@ -33,7 +44,7 @@ class AwsGantryTest {
     Map<String, String> environment = new java.util.HashMap<>(LAMBDA_ENVIRONMENT);
     environment.remove("GANTRY_EVENT_BUS_NAME");
 
-    assertThatThrownBy(() -> AwsGantry.fromEnvironment(environment))
+    assertThatThrownBy(() -> AwsGantry.api(environment))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("GANTRY_EVENT_BUS_NAME is not set");
   }

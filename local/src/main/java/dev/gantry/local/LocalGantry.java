@@ -9,10 +9,10 @@ import dev.gantry.push.PushSessionStarter;
 import dev.gantry.push.WebhookSecrets;
 import java.util.Optional;
 import dev.gantry.config.GantryRuntime;
+import dev.gantry.config.ModelClients;
 import dev.gantry.config.Settings;
 import dev.gantry.document.DocumentStore;
 import dev.gantry.model.ModelClient;
-import dev.gantry.model.offline.OfflineModel;
 import dev.gantry.pipeline.StageListener;
 import dev.gantry.session.SessionStore;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ public final class LocalGantry implements AutoCloseable {
    * @throws IllegalArgumentException when the settings name a model provider not available here
    */
   public LocalGantry(Settings settings, Path dataDirectory, AgentCatalog agents, StageListener listener) {
-    ModelClient model = model(settings);
+    ModelClient model = ModelClients.fromSettings(settings);
     Clock clock = Clock.systemUTC();
     this.engines = EmbeddedEngines.start(dataDirectory);
     try {
@@ -51,14 +51,6 @@ public final class LocalGantry implements AutoCloseable {
       engines.close();
       throw e;
     }
-  }
-
-  private static ModelClient model(Settings settings) {
-    if (!settings.modelProvider().equals("offline")) {
-      throw new IllegalArgumentException(
-          "GANTRY_MODEL_PROVIDER=" + settings.modelProvider() + " is not available yet: unset it to use the offline model");
-    }
-    return new OfflineModel();
   }
 
   /** The runtime: session service and executor. */

@@ -15,11 +15,9 @@ import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.PipelineExecutor;
 import dev.gantry.pipeline.Stage;
 import dev.gantry.pipeline.StageDefinition;
-import dev.gantry.pipeline.StageListener;
 import dev.gantry.pipeline.StageOutcome;
 import dev.gantry.pipeline.Stages;
 import dev.gantry.pipeline.TransientStageException;
-import dev.gantry.repo.RepositorySnapshot;
 import dev.gantry.session.AuditEntry;
 import dev.gantry.session.DecisionRefusedException;
 import dev.gantry.session.Session;
@@ -32,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Whole sessions through the local executor on DynamoDB Local and s3proxy, with the offline model. */
 class SessionLifecycleIT {
   /** This repository: a real one to run sessions on. */
-  static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+  static final Path REPOSITORY = TestPipelines.REPOSITORY;
 
   @TempDir static Path data;
   static EmbeddedEngines engines;
@@ -68,12 +65,7 @@ class SessionLifecycleIT {
   }
 
   static PipelineExecutor executor(PipelineDefinition definition, Map<String, Stage> overrides) {
-    Map<String, Stage> stages = new HashMap<>(Stages.standard(
-        AgentCatalog.load(REPOSITORY.resolve("agents")), new AgentRunner(new OfflineModel()), SETTINGS.modelSelection(),
-        new AgentRunner.Limits(20, 1_000_000, 8192), Clock.systemUTC(), OfflineModel.DESCRIPTION));
-    stages.putAll(overrides);
-    return new PipelineExecutor(definition, stages, stores.sessions(), stores.documents(),
-        s -> new RepositorySnapshot(Path.of(s.repository()), 65536, 2000), Clock.systemUTC(), sleeps::add, StageListener.NONE);
+    return TestPipelines.executor(stores, SETTINGS, definition, overrides, sleeps::add);
   }
 
   static PipelineExecutor standardExecutor() {

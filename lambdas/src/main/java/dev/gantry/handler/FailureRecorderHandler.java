@@ -1,0 +1,43 @@
+package dev.gantry.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.gantry.config.AwsGantry;
+import dev.gantry.json.Json;
+import dev.gantry.pipeline.PipelineExecutor;
+import dev.gantry.pipeline.StateMachineTasks.CaughtError;
+import dev.gantry.pipeline.StateMachineTasks.ExecutionEnd;
+import dev.gantry.pipeline.StateMachineTasks.TaskResult;
+import dev.gantry.session.SessionStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The state machine's failure-recording step, reached from every task's {@code Catch}: records the
+ * session FAILED (or TIMED_OUT after the approval's heartbeat or overall timeout) with its audit
+ * entry, unless the session has already ended, so that no execution ends with its session still
+ * RUNNING or waiting. The execution then goes to a {@code Fail} state.
+ */
+public final class FailureRecorderHandler implements RequestStreamHandler {
+  private final PipelineExecutor executor;
+
+  /** Wires everything from the Lambda environment. */
+  public FailureRecorderHandler() {
+    this(AwsGantry.pipeline(System.getenv()).executor());
+  }
+
+  /** @param executor the executor (tests pass one on local stores) */
+  public FailureRecorderHandler(PipelineExecutor executor) {
+    this.executor = executor;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    ExecutionEnd end = Json.MAPPER.readValue(input, ExecutionEnd.class);
+    CaughtError error = end.error() == null ? new CaughtError("Gantry.Unknown", null) : end.error();
+    executor.recordExecutionEnd(end.sessionId(), SessionStatus.valueOf(end.outcome()), error.error(), error.message());
+    output.write(Json.write(new TaskResult(end.sessionId(), end.outcome())).getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,48 @@
+package dev.gantry.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+
+/** The deployment package every Gantry function runs from, as {@code mvn package} leaves it. */
+class LambdaJarIT {
+  static final Path JAR = Path.of("target", "gantry-lambdas-aws.jar");
+
+  static List<String> entries() throws IOException {
+    try (ZipFile zip = new ZipFile(JAR.toFile())) {
+      return zip.stream().map(ZipEntry::getName).toList();
+    }
+  }
+
+  @Test
+  void the_jar_has_the_url_connection_client_and_no_netty_or_apache_http_client() throws IOException {
+    List<String> names = entries();
+
+    assertThat(names).anyMatch(n -> n.startsWith("software/amazon/awssdk/http/urlconnection/"));
+    assertThat(names).noneMatch(n -> n.startsWith("io/netty/") || n.startsWith("org/apache/http/")
+        || n.startsWith("software/amazon/awssdk/http/apache/") || n.startsWith("software/amazon/awssdk/http/nio/netty/"));
+  }
+
+  @Test
+  void the_jar_carries_every_handler_the_stack_names_gantrys_agents_and_the_openapi_document() throws IOException {
+    List<String> names = entries();
+
+    assertThat(names).contains(
+        "dev/gantry/handler/ApiHandler.class", "dev/gantry/handler/PushEventHandler.class",
+        "dev/gantry/handler/StageHandler.class", "dev/gantry/handler/ApprovalRequestHandler.class",
+        "dev/gantry/handler/FailureRecorderHandler.class",
+        "agents/architect.md", "agents/planner.md", "agents/deployer.md", "dev/gantry/api/openapi.yaml");
+    assertThat(names).noneMatch(n -> n.startsWith("com/amazonaws/services/dynamodbv2/local/") || n.startsWith("org/junit/"));
+  }
+
+  @Test
+  void the_jar_is_below_lambdas_direct_upload_limit() throws IOException {
+    assertThat(Files.size(JAR)).isLessThan(50L * 1024 * 1024);
+  }
+}

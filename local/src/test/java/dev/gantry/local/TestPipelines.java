@@ -1,0 +1,34 @@
+package dev.gantry.local;
+
+import dev.gantry.agent.AgentCatalog;
+import dev.gantry.agent.AgentRunner;
+import dev.gantry.config.Settings;
+import dev.gantry.model.offline.OfflineModel;
+import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.PipelineExecutor;
+import dev.gantry.pipeline.Stage;
+import dev.gantry.pipeline.StageListener;
+import dev.gantry.pipeline.Stages;
+import dev.gantry.repo.RepositorySnapshot;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Executors for tests: the standard stages with the offline model and this repository's agents, some replaced. */
+final class TestPipelines {
+  /** This repository: a real one to run sessions on. */
+  static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+
+  private TestPipelines() {}
+
+  static PipelineExecutor executor(LocalStores stores, Settings settings, PipelineDefinition definition,
+      Map<String, Stage> overrides, PipelineExecutor.Sleeper sleeper) {
+    Map<String, Stage> stages = new HashMap<>(Stages.standard(
+        AgentCatalog.load(REPOSITORY.resolve("agents")), new AgentRunner(new OfflineModel()), settings.modelSelection(),
+        new AgentRunner.Limits(20, 1_000_000, 8192), Clock.systemUTC(), OfflineModel.DESCRIPTION));
+    stages.putAll(overrides);
+    return new PipelineExecutor(definition, stages, stores.sessions(), stores.documents(),
+        s -> new RepositorySnapshot(Path.of(s.repository()), 65536, 2000), Clock.systemUTC(), sleeper, StageListener.NONE);
+  }
+}
