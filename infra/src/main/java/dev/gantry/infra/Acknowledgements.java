@@ -1,0 +1,101 @@
+package dev.gantry.infra;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
+import java.util.List;
+import software.amazon.awscdk.Annotations;
+import software.constructs.IConstruct;
+
+/**
+ * The cdk-nag findings Gantry accepts, each next to the construct that causes it, with the rule id
+ * and a reason a reviewer can check. Wildcard acknowledgements ({@code AwsSolutions-IAM5}) name the
+ * exact resource pattern they cover, so a new, unreviewed wildcard still fails the synth.
+ */
+final class Acknowledgements {
+  private Acknowledgements() {}
+
+  /** Java 21 on a Gantry function. */
+  static void javaRuntime(IConstruct function) {
+    suppress(function, "AwsSolutions-L1",
+        "Gantry's functions run on Java 21 deliberately: it is the LTS release the runtime is built and tested for, "
+            + "and SnapStart supports it on arm64; moving to a newer Java runtime is a tested change, not a silent one");
+    Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+        "every Gantry function is invoked only through its 'live' alias on the published current version");
+  }
+
+  /** The listing indexes of the sessions table. */
+  static void sessionIndexes(IConstruct role) {
+    wildcard(role, "^Resource::<StorageSessions[0-9A-F]+\\.Arn>/index/\\*$",
+        "sessions are listed through the table's own global secondary indexes (byCreated, byStatus); "
+            + "index/* covers exactly those two and nothing outside the sessions table");
+  }
+
+  /** Session documents and approved templates in the documents bucket. */
+  static void documentObjects(IConstruct role) {
+    wildcard(role, "^Resource::<StorageDocuments[0-9A-F]+\\.Arn>/(sessions|stacks)/\\*$",
+        "document keys contain the session id or stack name, known only at run time; access is limited to the "
+            + "sessions/ and stacks/ prefixes and to GetObject/PutObject");
+  }
+
+  /** Foundation models reached through a cross-region inference profile. */
+  static void bedrockRegions(IConstruct role) {
+    wildcard(role, "^Resource::arn:<AWS::Partition>:bedrock:\\*::foundation-model/.+$",
+        "a cross-region inference profile routes each call to the model in one of several regions, so the model "
+            + "ARN's region cannot be fixed; the statement only applies through the configured profile "
+            + "(bedrock:InferenceProfileArn condition), as the Bedrock user guide prescribes");
+  }
+
+  /** StopExecution on the pipeline's executions. */
+  static void executions(IConstruct role) {
+    wildcard(role, "^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\\*$",
+        "executions are named by session id at run time; StopExecution is limited to executions of Gantry's "
+            + "own state machine");
+  }
+
+  /** The state machine role's X-Ray and log delivery statements. */
+  static void stateMachineRole(IConstruct role) {
+    suppress(role, "AwsSolutions-IAM5",
+        "X-Ray (PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs delivery "
+            + "(CreateLogDelivery and friends) do not support resource-level permissions, so the Step Functions "
+            + "developer guide requires Resource '*' for tracing and logging",
+        List.of("Resource::*"));
+  }
+
+  /** A route the handler authenticates itself, or the health check. */
+  static void publicRoute(IConstruct route, String operationId) {
+    suppress(route, "AwsSolutions-APIG4",
+        operationId.startsWith("receive")
+            ? "webhook deliveries cannot carry SigV4 or a JWT; the handler verifies GitHub's HMAC-SHA256 signature "
+                + "or GitLab's token against the Secrets Manager secret before anything happens"
+            : "the health check answers only the API version, so load balancers and uptime probes can call it unsigned");
+  }
+
+  /** The webhook secret. */
+  static void webhookSecret(IConstruct secret) {
+    suppress(secret, "AwsSolutions-SMG4",
+        "the webhook secret is shared with GitHub or GitLab, whose webhook settings must change in the same "
+            + "moment; a rotation function cannot update the provider, so rotation is a documented manual step (README)");
+  }
+
+  /** The dead-letter queue of the push rule. */
+  static void deadLetterQueue(IConstruct queue) {
+    suppress(queue, "AwsSolutions-SQS3",
+        "this queue is itself the dead-letter queue of the push rule's Lambda target; a queue for its own "
+            + "failures would have nothing to catch");
+  }
+
+  private static void wildcard(IConstruct role, String regex, String reason) {
+    suppress(role, "AwsSolutions-IAM5", reason, List.of(RegexAppliesTo.builder().regex("/" + regex + "/").build()));
+  }
+
+  private static void suppress(IConstruct construct, String rule, String reason) {
+    NagSuppressions.addResourceSuppressions(construct,
+        List.of(NagPackSuppression.builder().id(rule).reason(reason).build()), true);
+  }
+
+  private static void suppress(IConstruct construct, String rule, String reason, List<?> appliesTo) {
+    NagSuppressions.addResourceSuppressions(construct,
+        List.of(NagPackSuppression.builder().id(rule).reason(reason).appliesTo(appliesTo).build()), true);
+  }
+}

@@ -1,0 +1,140 @@
+package dev.gantry.infra;
+
+import dev.gantry.config.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What a team chooses at deploy time, read from CDK context ({@code cdk deploy -c key=value} or
+ * {@code cdk.json}'s {@code context}). Every value has a default, so a plain {@code cdk deploy}
+ * works.
+ *
+ * <table>
+ *   <caption>Context keys</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code modelProvider}</td><td>{@code bedrock}</td><td>{@code GANTRY_MODEL_PROVIDER} of the stage functions</td></tr>
+ *   <tr><td>{@code bedrockModelIds}</td><td>{@value Settings#DEFAULT_MODEL_ID}</td><td>comma-separated model or
+ *       inference profile ids the stages may invoke; the first is the default model</td></tr>
+ *   <tr><td>{@code jwtIssuer}, {@code jwtAudience}, {@code jwtScopes}</td><td>unset</td><td>a JWT authorizer instead
+ *       of IAM: issuer URL, comma-separated audiences (required with an issuer), comma-separated scopes</td></tr>
+ *   <tr><td>{@code codeCommitRepositoryArns}</td><td>unset</td><td>comma-separated CodeCommit repository ARNs whose
+ *       {@code referenceUpdated} events start sessions</td></tr>
+ *   <tr><td>{@code pushRulesFile}</td><td>unset</td><td>a push rules file (YAML or JSON), passed to the functions</td></tr>
+ *   <tr><td>{@code throttleRatePerSecond}, {@code throttleBurst}</td><td>25, 50</td><td>API route throttling</td></tr>
+ *   <tr><td>{@code sessionRetentionDays}</td><td>365</td><td>days after its end a session item expires (TTL); the
+ *       audit log is kept</td></tr>
+ * </table>
+ *
+ * @param lambdaJar the functions' deployment package ({@code lambdas/target/gantry-lambdas-aws.jar})
+ * @param modelProvider the stage functions' model provider
+ * @param bedrockModelIds model or inference profile ids, at least one
+ * @param jwt the JWT authorizer, if chosen
+ * @param codeCommitRepositoryArns repositories whose pushes start sessions through CodeCommit events
+ * @param pushRules push rules text, {@code rules: []} when none
+ * @param throttleRatePerSecond steady requests per second per route
+ * @param throttleBurst burst requests per route
+ * @param sessionRetentionDays days a finished session item is kept
+ */
+public record DeploymentSettings(
+    Path lambdaJar,
+    String modelProvider,
+    List<String> bedrockModelIds,
+    Optional<Jwt> jwt,
+    List<String> codeCommitRepositoryArns,
+    String pushRules,
+    int throttleRatePerSecond,
+    int throttleBurst,
+    int sessionRetentionDays) {
+
+  /**
+   * A JWT authorizer's settings (API Gateway HTTP API, "Controlling access with JWT authorizers").
+   *
+   * @param issuer the issuer URL, {@code https://...}
+   * @param audiences accepted {@code aud} values
+   * @param scopes scopes every authenticated route requires; empty for none
+   */
+  public record Jwt(String issuer, List<String> audiences, List<String> scopes) {}
+
+  public DeploymentSettings {
+    bedrockModelIds = List.copyOf(bedrockModelIds);
+    codeCommitRepositoryArns = List.copyOf(codeCommitRepositoryArns);
+    if (bedrockModelIds.isEmpty()) {
+      throw new IllegalArgumentException("context bedrockModelIds: give at least one model or inference profile id");
+    }
+  }
+
+  /**
+   * Reads the settings.
+   *
+   * @param context looks a context key up, null when unset ({@code node::tryGetContext})
+   * @param lambdaJar where the deployment package is
+   * @throws IllegalArgumentException naming the context key of a malformed value
+   */
+  public static DeploymentSettings fromContext(Function<String, Object> context, Path lambdaJar) {
+    Optional<String> issuer = text(context, "jwtIssuer");
+    Optional<Jwt> jwt = issuer.map(url -> {
+      if (!url.startsWith("https://")) {
+        throw new IllegalArgumentException("context jwtIssuer: " + url + " is not an https:// issuer URL");
+      }
+      List<String> audiences = list(context, "jwtAudience");
+      if (audiences.isEmpty()) {
+        throw new IllegalArgumentException("context jwtAudience: a JWT authorizer needs at least one audience");
+      }
+      return new Jwt(url, audiences, list(context, "jwtScopes"));
+    });
+    for (String arn : list(context, "codeCommitRepositoryArns")) {
+      if (!arn.startsWith("arn:aws") || !arn.contains(":codecommit:")) {
+        throw new IllegalArgumentException("context codeCommitRepositoryArns: " + arn + " is not a CodeCommit repository ARN");
+      }
+    }
+    String rules = text(context, "pushRulesFile").map(file -> {
+      try {
+        return Files.readString(Path.of(file));
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("context pushRulesFile: cannot read " + file + " (" + e.getMessage() + ")");
+      }
+    }).orElse("rules: []");
+    List<String> models = list(context, "bedrockModelIds");
+    return new DeploymentSettings(
+        lambdaJar,
+        text(context, "modelProvider").orElse("bedrock"),
+        models.isEmpty() ? List.of(Settings.DEFAULT_MODEL_ID) : models,
+        jwt,
+        list(context, "codeCommitRepositoryArns"),
+        rules,
+        number(context, "throttleRatePerSecond", 25),
+        number(context, "throttleBurst", 50),
+        number(context, "sessionRetentionDays", 365));
+  }
+
+  private static Optional<String> text(Function<String, Object> context, String key) {
+    Object value = context.apply(key);
+    return value == null || value.toString().isBlank() ? Optional.empty() : Optional.of(value.toString().strip());
+  }
+
+  private static List<String> list(Function<String, Object> context, String key) {
+    Object value = context.apply(key);
+    if (value instanceof List<?> items) {
+      return items.stream().map(Object::toString).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+    return text(context, key).map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
+        .orElse(List.of());
+  }
+
+  private static int number(Function<String, Object> context, String key, int fallback) {
+    Optional<String> value = text(context, key);
+    try {
+      int parsed = value.map(Integer::parseInt).orElse(fallback);
+      if (parsed < 1) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("context " + key + ": " + value.orElse("") + " is not a positive whole number");
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.gantry.infra;
+
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+/**
+ * One Gantry Lambda function: Java 21 on arm64 from the shared deployment package, SnapStart on
+ * published versions, invoked through its {@code live} alias (SnapStart only applies to published
+ * versions; Lambda developer guide, "Improving startup performance with Lambda SnapStart"). Its
+ * own role holds only what {@code grant*} calls add, plus writing to its own log group (no
+ * AWSLambdaBasicExecutionRole managed policy).
+ */
+public final class GantryFunction extends Construct {
+  /** Flags that favour start-up over peak throughput, as Lambda's Java guidance suggests. */
+  static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+
+  private final Function function;
+  private final Alias alias;
+  private final Role role;
+
+  /**
+   * The function's shape.
+   *
+   * @param handler {@code class::method} or a {@code RequestStreamHandler} class name
+   * @param description shown in the Lambda console
+   * @param memoryMb memory in MB (CPU scales with it)
+   * @param timeout the function timeout
+   * @param code the deployment package
+   * @param environment environment variables
+   */
+  public record Props(String handler, String description, int memoryMb, Duration timeout, Code code,
+      Map<String, String> environment) {}
+
+  /** Creates the function, its log group, role, published version and {@code live} alias. */
+  public GantryFunction(Construct scope, String id, Props props) {
+    super(scope, id);
+    LogGroup logs = LogGroup.Builder.create(this, "Logs")
+        .retention(RetentionDays.THREE_MONTHS)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    this.role = Role.Builder.create(this, "Role")
+        .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+        .description("Gantry " + id + " function")
+        .build();
+    logs.grantWrite(role);
+    this.function = Function.Builder.create(this, "Function")
+        .runtime(Runtime.JAVA_21)
+        .architecture(Architecture.ARM_64)
+        .handler(props.handler())
+        .description(props.description())
+        .code(props.code())
+        .memorySize(props.memoryMb())
+        .timeout(props.timeout())
+        .role(role)
+        .logGroup(logs)
+        .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+        .environment(withJavaOptions(props.environment()))
+        .build();
+    this.alias = Alias.Builder.create(this, "Live")
+        .aliasName("live")
+        .version(function.getCurrentVersion())
+        .build();
+    Acknowledgements.javaRuntime(function);
+  }
+
+  private static Map<String, String> withJavaOptions(Map<String, String> environment) {
+    java.util.Map<String, String> all = new java.util.TreeMap<>(environment);
+    all.putIfAbsent("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
+    return all;
+  }
+
+  /** The function (for its configuration). */
+  public Function function() {
+    return function;
+  }
+
+  /** What callers invoke: the {@code live} alias of the latest published version. */
+  public IFunction live() {
+    return alias;
+  }
+
+  /** The function's own role. */
+  public Role role() {
+    return role;
+  }
+
+  /** The function's role, for {@code grant*} calls. */
+  public IGrantable grantee() {
+    return function;
+  }
+}

@@ -1,0 +1,193 @@
+package dev.gantry.infra;
+
+import dev.gantry.config.EnvironmentVariables;
+import dev.gantry.handler.ApiHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.Yaml;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpIamAuthorizer;
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpJwtAuthorizer;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.services.apigateway.AccessLogFormat;
+import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
+import software.amazon.awscdk.services.apigatewayv2.HttpApi;
+import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.apigatewayv2.HttpNoneAuthorizer;
+import software.amazon.awscdk.services.apigatewayv2.HttpStage;
+import software.amazon.awscdk.services.apigatewayv2.HttpStageOptions;
+import software.amazon.awscdk.services.apigatewayv2.IAccessLogDestination;
+import software.amazon.awscdk.services.apigatewayv2.IAccessLogSettings;
+import software.amazon.awscdk.services.apigatewayv2.IHttpRouteAuthorizer;
+import software.amazon.awscdk.services.apigatewayv2.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
+import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.constructs.Construct;
+
+/**
+ * The HTTP API: one route per operation of the runtime's OpenAPI document ({@code
+ * dev/gantry/api/openapi.yaml}, which a runtime test keeps equal to the router's table), all on the
+ * API function. Operations the document marks public ({@code security: []}: the webhooks, whose
+ * handler verifies the provider's signature, and the health check) have no authorizer; every other
+ * route uses IAM authorization (SigV4), or a JWT authorizer when {@link DeploymentSettings#jwt()}
+ * is set. The {@code $default} stage auto-deploys, writes JSON access logs and throttles each route.
+ */
+public final class GantryHttpApi extends Construct {
+  /** One operation of the OpenAPI document. */
+  public record Operation(String method, String path, String operationId, boolean isPublic) {}
+
+  private final HttpApi api;
+  private final GantryFunction function;
+  private final List<Operation> operations;
+  private final String url;
+
+  /**
+   * The API's inputs.
+   *
+   * @param settings deploy-time choices (JWT, throttling)
+   * @param code the deployment package
+   * @param storage tables and bucket
+   * @param stateMachine the pipeline (start, decide, heartbeat, stop)
+   * @param bus where webhook pushes go
+   * @param webhookSecret the webhook secrets
+   */
+  public record Props(DeploymentSettings settings, Code code, SessionStorage storage, StateMachine stateMachine,
+      IEventBus bus, ISecret webhookSecret, Map<String, String> environment) {}
+
+  /** Creates the API function, the HTTP API, its routes and stage. */
+  public GantryHttpApi(Construct scope, String id, Props props) {
+    super(scope, id);
+    Map<String, String> environment = new LinkedHashMap<>(props.environment());
+    environment.putAll(props.storage().environment());
+    environment.put(EnvironmentVariables.STATE_MACHINE_ARN, props.stateMachine().getStateMachineArn());
+    environment.put(EnvironmentVariables.EVENT_BUS_NAME, props.bus().getEventBusName());
+    environment.put(EnvironmentVariables.WEBHOOK_SECRET_ARN, props.webhookSecret().getSecretArn());
+    this.function = new GantryFunction(this, "Handler", new GantryFunction.Props(ApiHandler.class.getName(),
+        "Gantry HTTP API", 1024, Duration.seconds(29), props.code(), environment));
+    props.storage().grantSessions(function);
+    props.storage().grantDocuments(function, false);
+    props.stateMachine().grantStartExecution(function.grantee());
+    props.stateMachine().grantTaskResponse(function.grantee());
+    props.stateMachine().grantExecution(function.grantee(), "states:StopExecution");
+    Acknowledgements.executions(function.role());
+    props.bus().grantPutEventsTo(function.grantee());
+    props.webhookSecret().grantRead(function.grantee());
+
+    Optional<DeploymentSettings.Jwt> jwt = props.settings().jwt();
+    IHttpRouteAuthorizer authorizer = jwt
+        .<IHttpRouteAuthorizer>map(j -> HttpJwtAuthorizer.Builder.create("JwtAuthorizer", j.issuer()).jwtAudience(j.audiences()).build())
+        .orElseGet(HttpIamAuthorizer::new);
+    this.api = HttpApi.Builder.create(this, "HttpApi")
+        .description("Gantry: sessions, approvals, documents and repository webhooks")
+        .createDefaultStage(false)
+        .build();
+    LogGroup accessLogs = LogGroup.Builder.create(this, "AccessLogs")
+        .retention(RetentionDays.THREE_MONTHS)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    LogGroupLogDestination destination = new LogGroupLogDestination(accessLogs);
+    HttpStage stage = api.addStage("DefaultStage", HttpStageOptions.builder()
+        .stageName("$default")
+        .autoDeploy(true)
+        .accessLogSettings(new IAccessLogSettings() {
+          @Override
+          public IAccessLogDestination getDestination() {
+            return destination;
+          }
+
+          @Override
+          public AccessLogFormat getFormat() {
+            return AccessLogFormat.custom(ACCESS_LOG_FORMAT);
+          }
+        })
+        .throttle(ThrottleSettings.builder()
+            .rateLimit(props.settings().throttleRatePerSecond())
+            .burstLimit(props.settings().throttleBurst())
+            .build())
+        .build());
+
+    HttpLambdaIntegration integration = new HttpLambdaIntegration("Lambda", function.live());
+    this.operations = operations();
+    for (Operation operation : operations) {
+      AddRoutesOptions.Builder route = AddRoutesOptions.builder()
+          .path(operation.path())
+          .methods(List.of(HttpMethod.valueOf(operation.method())))
+          .integration(integration)
+          .authorizer(operation.isPublic() ? new HttpNoneAuthorizer() : authorizer);
+      if (!operation.isPublic() && jwt.isPresent() && !jwt.get().scopes().isEmpty()) {
+        route.authorizationScopes(jwt.get().scopes());
+      }
+      List<software.amazon.awscdk.services.apigatewayv2.HttpRoute> added = api.addRoutes(route.build());
+      if (operation.isPublic()) {
+        added.forEach(r -> Acknowledgements.publicRoute(r, operation.operationId()));
+      }
+    }
+    this.url = stage.getUrl();
+  }
+
+  /** JSON access log line: the $context variables of API Gateway HTTP API access logging. */
+  static final String ACCESS_LOG_FORMAT = "{\"requestId\":\"$context.requestId\",\"ip\":\"$context.identity.sourceIp\","
+      + "\"requestTime\":\"$context.requestTime\",\"routeKey\":\"$context.routeKey\",\"status\":\"$context.status\","
+      + "\"protocol\":\"$context.protocol\",\"responseLength\":\"$context.responseLength\","
+      + "\"latency\":\"$context.responseLatency\",\"caller\":\"$context.identity.caller\","
+      + "\"authorizerError\":\"$context.authorizer.error\",\"integrationError\":\"$context.integrationErrorMessage\"}";
+
+  /**
+   * The operations of the runtime's OpenAPI document, in document order.
+   *
+   * @throws IllegalStateException when the document is missing from the class path
+   */
+  @SuppressWarnings("unchecked")
+  public static List<Operation> operations() {
+    try (InputStream in = ApiHandler.class.getResourceAsStream("/dev/gantry/api/openapi.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("dev/gantry/api/openapi.yaml is not on the class path: build the lambdas module");
+      }
+      Map<String, Object> document = new Yaml().load(in);
+      Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
+      List<Operation> operations = new ArrayList<>();
+      paths.forEach((path, methods) -> methods.forEach((method, value) -> {
+        if (value instanceof Map<?, ?> operation && operation.containsKey("operationId")) {
+          Object security = operation.get("security");
+          boolean isPublic = security instanceof List<?> list && list.isEmpty();
+          operations.add(new Operation(method.toUpperCase(java.util.Locale.ROOT), path, (String) operation.get("operationId"), isPublic));
+        }
+      }));
+      return List.copyOf(operations);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The API's base URL (the {@code $default} stage). */
+  public String url() {
+    return url;
+  }
+
+  /** The HTTP API. */
+  public HttpApi api() {
+    return api;
+  }
+
+  /** The API function. */
+  public GantryFunction function() {
+    return function;
+  }
+
+  /** The routes created, one per operation. */
+  public List<Operation> routes() {
+    return operations;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.gantry.infra;
+
+import dev.gantry.config.EnvironmentVariables;
+import dev.gantry.pipeline.PipelineDefinition;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.lambda.Code;
+import software.constructs.Construct;
+
+/**
+ * Everything Gantry needs in one AWS account and region: {@link SessionStorage}, the custom event
+ * bus, the {@link PipelineStateMachine} built from {@link PipelineDefinition#standard()}, the
+ * {@link PushTriggers} and the {@link GantryHttpApi}. No physical names are fixed, so several
+ * stacks can live side by side. Outputs: the API URL, the bus name, the state machine ARN and the
+ * documents bucket name.
+ */
+public final class GantryStack extends Stack {
+  private final SessionStorage storage;
+  private final EventBus bus;
+  private final PipelineStateMachine pipeline;
+  private final PushTriggers triggers;
+  private final GantryHttpApi api;
+
+  /**
+   * @param props the stack's environment and description
+   * @param settings deploy-time choices read from context
+   */
+  public GantryStack(Construct scope, String id, StackProps props, DeploymentSettings settings) {
+    super(scope, id, props);
+    if (!java.nio.file.Files.isRegularFile(settings.lambdaJar())) {
+      throw new IllegalArgumentException("the functions' package " + settings.lambdaJar()
+          + " does not exist: run `mvn -B -DskipTests package` first (cdk synth does it through cdk.json)");
+    }
+    Code code = Code.fromAsset(settings.lambdaJar().toString());
+    Map<String, String> common = settings.sessionRetentionDays() > 0
+        ? Map.of(EnvironmentVariables.SESSION_RETENTION_DAYS, Integer.toString(settings.sessionRetentionDays()))
+        : Map.of();
+
+    this.storage = new SessionStorage(this, "Storage");
+    this.bus = EventBus.Builder.create(this, "Bus").description("Gantry repository pushes and approval notices").build();
+    this.pipeline = new PipelineStateMachine(this, "Pipeline", new PipelineStateMachine.Props(
+        PipelineDefinition.standard(), code, storage, bus,
+        new ModelAccess(this, settings.modelProvider(), settings.bedrockModelIds()), common));
+    this.triggers = new PushTriggers(this, "Pushes", new PushTriggers.Props(
+        settings, code, storage, bus, pipeline.stateMachine(), common));
+    this.api = new GantryHttpApi(this, "Api", new GantryHttpApi.Props(
+        settings, code, storage, pipeline.stateMachine(), bus, triggers.webhookSecret(), common));
+
+    CfnOutput.Builder.create(this, "ApiUrl").description("Base URL of the Gantry HTTP API").value(api.url()).build();
+    CfnOutput.Builder.create(this, "EventBusName").description("Custom bus for pushes and approval notices")
+        .value(bus.getEventBusName()).build();
+    CfnOutput.Builder.create(this, "StateMachineArn").description("The session pipeline")
+        .value(pipeline.stateMachine().getStateMachineArn()).build();
+    CfnOutput.Builder.create(this, "DocumentsBucketName").description("Where session documents are stored")
+        .value(storage.documents().getBucketName()).build();
+    CfnOutput.Builder.create(this, "WebhookSecretArn").description("Secret holding the webhook secrets")
+        .value(triggers.webhookSecret().getSecretArn()).build();
+  }
+
+  /** The storage construct. */
+  public SessionStorage storage() {
+    return storage;
+  }
+
+  /** The pipeline construct. */
+  public PipelineStateMachine pipeline() {
+    return pipeline;
+  }
+
+  /** The push triggers construct. */
+  public PushTriggers triggers() {
+    return triggers;
+  }
+
+  /** The HTTP API construct. */
+  public GantryHttpApi api() {
+    return api;
+  }
+}

@@ -1,0 +1,251 @@
+package dev.gantry.infra;
+
+import dev.gantry.config.EnvironmentVariables;
+import dev.gantry.handler.ApprovalRequestHandler;
+import dev.gantry.handler.FailureRecorderHandler;
+import dev.gantry.handler.StageHandler;
+import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.RetryPolicy;
+import dev.gantry.pipeline.StageDefinition;
+import dev.gantry.pipeline.StepFunctionsWorkflow;
+import dev.gantry.session.SessionStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.stepfunctions.CatchProps;
+import software.amazon.awscdk.services.stepfunctions.Chain;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.Errors;
+import software.amazon.awscdk.services.stepfunctions.Fail;
+import software.amazon.awscdk.services.stepfunctions.IntegrationPattern;
+import software.amazon.awscdk.services.stepfunctions.JitterType;
+import software.amazon.awscdk.services.stepfunctions.JsonPath;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.RetryProps;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.StateMachineType;
+import software.amazon.awscdk.services.stepfunctions.TaskInput;
+import software.amazon.awscdk.services.stepfunctions.Timeout;
+import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
+import software.constructs.Construct;
+
+/**
+ * The Standard state machine built from {@link PipelineDefinition#standard()}, the declaration the
+ * local executor runs: one task per stage, named by the stage's state name, in declared order.
+ *
+ * <ul>
+ *   <li>Running stages invoke their own function (timeout from the declaration) with {@code
+ *       {sessionId, stage, attempt}}; results are discarded, so the state stays {@code {sessionId}}.
+ *   <li>Every task retries Lambda's transient errors ({@value #LAMBDA_ERRORS_TEXT}) and, for running
+ *       stages, the declared retryable exception classes, with exponential backoff and full jitter.
+ *   <li>The approval gate is {@code lambda:invoke.waitForTaskToken} with the declared heartbeat and
+ *       overall timeout; a timeout goes to {@value #RECORD_TIMEOUT} and ends TIMED_OUT, a rejection
+ *       ({@value StepFunctionsWorkflow#REJECTED_ERROR}) goes to {@value #REJECTED}.
+ *   <li>Every other error is caught into {@code $.error} and goes to {@value #RECORD_FAILURE}, which
+ *       records the session FAILED (unless it already ended), then to the {@value #FAILED} state.
+ * </ul>
+ *
+ * Logs go to CloudWatch Logs at level ALL without execution data; X-Ray tracing is on. Sources: Step
+ * Functions Developer Guide, "Handling errors in Step Functions workflows", "Wait for a Callback
+ * with Task Token", "Best practices: handle Lambda service exceptions".
+ */
+public final class PipelineStateMachine extends Construct {
+  /** The error names Lambda's service raises that are worth retrying (Step Functions best practices). */
+  public static final List<String> LAMBDA_ERRORS = List.of(
+      "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException");
+  static final String LAMBDA_ERRORS_TEXT = "Lambda.ServiceException, AWSLambdaException, SdkClientException, TooManyRequestsException";
+  /** State that records a failed session. */
+  public static final String RECORD_FAILURE = "RecordFailure";
+  /** State that records a timed-out approval. */
+  public static final String RECORD_TIMEOUT = "RecordTimeout";
+  /** Fail state after {@value #RECORD_FAILURE}. */
+  public static final String FAILED = "Failed";
+  /** Fail state after {@value #RECORD_TIMEOUT}. */
+  public static final String TIMED_OUT = "TimedOut";
+  /** Fail state of a rejected approval. */
+  public static final String REJECTED = "Rejected";
+
+  private final StateMachine stateMachine;
+  private final Map<String, GantryFunction> functions = new LinkedHashMap<>();
+
+  /**
+   * The state machine's inputs.
+   *
+   * @param definition the stage declaration
+   * @param code the functions' deployment package
+   * @param storage tables and bucket
+   * @param bus where approval notices go
+   * @param model the stage functions' model settings
+   */
+  public record Props(PipelineDefinition definition, Code code, SessionStorage storage, IEventBus bus, ModelAccess model,
+      Map<String, String> environment) {}
+
+  /** Creates the stage functions, the approval and failure functions, and the state machine. */
+  public PipelineStateMachine(Construct scope, String id, Props props) {
+    super(scope, id);
+    Map<String, String> environment = new LinkedHashMap<>(props.environment());
+    environment.putAll(props.storage().environment());
+    environment.putAll(props.model().environment());
+
+    GantryFunction recorder = function("FailureRecorder", FailureRecorderHandler.class, "Records failed and timed-out sessions",
+        1024, Duration.seconds(30), props, environment);
+    LambdaInvoke recordFailure = recordEnd(RECORD_FAILURE, recorder, SessionStatus.FAILED);
+    recordFailure.next(Fail.Builder.create(this, FAILED).stateName(FAILED).errorPath("$.error.Error").causePath("$.error.Cause").build());
+    LambdaInvoke recordTimeout = recordEnd(RECORD_TIMEOUT, recorder, SessionStatus.TIMED_OUT);
+    recordTimeout.next(Fail.Builder.create(this, TIMED_OUT).stateName(TIMED_OUT)
+        .error("Gantry.ApprovalTimedOut").cause("no decision in time: the session is TIMED_OUT").build());
+    Fail rejected = Fail.Builder.create(this, REJECTED).stateName(REJECTED)
+        .error(StepFunctionsWorkflow.REJECTED_ERROR).cause("a reviewer rejected the template: see the session's audit log").build();
+
+    List<LambdaInvoke> tasks = new ArrayList<>();
+    for (StageDefinition stage : props.definition().stages()) {
+      LambdaInvoke task = stage.approvalGate()
+          ? approvalTask(stage, props, environment, rejected, recordTimeout)
+          : stageTask(stage, props, environment);
+      task.addCatch(recordFailure, CatchProps.builder().errors(List.of(Errors.ALL)).resultPath("$.error").build());
+      tasks.add(task);
+    }
+    Chain chain = Chain.start(tasks.get(0));
+    for (int i = 1; i < tasks.size(); i++) {
+      chain = chain.next(tasks.get(i));
+    }
+
+    LogGroup logs = LogGroup.Builder.create(this, "ExecutionLogs")
+        .retention(RetentionDays.THREE_MONTHS)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    this.stateMachine = StateMachine.Builder.create(this, "StateMachine")
+        .definitionBody(DefinitionBody.fromChainable(chain))
+        .stateMachineType(StateMachineType.STANDARD)
+        .comment("Gantry session pipeline: " + String.join(" → ",
+            props.definition().stages().stream().map(StageDefinition::stateName).toList()))
+        .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(false).build())
+        .tracingEnabled(true)
+        .build();
+    Acknowledgements.stateMachineRole(stateMachine.getRole());
+  }
+
+  private LambdaInvoke stageTask(StageDefinition stage, Props props, Map<String, String> environment) {
+    boolean agent = stage.agent().isPresent();
+    GantryFunction function = function(stage.stateName() + "Stage", StageHandler.class,
+        "Runs the " + stage.name() + " stage", agent ? 1536 : 1024, duration(PipelineDefinition.functionTimeout(stage)),
+        props, environment);
+    props.storage().grantDocuments(function, true);
+    if (agent) {
+      props.model().grantInvoke(function.function());
+      Acknowledgements.bedrockRegions(function.role());
+    }
+    LambdaInvoke task = LambdaInvoke.Builder.create(this, stage.stateName())
+        .stateName(stage.stateName())
+        .comment(stage.agent().map(a -> "runs the " + a + " agent").orElse("runs the " + stage.name() + " stage"))
+        .lambdaFunction(function.live())
+        .payload(TaskInput.fromObject(Map.of(
+            "sessionId", JsonPath.stringAt("$.sessionId"),
+            "stage", stage.name(),
+            "attempt", JsonPath.mathAdd(JsonPath.numberAt("$$.State.RetryCount"), 1))))
+        .retryOnServiceExceptions(false)
+        .resultPath(JsonPath.DISCARD)
+        .taskTimeout(Timeout.duration(duration(PipelineDefinition.functionTimeout(stage).plusMinutes(1))))
+        .build();
+    task.addRetry(lambdaRetry());
+    RetryPolicy policy = stage.retry();
+    if (policy.maxAttempts() > 0) {
+      task.addRetry(RetryProps.builder()
+          .errors(policy.retryOn().stream().map(Class::getName).toList())
+          .interval(duration(policy.interval()))
+          .maxAttempts(policy.maxAttempts())
+          .backoffRate(policy.backoffRate())
+          .maxDelay(duration(policy.maxDelay()))
+          .jitterStrategy(JitterType.FULL)
+          .build());
+    }
+    return task;
+  }
+
+  private LambdaInvoke approvalTask(StageDefinition gate, Props props, Map<String, String> environment, Fail rejected,
+      LambdaInvoke recordTimeout) {
+    Map<String, String> withBus = new LinkedHashMap<>(environment);
+    withBus.put(EnvironmentVariables.EVENT_BUS_NAME, props.bus().getEventBusName());
+    GantryFunction function = function("ApprovalRequest", ApprovalRequestHandler.class,
+        "Stores the approval task token and sends the approval notice", 1024, Duration.seconds(30), props, withBus);
+    props.bus().grantPutEventsTo(function.grantee());
+    LambdaInvoke.Builder builder = LambdaInvoke.Builder.create(this, gate.stateName())
+        .stateName(gate.stateName())
+        .comment("waits for a reviewer's decision on the template digest")
+        .lambdaFunction(function.live())
+        .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
+        .payload(TaskInput.fromObject(Map.of(
+            "sessionId", JsonPath.stringAt("$.sessionId"),
+            "taskToken", JsonPath.getTaskToken())))
+        .retryOnServiceExceptions(false)
+        .resultPath(JsonPath.DISCARD)
+        .taskTimeout(Timeout.duration(duration(gate.timeout())));
+    gate.heartbeat().ifPresent(heartbeat -> builder.heartbeatTimeout(Timeout.duration(duration(heartbeat))));
+    LambdaInvoke task = builder.build();
+    task.addRetry(lambdaRetry());
+    task.addCatch(rejected, CatchProps.builder().errors(List.of(StepFunctionsWorkflow.REJECTED_ERROR)).resultPath("$.error").build());
+    task.addCatch(recordTimeout, CatchProps.builder().errors(List.of(Errors.TIMEOUT, Errors.HEARTBEAT_TIMEOUT))
+        .resultPath("$.error").build());
+    return task;
+  }
+
+  private LambdaInvoke recordEnd(String stateName, GantryFunction recorder, SessionStatus outcome) {
+    LambdaInvoke task = LambdaInvoke.Builder.create(this, stateName)
+        .stateName(stateName)
+        .comment("records the session " + outcome + " with its audit entry, unless it already ended")
+        .lambdaFunction(recorder.live())
+        .payload(TaskInput.fromObject(Map.of(
+            "sessionId", JsonPath.stringAt("$.sessionId"),
+            "outcome", outcome.name(),
+            "error", JsonPath.objectAt("$.error"))))
+        .retryOnServiceExceptions(false)
+        .resultPath(JsonPath.DISCARD)
+        .taskTimeout(Timeout.duration(Duration.minutes(2)))
+        .build();
+    task.addRetry(RetryProps.builder().errors(List.of(Errors.ALL)).interval(Duration.seconds(2)).maxAttempts(5)
+        .backoffRate(2).maxDelay(Duration.seconds(60)).jitterStrategy(JitterType.FULL).build());
+    return task;
+  }
+
+  private static RetryProps lambdaRetry() {
+    return RetryProps.builder()
+        .errors(LAMBDA_ERRORS)
+        .interval(Duration.seconds(2))
+        .maxAttempts(6)
+        .backoffRate(2)
+        .maxDelay(Duration.seconds(30))
+        .jitterStrategy(JitterType.FULL)
+        .build();
+  }
+
+  private GantryFunction function(String id, Class<?> handler, String description, int memoryMb, Duration timeout,
+      Props props, Map<String, String> environment) {
+    GantryFunction function = new GantryFunction(this, id,
+        new GantryFunction.Props(handler.getName(), description, memoryMb, timeout, props.code(), environment));
+    props.storage().grantSessions(function);
+    functions.put(id, function);
+    return function;
+  }
+
+  private static Duration duration(java.time.Duration duration) {
+    return Duration.seconds(duration.toSeconds());
+  }
+
+  /** The state machine. */
+  public StateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  /** The functions by construct id ({@code ArchitectStage}, {@code ApprovalRequest}, {@code FailureRecorder}). */
+  public Map<String, GantryFunction> functions() {
+    return Map.copyOf(functions);
+  }
+}

@@ -1,0 +1,143 @@
+package dev.gantry.infra;
+
+import dev.gantry.session.SessionTables;
+import java.util.List;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import dev.gantry.document.DocumentKeys;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.NoncurrentVersionTransition;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.amazon.awscdk.services.s3.StorageClass;
+import software.constructs.Construct;
+
+/**
+ * Where sessions live: the sessions table (with the listing indexes and a TTL attribute), the
+ * append-only audit table, the documents bucket and the bucket its access logs go to. Key schemas
+ * come from {@link SessionTables}, the same constants the store and the local tables use. Data is
+ * retained when the stack is deleted.
+ */
+public final class SessionStorage extends Construct {
+  private final Table sessions;
+  private final Table audit;
+  private final Bucket documents;
+
+  /** Creates the tables and buckets. */
+  public SessionStorage(Construct scope, String id) {
+    super(scope, id);
+    this.sessions = Table.Builder.create(this, "Sessions")
+        .partitionKey(Attribute.builder().name(SessionTables.SESSION_ID).type(AttributeType.STRING).build())
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+        .encryption(TableEncryption.AWS_MANAGED)
+        .timeToLiveAttribute(SessionTables.EXPIRES_AT)
+        .removalPolicy(RemovalPolicy.RETAIN)
+        .build();
+    for (String[] index : List.of(
+        new String[] {SessionTables.BY_CREATED, SessionTables.LIST_PARTITION},
+        new String[] {SessionTables.BY_STATUS, SessionTables.STATUS})) {
+      sessions.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+          .indexName(index[0])
+          .partitionKey(Attribute.builder().name(index[1]).type(AttributeType.STRING).build())
+          .sortKey(Attribute.builder().name(SessionTables.CREATED_ORDER).type(AttributeType.STRING).build())
+          .projectionType(ProjectionType.ALL)
+          .build());
+    }
+    this.audit = Table.Builder.create(this, "Audit")
+        .partitionKey(Attribute.builder().name(SessionTables.SESSION_ID).type(AttributeType.STRING).build())
+        .sortKey(Attribute.builder().name(SessionTables.SEQ).type(AttributeType.NUMBER).build())
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+        .encryption(TableEncryption.AWS_MANAGED)
+        .deletionProtection(true)
+        .removalPolicy(RemovalPolicy.RETAIN)
+        .build();
+
+    Bucket accessLogs = Bucket.Builder.create(this, "AccessLogs")
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .encryption(BucketEncryption.S3_MANAGED) // server access logging requires SSE-S3 on the target
+        .enforceSsl(true)
+        .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+        .lifecycleRules(List.of(LifecycleRule.builder().id("ExpireAccessLogs").expiration(Duration.days(365)).build()))
+        .removalPolicy(RemovalPolicy.RETAIN)
+        .build();
+    this.documents = Bucket.Builder.create(this, "Documents")
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .encryption(BucketEncryption.S3_MANAGED)
+        .enforceSsl(true)
+        .versioned(true)
+        .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+        .serverAccessLogsBucket(accessLogs)
+        .serverAccessLogsPrefix("documents/")
+        .lifecycleRules(List.of(LifecycleRule.builder()
+            .id("OldVersions")
+            .noncurrentVersionTransitions(List.of(NoncurrentVersionTransition.builder()
+                .storageClass(StorageClass.INFREQUENT_ACCESS).transitionAfter(Duration.days(30)).build()))
+            .noncurrentVersionExpiration(Duration.days(90))
+            .abortIncompleteMultipartUploadAfter(Duration.days(7))
+            .build()))
+        .removalPolicy(RemovalPolicy.RETAIN)
+        .build();
+  }
+
+  /** Lets {@code function} read and write sessions (indexes included) and append and read audit entries. */
+  public void grantSessions(GantryFunction function) {
+    sessions.grantReadWriteData(function.grantee());
+    audit.grant(function.grantee(), "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query");
+    Acknowledgements.sessionIndexes(function.role());
+  }
+
+  /**
+   * Lets {@code function} read (and with {@code write}, write) session documents ({@code
+   * sessions/*}) and approved templates ({@code stacks/*}), and list the bucket so a missing key
+   * reads as absent (404) rather than denied (403). Prefixes from {@link DocumentKeys}.
+   */
+  public void grantDocuments(GantryFunction function, boolean write) {
+    List<String> actions = write ? List.of("s3:GetObject", "s3:PutObject") : List.of("s3:GetObject");
+    function.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+        .actions(actions)
+        .resources(List.of(documents.arnForObjects(DocumentKeys.SESSIONS_PREFIX + "*"),
+            documents.arnForObjects(DocumentKeys.STACKS_PREFIX + "*")))
+        .build());
+    function.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+        .actions(List.of("s3:ListBucket"))
+        .resources(List.of(documents.getBucketArn()))
+        .build());
+    Acknowledgements.documentObjects(function.role());
+  }
+
+  /** The environment variables the runtime reads these by. */
+  public java.util.Map<String, String> environment() {
+    return java.util.Map.of(
+        dev.gantry.config.EnvironmentVariables.SESSIONS_TABLE, sessions.getTableName(),
+        dev.gantry.config.EnvironmentVariables.AUDIT_TABLE, audit.getTableName(),
+        dev.gantry.config.EnvironmentVariables.DOCUMENTS_BUCKET, documents.getBucketName());
+  }
+
+  /** The sessions table. */
+  public Table sessions() {
+    return sessions;
+  }
+
+  /** The audit table. */
+  public Table audit() {
+    return audit;
+  }
+
+  /** The documents bucket. */
+  public Bucket documents() {
+    return documents;
+  }
+}

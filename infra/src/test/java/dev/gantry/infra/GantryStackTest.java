@@ -1,0 +1,261 @@
+package dev.gantry.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.StageDefinition;
+import dev.gantry.push.RepositoryPush;
+import dev.gantry.session.SessionTables;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** What {@code cdk deploy} would create, read from the synthesized template. */
+class GantryStackTest {
+  static final Template TEMPLATE = Synthesized.defaults().template;
+
+  static Map<String, Object> props(Map<String, Object> resource) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> properties = (Map<String, Object>) resource.get("Properties");
+    return properties;
+  }
+
+  @Test
+  void cdk_nag_aws_solutions_reports_no_unacknowledged_error_or_warning() {
+    Synthesized synthesized = Synthesized.defaults();
+    assertThat(synthesized.annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
+        .extracting(m -> m.getId() + " " + m.getEntry().getData()).isEmpty();
+    assertThat(synthesized.annotations.findWarning("*", Match.anyValue()))
+        .extracting(m -> m.getId() + " " + m.getEntry().getData()).isEmpty();
+  }
+
+  @Test
+  void every_cdk_nag_acknowledgement_names_its_rule_and_gives_a_reason() {
+    List<Map<String, Object>> acknowledgements = new java.util.ArrayList<>();
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) TEMPLATE.toJSON().get("Resources");
+    for (Map<String, Object> resource : resources.values()) {
+      Object metadata = resource.get("Metadata");
+      if (metadata instanceof Map<?, ?> meta && meta.get("cdk_nag") instanceof Map<?, ?> nag) {
+        for (Object rule : (List<?>) nag.get("rules_to_suppress")) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> suppression = (Map<String, Object>) rule;
+          acknowledgements.add(suppression);
+        }
+      }
+    }
+
+    assertThat(acknowledgements).isNotEmpty().allSatisfy(a -> {
+      assertThat((String) a.get("id")).matches("AwsSolutions-[A-Z0-9]+");
+      assertThat((String) a.get("reason")).hasSizeGreaterThan(60);
+    });
+    assertThat(acknowledgements).extracting(a -> (String) a.get("id")).doesNotContain("AwsSolutions-IAM4", "AwsSolutions-S1",
+        "AwsSolutions-DDB3", "AwsSolutions-SF1", "AwsSolutions-SF2", "AwsSolutions-APIG1", "AwsSolutions-SQS4");
+    assertThat(acknowledgements).filteredOn(a -> "AwsSolutions-IAM5".equals(a.get("id")))
+        .as("wildcard acknowledgements list the patterns they cover").allSatisfy(a -> assertThat(a).containsKey("applies_to"));
+  }
+
+  @Test
+  void the_tables_are_on_demand_encrypted_recoverable_and_keyed_as_the_store_expects() {
+    TEMPLATE.resourceCountIs("AWS::DynamoDB::Table", 2);
+    TEMPLATE.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+        "KeySchema", List.of(Map.of("AttributeName", SessionTables.SESSION_ID, "KeyType", "HASH")),
+        "BillingMode", "PAY_PER_REQUEST",
+        "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+        "SSESpecification", Map.of("SSEEnabled", true),
+        "TimeToLiveSpecification", Map.of("AttributeName", SessionTables.EXPIRES_AT, "Enabled", true),
+        "GlobalSecondaryIndexes", Match.arrayWith(List.of(
+            Match.objectLike(Map.of("IndexName", SessionTables.BY_CREATED, "KeySchema", List.of(
+                Map.of("AttributeName", SessionTables.LIST_PARTITION, "KeyType", "HASH"),
+                Map.of("AttributeName", SessionTables.CREATED_ORDER, "KeyType", "RANGE")))),
+            Match.objectLike(Map.of("IndexName", SessionTables.BY_STATUS, "KeySchema", List.of(
+                Map.of("AttributeName", SessionTables.STATUS, "KeyType", "HASH"),
+                Map.of("AttributeName", SessionTables.CREATED_ORDER, "KeyType", "RANGE"))))))));
+    TEMPLATE.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+        "KeySchema", List.of(Map.of("AttributeName", SessionTables.SESSION_ID, "KeyType", "HASH"),
+            Map.of("AttributeName", SessionTables.SEQ, "KeyType", "RANGE")),
+        "BillingMode", "PAY_PER_REQUEST",
+        "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+        "SSESpecification", Map.of("SSEEnabled", true),
+        "DeletionProtectionEnabled", true));
+    TEMPLATE.allResources("AWS::DynamoDB::Table", Map.of("DeletionPolicy", "Retain"));
+  }
+
+  @Test
+  void the_documents_bucket_blocks_public_access_encrypts_versions_expires_old_versions_and_logs_access() {
+    Map<String, Object> blockAll = Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true,
+        "RestrictPublicBuckets", true);
+    TEMPLATE.resourceCountIs("AWS::S3::Bucket", 2);
+    TEMPLATE.allResourcesProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
+        "PublicAccessBlockConfiguration", blockAll,
+        "BucketEncryption", Map.of("ServerSideEncryptionConfiguration",
+            List.of(Map.of("ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))))));
+    TEMPLATE.hasResourceProperties("AWS::S3::Bucket", Map.of(
+        "VersioningConfiguration", Map.of("Status", "Enabled"),
+        "LoggingConfiguration", Match.objectLike(Map.of("LogFilePrefix", "documents/")),
+        "LifecycleConfiguration", Map.of("Rules", List.of(Match.objectLike(Map.of(
+            "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 90),
+            "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 7),
+            "Status", "Enabled"))))));
+    TEMPLATE.resourcePropertiesCountIs("AWS::S3::BucketPolicy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(
+        List.of(Match.objectLike(Map.of("Effect", "Deny", "Condition",
+            Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))), 2);
+  }
+
+  @Test
+  void every_function_is_java_21_on_arm64_with_snapstart_on_published_versions_behind_a_live_alias() {
+    Map<String, Map<String, Object>> functions = TEMPLATE.findResources("AWS::Lambda::Function");
+    assertThat(functions).hasSize(PipelineDefinition.standard().stages().size() - 1 + 4); // stages, approval, recorder, push, api
+    TEMPLATE.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+        "Runtime", "java21",
+        "Architectures", List.of("arm64"),
+        "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+        "Environment", Map.of("Variables", Match.objectLike(Map.of(
+            "GANTRY_SESSIONS_TABLE", Match.anyValue(), "GANTRY_AUDIT_TABLE", Match.anyValue(),
+            "GANTRY_DOCUMENTS_BUCKET", Match.anyValue(), "JAVA_TOOL_OPTIONS", GantryFunction.JAVA_TOOL_OPTIONS))))));
+    TEMPLATE.resourceCountIs("AWS::Lambda::Alias", functions.size());
+    TEMPLATE.allResourcesProperties("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")));
+    TEMPLATE.resourceCountIs("AWS::Lambda::Version", functions.size());
+    assertThat(functions.values()).allSatisfy(f -> assertThat(props(f)).doesNotContainKey("FunctionName"));
+  }
+
+  @Test
+  void each_stage_function_outlives_its_stage_and_each_agent_stage_outlives_a_model_call() {
+    for (StageDefinition stage : PipelineDefinition.standard().stages()) {
+      if (stage.approvalGate()) {
+        continue;
+      }
+      GantryFunction function = Synthesized.defaults().stack.pipeline().functions().get(stage.stateName() + "Stage");
+      Map<String, Map<String, Object>> found = TEMPLATE.findResources("AWS::Lambda::Function", Map.of("Properties",
+          Map.of("Description", "Runs the " + stage.name() + " stage")));
+      assertThat(found).as(stage.name()).hasSize(1);
+      Number timeout = (Number) props(found.values().iterator().next()).get("Timeout");
+
+      assertThat(function).isNotNull();
+      assertThat(timeout.longValue()).isEqualTo(PipelineDefinition.functionTimeout(stage).toSeconds())
+          .isGreaterThan(stage.timeout().toSeconds()).isLessThanOrEqualTo(900);
+      if (stage.agent().isPresent()) {
+        assertThat(stage.timeout()).isGreaterThan(PipelineDefinition.MODEL_CALL_TIMEOUT);
+      }
+    }
+  }
+
+  @Test
+  void functions_use_their_own_roles_without_managed_policies() {
+    Map<String, Map<String, Object>> roles = TEMPLATE.findResources("AWS::IAM::Role");
+    assertThat(roles.values()).allSatisfy(role -> assertThat(props(role)).doesNotContainKey("ManagedPolicyArns"));
+  }
+
+  @Test
+  void the_state_machine_is_standard_logs_all_events_without_execution_data_and_traces_with_x_ray() {
+    TEMPLATE.resourceCountIs("AWS::StepFunctions::StateMachine", 1);
+    TEMPLATE.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
+        "StateMachineType", "STANDARD",
+        "LoggingConfiguration", Match.objectLike(Map.of("Level", "ALL", "IncludeExecutionData", false)),
+        "TracingConfiguration", Map.of("Enabled", true)));
+  }
+
+  @Test
+  void only_agent_stages_may_invoke_bedrock_and_only_the_configured_inference_profile() {
+    Map<String, Map<String, Object>> policies = TEMPLATE.findResources("AWS::IAM::Policy",
+        Match.objectLike(Map.of("Properties", Match.objectLike(Map.of("PolicyDocument", Map.of("Statement",
+            Match.arrayWith(List.of(Match.objectLike(Map.of("Sid", "InvokeConfiguredModels")))), "Version", "2012-10-17"))))));
+    long agentStages = PipelineDefinition.standard().stages().stream().filter(s -> s.agent().isPresent()).count();
+    assertThat(policies).hasSize((int) agentStages);
+    TEMPLATE.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
+        Match.objectLike(Map.of(
+            "Sid", "InvokeThroughProfile1",
+            "Action", ModelAccess.ACTIONS,
+            "Condition", Map.of("StringEquals", Map.of("bedrock:InferenceProfileArn", Match.objectLike(Map.of("Fn::Join",
+                Match.arrayWith(List.of(Match.arrayWith(List.of(
+                    ":inference-profile/" + dev.gantry.config.Settings.DEFAULT_MODEL_ID)))))))))))), "Version", "2012-10-17")));
+  }
+
+  @Test
+  void the_http_api_has_one_route_per_openapi_operation_with_iam_by_default_and_public_webhooks() {
+    List<GantryHttpApi.Operation> operations = GantryHttpApi.operations();
+    TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Api", 1);
+    TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Api", Map.of("ProtocolType", "HTTP"));
+    TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Route", operations.size());
+    for (GantryHttpApi.Operation operation : operations) {
+      TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of(
+          "RouteKey", operation.method() + " " + operation.path(),
+          "AuthorizationType", operation.isPublic() ? "NONE" : "AWS_IAM"));
+    }
+    assertThat(operations).filteredOn(GantryHttpApi.Operation::isPublic).extracting(GantryHttpApi.Operation::path)
+        .containsExactlyInAnyOrder("/health", "/webhooks/github", "/webhooks/gitlab");
+    TEMPLATE.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
+        "StageName", "$default",
+        "AutoDeploy", true,
+        "AccessLogSettings", Match.objectLike(Map.of("Format", GantryHttpApi.ACCESS_LOG_FORMAT)),
+        "DefaultRouteSettings", Map.of("ThrottlingRateLimit", 25, "ThrottlingBurstLimit", 50)));
+  }
+
+  @Test
+  void a_jwt_issuer_in_context_puts_a_jwt_authorizer_with_audience_and_scopes_on_the_authenticated_routes() {
+    Template template = Synthesized.with(Map.of("jwtIssuer", "https://login.example.com/", "jwtAudience", "gantry-api",
+        "jwtScopes", "gantry/sessions")).template;
+
+    template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", Map.of(
+        "AuthorizerType", "JWT",
+        "JwtConfiguration", Map.of("Issuer", "https://login.example.com/", "Audience", List.of("gantry-api")),
+        "IdentitySource", List.of("$request.header.Authorization")));
+    template.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", "POST /sessions",
+        "AuthorizationType", "JWT", "AuthorizationScopes", List.of("gantry/sessions")));
+    template.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", "POST /webhooks/github",
+        "AuthorizationType", "NONE"));
+    template.resourcePropertiesCountIs("AWS::ApiGatewayV2::Route", Map.of("AuthorizationType", "AWS_IAM"), 0);
+  }
+
+  @Test
+  void pushes_on_the_custom_bus_reach_the_push_function_with_retries_an_age_limit_and_an_encrypted_tls_only_dlq() {
+    TEMPLATE.resourceCountIs("AWS::Events::EventBus", 1);
+    TEMPLATE.resourceCountIs("AWS::Events::Rule", 1);
+    TEMPLATE.hasResourceProperties("AWS::Events::Rule", Map.of(
+        "EventBusName", Match.anyValue(),
+        "EventPattern", Map.of("source", List.of(RepositoryPush.SOURCE), "detail-type", List.of(RepositoryPush.DETAIL_TYPE)),
+        "Targets", List.of(Match.objectLike(Map.of(
+            "DeadLetterConfig", Match.objectLike(Map.of("Arn", Match.anyValue())),
+            "RetryPolicy", Map.of("MaximumRetryAttempts", PushTriggers.RETRY_ATTEMPTS,
+                "MaximumEventAgeInSeconds", PushTriggers.MAX_EVENT_AGE_HOURS * 3600))))));
+    TEMPLATE.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true, "MessageRetentionPeriod", 1209600));
+    TEMPLATE.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(
+        List.of(Match.objectLike(Map.of("Effect", "Deny", "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))),
+        "Version", "2012-10-17")));
+    TEMPLATE.hasResourceProperties("AWS::SecretsManager::Secret", Map.of(
+        "GenerateSecretString", Match.objectLike(Map.of("GenerateStringKey", "github"))));
+  }
+
+  @Test
+  void codecommit_repositories_in_context_add_a_reference_updated_rule_on_the_default_bus() {
+    String arn = "arn:aws:codecommit:eu-west-1:123456789012:app";
+    Template template = Synthesized.with(Map.of("codeCommitRepositoryArns", arn)).template;
+
+    template.resourceCountIs("AWS::Events::Rule", 2);
+    template.hasResourceProperties("AWS::Events::Rule", Map.of(
+        "EventPattern", Map.of("source", List.of("aws.codecommit"), "detail-type", List.of("CodeCommit Repository State Change"),
+            "resources", List.of(arn), "detail", Map.of("event", List.of("referenceUpdated"), "referenceType", List.of("branch"))),
+        "Targets", List.of(Match.objectLike(Map.of("DeadLetterConfig", Match.anyValue())))));
+  }
+
+  @Test
+  void the_outputs_give_the_api_url_bus_state_machine_and_bucket() {
+    assertThat(TEMPLATE.findOutputs("*").keySet())
+        .contains("ApiUrl", "EventBusName", "StateMachineArn", "DocumentsBucketName", "WebhookSecretArn");
+  }
+
+  @Test
+  void bad_context_values_are_refused_with_the_key_named() {
+    assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("jwtIssuer", "http://x")::get,
+        Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context jwtIssuer:");
+    assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("jwtIssuer", "https://x")::get,
+        Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context jwtAudience:");
+    assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("throttleBurst", "lots")::get,
+        Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context throttleBurst:");
+    assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("codeCommitRepositoryArns", "app")::get,
+        Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context codeCommitRepositoryArns:");
+  }
+}
