@@ -242,6 +242,60 @@ class GantryStackTest {
   }
 
   @Test
+  void no_resource_depends_on_itself_through_references_which_cloudformation_would_refuse() {
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) TEMPLATE.toJSON().get("Resources");
+    Map<String, java.util.Set<String>> edges = new java.util.HashMap<>();
+    resources.forEach((name, resource) -> {
+      java.util.Set<String> targets = new java.util.HashSet<>();
+      references(resource.get("Properties"), resources.keySet(), targets);
+      Object dependsOn = resource.get("DependsOn");
+      if (dependsOn instanceof String one) {
+        targets.add(one);
+      } else if (dependsOn instanceof List<?> many) {
+        many.forEach(d -> targets.add((String) d));
+      }
+      edges.put(name, targets);
+    });
+
+    Map<String, Integer> state = new java.util.HashMap<>();
+    for (String name : edges.keySet()) {
+      assertThat(cycleFrom(name, edges, state)).as("reference cycle through %s", name).isFalse();
+    }
+  }
+
+  static void references(Object node, java.util.Set<String> names, java.util.Set<String> into) {
+    if (node instanceof Map<?, ?> map) {
+      map.forEach((key, value) -> {
+        if ("Ref".equals(key) && value instanceof String ref && names.contains(ref)) {
+          into.add(ref);
+        } else if ("Fn::GetAtt".equals(key) && value instanceof List<?> att && names.contains(att.get(0))) {
+          into.add((String) att.get(0));
+        } else {
+          references(value, names, into);
+        }
+      });
+    } else if (node instanceof List<?> list) {
+      list.forEach(item -> references(item, names, into));
+    }
+  }
+
+  static boolean cycleFrom(String name, Map<String, java.util.Set<String>> edges, Map<String, Integer> state) {
+    Integer seen = state.get(name);
+    if (seen != null) {
+      return seen == 1;
+    }
+    state.put(name, 1);
+    for (String next : edges.getOrDefault(name, java.util.Set.of())) {
+      if (cycleFrom(next, edges, state)) {
+        return true;
+      }
+    }
+    state.put(name, 2);
+    return false;
+  }
+
+  @Test
   void the_outputs_give_the_api_url_bus_state_machine_and_bucket() {
     assertThat(TEMPLATE.findOutputs("*").keySet())
         .contains("ApiUrl", "EventBusName", "StateMachineArn", "DocumentsBucketName", "WebhookSecretArn");

@@ -6,6 +6,8 @@ import dev.gantry.api.GantryApi;
 import dev.gantry.document.S3DocumentStore;
 import dev.gantry.pipeline.ApprovalNotifier;
 import dev.gantry.pipeline.EventBridgeApprovalNotifier;
+import dev.gantry.pipeline.ExecutionRecorder;
+import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.PipelineExecutor;
 import dev.gantry.pipeline.StageListener;
 import dev.gantry.pipeline.StepFunctionsWorkflow;
@@ -64,13 +66,17 @@ public final class AwsGantry {
       return new SessionService(store, clock, () -> UUID.randomUUID().toString(), false);
     }
 
+    ExecutionRecorder recorder() {
+      return new ExecutionRecorder(PipelineDefinition.standard(), store, clock, StageListener.NONE);
+    }
+
     StepFunctionsWorkflow workflow() {
       return new StepFunctionsWorkflow(client(SfnClient.builder()), aws.stateMachineArn());
     }
   }
 
-  /** The services the state machine's tasks call. */
-  public record Pipeline(PipelineExecutor executor, ApprovalNotifier notifier) {}
+  /** What the approval state's function calls. */
+  public record Approvals(ExecutionRecorder recorder, ApprovalNotifier notifier) {}
 
   /**
    * The HTTP API's request table, on the stores, Step Functions, the webhook secret and the bus.
@@ -102,17 +108,35 @@ public final class AwsGantry {
   }
 
   /**
-   * The stage executor and approval notifier behind the state machine's tasks: the same {@link
-   * GantryRuntime} wiring as the gantry command, on DynamoDB, S3 and the configured model.
+   * The stage executor behind the running stages' tasks: the same {@link GantryRuntime} wiring as
+   * the gantry command, on DynamoDB, S3, the packaged agents and the configured model.
    *
-   * @throws IllegalArgumentException naming a missing or malformed environment variable
+   * @throws IllegalArgumentException naming a missing or malformed environment variable, or a model
+   *     provider this build does not have
    */
-  public static Pipeline pipeline(Map<String, String> environment) {
+  public static PipelineExecutor stages(Map<String, String> environment) {
     Base base = Base.fromEnvironment(environment);
-    GantryRuntime runtime = new GantryRuntime(base.settings(), base.store(), base.documents(),
+    return new GantryRuntime(base.settings(), base.store(), base.documents(),
         ModelClients.fromSettings(base.settings()), AgentCatalog.load(Path.of(base.aws().agentsDirectory())),
-        base.clock(), StageListener.NONE);
-    return new Pipeline(runtime.executor(),
+        base.clock(), StageListener.NONE).executor();
+  }
+
+  /**
+   * The approval state's recorder and notice sender: the session store and the bus, no model.
+   *
+   * @throws IllegalArgumentException naming a missing environment variable
+   */
+  public static Approvals approvals(Map<String, String> environment) {
+    Base base = Base.fromEnvironment(environment);
+    return new Approvals(base.recorder(),
         new EventBridgeApprovalNotifier(base.client(EventBridgeClient.builder()), base.aws().eventBusName()));
+  }
+
+  /**
+   * The failure-recording step's recorder: only the session store, so a session's end is recorded
+   * even when the stage functions cannot start (a bad model setting, say).
+   */
+  public static ExecutionRecorder recorder(Map<String, String> environment) {
+    return Base.fromEnvironment(environment).recorder();
   }
 }

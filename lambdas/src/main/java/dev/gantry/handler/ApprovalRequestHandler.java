@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.gantry.config.AwsGantry;
 import dev.gantry.json.Json;
 import dev.gantry.pipeline.ApprovalNotifier;
-import dev.gantry.pipeline.PipelineExecutor;
+import dev.gantry.pipeline.ExecutionRecorder;
 import dev.gantry.pipeline.StateMachineTasks.ApprovalTask;
 import dev.gantry.pipeline.StateMachineTasks.TaskResult;
 import dev.gantry.session.Session;
@@ -22,31 +22,31 @@ import java.nio.charset.StandardCharsets;
  * with Task Token").
  */
 public final class ApprovalRequestHandler implements RequestStreamHandler {
-  private final PipelineExecutor executor;
+  private final ExecutionRecorder recorder;
   private final ApprovalNotifier notifier;
 
-  /** Wires everything from the Lambda environment. */
+  /** Wires the session store and the bus from the Lambda environment; no model, no agents. */
   public ApprovalRequestHandler() {
-    this(AwsGantry.pipeline(System.getenv()));
+    this(AwsGantry.approvals(System.getenv()));
   }
 
-  private ApprovalRequestHandler(AwsGantry.Pipeline pipeline) {
-    this(pipeline.executor(), pipeline.notifier());
+  private ApprovalRequestHandler(AwsGantry.Approvals approvals) {
+    this(approvals.recorder(), approvals.notifier());
   }
 
   /**
-   * @param executor the executor (tests pass one on local stores)
+   * @param recorder the recorder (tests pass one on local stores)
    * @param notifier where approval notices go
    */
-  public ApprovalRequestHandler(PipelineExecutor executor, ApprovalNotifier notifier) {
-    this.executor = executor;
+  public ApprovalRequestHandler(ExecutionRecorder recorder, ApprovalNotifier notifier) {
+    this.recorder = recorder;
     this.notifier = notifier;
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     ApprovalTask task = Json.MAPPER.readValue(input, ApprovalTask.class);
-    Session waiting = executor.requestApproval(task.sessionId(), task.taskToken());
+    Session waiting = recorder.requestApproval(task.sessionId(), task.taskToken());
     notifier.approvalRequested(waiting);
     output.write(Json.write(new TaskResult(waiting.sessionId(), waiting.status().name())).getBytes(StandardCharsets.UTF_8));
   }

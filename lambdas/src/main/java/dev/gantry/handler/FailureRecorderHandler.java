@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.gantry.config.AwsGantry;
 import dev.gantry.json.Json;
-import dev.gantry.pipeline.PipelineExecutor;
+import dev.gantry.pipeline.ExecutionRecorder;
 import dev.gantry.pipeline.StateMachineTasks.CaughtError;
 import dev.gantry.pipeline.StateMachineTasks.ExecutionEnd;
 import dev.gantry.pipeline.StateMachineTasks.TaskResult;
@@ -21,23 +21,23 @@ import java.nio.charset.StandardCharsets;
  * RUNNING or waiting. The execution then goes to a {@code Fail} state.
  */
 public final class FailureRecorderHandler implements RequestStreamHandler {
-  private final PipelineExecutor executor;
+  private final ExecutionRecorder recorder;
 
-  /** Wires everything from the Lambda environment. */
+  /** Wires the session store from the Lambda environment; no model, no agents. */
   public FailureRecorderHandler() {
-    this(AwsGantry.pipeline(System.getenv()).executor());
+    this(AwsGantry.recorder(System.getenv()));
   }
 
-  /** @param executor the executor (tests pass one on local stores) */
-  public FailureRecorderHandler(PipelineExecutor executor) {
-    this.executor = executor;
+  /** @param recorder the recorder (tests pass one on local stores) */
+  public FailureRecorderHandler(ExecutionRecorder recorder) {
+    this.recorder = recorder;
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     ExecutionEnd end = Json.MAPPER.readValue(input, ExecutionEnd.class);
     CaughtError error = end.error() == null ? new CaughtError("Gantry.Unknown", null) : end.error();
-    executor.recordExecutionEnd(end.sessionId(), SessionStatus.valueOf(end.outcome()), error.error(), error.message());
+    recorder.recordExecutionEnd(end.sessionId(), SessionStatus.valueOf(end.outcome()), error.error(), error.message());
     output.write(Json.write(new TaskResult(end.sessionId(), end.outcome())).getBytes(StandardCharsets.UTF_8));
   }
 }

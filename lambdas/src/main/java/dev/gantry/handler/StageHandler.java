@@ -25,7 +25,7 @@ public final class StageHandler implements RequestStreamHandler {
 
   /** Wires everything from the Lambda environment, once per execution environment. */
   public StageHandler() {
-    this(AwsGantry.pipeline(System.getenv()).executor());
+    this(AwsGantry.stages(System.getenv()));
   }
 
   /** @param executor the executor (tests pass one on local stores) */

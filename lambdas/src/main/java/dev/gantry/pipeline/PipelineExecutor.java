@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,6 +47,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private final Clock clock;
   private final Sleeper sleeper;
   private final StageListener listener;
+  private final ExecutionRecorder recorder;
   private final ExecutorService worker =
       Executors.newCachedThreadPool(
           r -> {
@@ -94,6 +94,7 @@ public final class PipelineExecutor implements AutoCloseable {
     this.clock = clock;
     this.sleeper = sleeper;
     this.listener = listener;
+    this.recorder = new ExecutionRecorder(definition, sessions, clock, listener);
   }
 
   /** The declaration this executor runs. */
@@ -186,30 +187,6 @@ public final class PipelineExecutor implements AutoCloseable {
     return declared.get(declared.size() - 1).name().equals(stageName) ? succeed(stored) : stored;
   }
 
-  /**
-   * Puts the session in AWAITING_APPROVAL at the approval gate and keeps the task token the
-   * approval state waits on (AWS), with an {@code ApprovalRequested} audit entry. Repeated with the
-   * same token (a redelivered task) it changes nothing.
-   *
-   * @param taskToken the {@code $$.Task.Token} of the approval state; stored, never served by the API
-   * @return the session as stored
-   * @throws StageFailedException when the session does not exist, is not RUNNING, or has not
-   *     passed the stages before the gate
-   */
-  public Session requestApproval(String sessionId, String taskToken) {
-    StageDefinition gate = definition.approvalGate().orElseThrow(() -> new IllegalStateException("the pipeline declares no approval gate"));
-    Session current = sessions.find(sessionId)
-        .orElseThrow(() -> new StageFailedException("session " + sessionId + " does not exist"));
-    if (current.status() == SessionStatus.AWAITING_APPROVAL && taskToken.equals(current.approvalTaskToken())) {
-      return current;
-    }
-    if (current.status() != SessionStatus.RUNNING || current.pendingDigest() == null) {
-      throw new StageFailedException("session " + sessionId + " is " + current.status()
-          + (current.pendingDigest() == null ? " with no template digest to approve" : "") + ": cannot wait for approval");
-    }
-    return awaitApproval(current.withApprovalTaskToken(taskToken), gate, current);
-  }
-
   private Session succeed(Session current) {
     return sessions.update(
         current,
@@ -218,22 +195,7 @@ public final class PipelineExecutor implements AutoCloseable {
   }
 
   private Session awaitApproval(Session current, StageDefinition gate) {
-    return awaitApproval(current, gate, current);
-  }
-
-  private Session awaitApproval(Session next, StageDefinition gate, Session stored) {
-    listener.stageStarted(stored, gate);
-    Instant now = clock.instant();
-    StageRecord waiting =
-        new StageRecord(gate.name(), StageStatus.WAITING, now, null, 1, TokenUsage.ZERO,
-            "waiting for a decision on template digest " + stored.pendingDigest(), List.of());
-    Session updated =
-        sessions.update(
-            stored,
-            next.withStage(waiting).withStatus(SessionStatus.AWAITING_APPROVAL),
-            new AuditEvent(ACTOR, "ApprovalRequested", Map.of("stage", gate.name(), "digest", String.valueOf(stored.pendingDigest()))));
-    listener.stageEnded(updated, gate, waiting);
-    return updated;
+    return recorder.awaitApproval(current, gate, current);
   }
 
   private Session runStage(Session before, StageDefinition stage) {
@@ -367,78 +329,23 @@ public final class PipelineExecutor implements AutoCloseable {
   }
 
   /**
-   * Ends a RUNNING session FAILED with an audit entry {@code SessionFailed}, for when its run
-   * cannot go on (the process is stopping, a store failed). Does nothing to a session in any other
-   * status. Retries once when a stage's own write wins the race.
-   *
-   * @param sessionId the session
-   * @param reason one line, recorded as the failure and on the running stage
-   * @param error what stopped it, e.g. an exception class name or {@code interrupted}
-   * @return whether this call recorded the failure
+   * Ends a RUNNING session FAILED, for when its run cannot go on: see {@link
+   * ExecutionRecorder#abandon}.
    */
   public boolean abandon(String sessionId, String reason, String error) {
-    return end(sessionId, SessionStatus.FAILED, reason, error, Set.of(SessionStatus.RUNNING));
+    return recorder.abandon(sessionId, reason, error);
   }
 
-  /**
-   * Records the end of a session whose execution failed or timed out: the state machine's
-   * failure-recording step. A session still RUNNING or AWAITING_APPROVAL ends in {@code outcome}
-   * with an audit entry ({@code SessionFailed} or {@code SessionTimedOut}) holding the error name;
-   * its open stage is closed with the same status. A session that has already ended (the stage
-   * recorded its own failure, a reviewer rejected or cancelled it) is left as it is, so the step
-   * may run any number of times.
-   *
-   * @param sessionId the session
-   * @param outcome {@link SessionStatus#FAILED} or {@link SessionStatus#TIMED_OUT}
-   * @param error the Step Functions error name ({@code States.Timeout}, an exception class name)
-   * @param cause the error's cause text, shortened to 300 characters; may be null
-   * @return whether this call recorded the end
-   * @throws IllegalArgumentException for any other outcome
-   */
-  public boolean recordExecutionEnd(String sessionId, SessionStatus outcome, String error, String cause) {
-    if (outcome != SessionStatus.FAILED && outcome != SessionStatus.TIMED_OUT) {
-      throw new IllegalArgumentException("an execution ends a session FAILED or TIMED_OUT, not " + outcome);
-    }
-    String reason = outcome == SessionStatus.TIMED_OUT
-        ? "timed out waiting (" + error + ")"
-        : shorten(error + (cause == null || cause.isBlank() ? "" : ": " + cause));
-    return end(sessionId, outcome, reason, error, Set.of(SessionStatus.RUNNING, SessionStatus.AWAITING_APPROVAL));
-  }
-
-  private boolean end(String sessionId, SessionStatus outcome, String reason, String error, Set<SessionStatus> from) {
-    for (int attempt = 0; attempt < 2; attempt++) {
-      Session s = sessions.find(sessionId).orElse(null);
-      if (s == null || !from.contains(s.status())) {
-        return false;
-      }
-      String stageName = s.currentStage() == null ? "pipeline" : s.currentStage();
-      StageRecord open = s.stage(stageName);
-      Session next = s.withStatus(outcome).withFailure(stageName + ": " + reason);
-      if (open != null && open.endedAt() == null) {
-        StageStatus closed = outcome == SessionStatus.TIMED_OUT ? StageStatus.TIMED_OUT : StageStatus.FAILED;
-        next = next.withStage(new StageRecord(open.name(), closed, open.startedAt(), clock.instant(),
-            open.attempts(), open.usage(), reason, open.droppedTools()));
-      }
-      String action = outcome == SessionStatus.TIMED_OUT ? "SessionTimedOut" : "SessionFailed";
-      try {
-        sessions.update(s, next, new AuditEvent(ACTOR, action, Map.of("stage", stageName, "error", error)));
-        return true;
-      } catch (dev.gantry.session.SessionConflictException raced) {
-        // a stage or a reviewer wrote first: read again and decide again
-      }
-    }
-    return false;
-  }
-
-  private static String shorten(String text) {
-    return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+  /** What records approval waits and execution ends for this executor's declaration and stores. */
+  public ExecutionRecorder recorder() {
+    return recorder;
   }
 
   private static String describe(Throwable error) {
     if (error == null) {
       return "failed";
     }
-    String message = shorten(error.getMessage() == null ? "" : error.getMessage());
+    String message = ExecutionRecorder.shorten(error.getMessage() == null ? "" : error.getMessage());
     return error instanceof StageFailedException || error instanceof StageTimeoutException
         ? message
         : error.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);

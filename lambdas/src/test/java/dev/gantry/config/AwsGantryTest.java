@@ -25,7 +25,8 @@ class AwsGantryTest {
     assertThat(AwsGantry.api(LAMBDA_ENVIRONMENT).router().routes()).extracting(Router.Route::operationId)
         .contains("startSession", "decideApproval", "receiveGitHubWebhook");
     assertThat(AwsGantry.pushes(LAMBDA_ENVIRONMENT)).isNotNull();
-    assertThat(AwsGantry.pipeline(LAMBDA_ENVIRONMENT).executor().definition().stages()).hasSize(6);
+    assertThat(AwsGantry.stages(LAMBDA_ENVIRONMENT).definition().stages()).hasSize(6);
+    assertThat(AwsGantry.approvals(LAMBDA_ENVIRONMENT).recorder()).isNotNull();
   }
 
   @Test
@@ -34,9 +35,19 @@ class AwsGantryTest {
     environment.remove("GANTRY_STATE_MACHINE_ARN");
     environment.remove("GANTRY_WEBHOOK_SECRET_ARN");
 
-    assertThat(AwsGantry.pipeline(environment).executor().definition().approvalGate()).isPresent();
+    assertThat(AwsGantry.stages(environment).definition().approvalGate()).isPresent();
     assertThatThrownBy(() -> AwsGantry.api(environment))
         .hasMessageStartingWith("GANTRY_STATE_MACHINE_ARN is not set");
+  }
+
+  @Test
+  void the_failure_recorder_starts_when_the_stage_functions_cannot_so_a_session_still_ends_recorded() {
+    Map<String, String> environment = new java.util.HashMap<>(LAMBDA_ENVIRONMENT);
+    environment.put("GANTRY_MODEL_PROVIDER", "no-such-provider");
+
+    assertThatThrownBy(() -> AwsGantry.stages(environment)).hasMessageStartingWith("GANTRY_MODEL_PROVIDER=no-such-provider");
+    assertThat(AwsGantry.recorder(environment)).isNotNull();
+    assertThat(AwsGantry.approvals(environment).notifier()).isNotNull();
   }
 
   @Test

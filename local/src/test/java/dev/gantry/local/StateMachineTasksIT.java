@@ -96,7 +96,7 @@ class StateMachineTasksIT {
     List<Session> notices = new ArrayList<>();
     try (PipelineExecutor executor = executor(Map.of())) {
       StageHandler stages = new StageHandler(executor);
-      ApprovalRequestHandler approval = new ApprovalRequestHandler(executor, notices::add);
+      ApprovalRequestHandler approval = new ApprovalRequestHandler(executor.recorder(), notices::add);
       Session session = start("tasks-stack");
 
       for (String stage : List.of("architect", "plan", "validate")) {
@@ -196,7 +196,7 @@ class StateMachineTasksIT {
       assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
       assertThat(failed.stage("architect").status()).isEqualTo(StageStatus.FAILED);
 
-      JsonNode recorded = invoke(new FailureRecorderHandler(executor), Map.of("sessionId", session.sessionId(),
+      JsonNode recorded = invoke(new FailureRecorderHandler(executor.recorder()), Map.of("sessionId", session.sessionId(),
           "outcome", "FAILED", "error", Map.of("Error", StageFailedException.class.getName(),
               "Cause", "{\"errorMessage\":\"architect: IllegalStateException\",\"errorType\":\"x\",\"stackTrace\":[]}")));
 
@@ -210,7 +210,7 @@ class StateMachineTasksIT {
     try (PipelineExecutor executor = executor(Map.of())) {
       Session session = start("crashed-stack");
 
-      invoke(new FailureRecorderHandler(executor), Map.of("sessionId", session.sessionId(), "outcome", "FAILED",
+      invoke(new FailureRecorderHandler(executor.recorder()), Map.of("sessionId", session.sessionId(), "outcome", "FAILED",
           "error", Map.of("Error", "Sandbox.Timedout",
               "Cause", "{\"errorMessage\":\"Task timed out after 660.00 seconds\",\"errorType\":\"Sandbox.Timedout\"}")));
 
@@ -232,9 +232,9 @@ class StateMachineTasksIT {
       for (String stage : List.of("architect", "plan", "validate")) {
         invoke(stages, stageTask(session, stage, 1));
       }
-      invoke(new ApprovalRequestHandler(executor, s -> {}), Map.of("sessionId", session.sessionId(), "taskToken", "token-2"));
+      invoke(new ApprovalRequestHandler(executor.recorder(), s -> {}), Map.of("sessionId", session.sessionId(), "taskToken", "token-2"));
 
-      invoke(new FailureRecorderHandler(executor), Map.of("sessionId", session.sessionId(), "outcome", "TIMED_OUT",
+      invoke(new FailureRecorderHandler(executor.recorder()), Map.of("sessionId", session.sessionId(), "outcome", "TIMED_OUT",
           "error", Map.of("Error", "States.HeartbeatTimeout", "Cause", "")));
 
       Session timedOut = sessions.get(session.sessionId());
