@@ -10,8 +10,16 @@ public final class EnvironmentVariables {
   public static final String AUDIT_TABLE = "GANTRY_AUDIT_TABLE";
   /** Documents bucket name. */
   public static final String DOCUMENTS_BUCKET = "GANTRY_DOCUMENTS_BUCKET";
-  /** Model provider: {@code offline} (the only one available so far). */
+  /** Model provider: {@code offline} (default), {@code bedrock} or {@code openai-compatible}. */
   public static final String MODEL_PROVIDER = "GANTRY_MODEL_PROVIDER";
+  /** Prefix of the alias overrides: {@code GANTRY_MODEL_SONNET}, {@code GANTRY_MODEL_OPUS}, {@code GANTRY_MODEL_HAIKU}. */
+  public static final String MODEL_ALIAS_PREFIX = "GANTRY_MODEL_";
+  /** Bedrock Runtime endpoint override, the AWS SDKs' service-specific endpoint variable. */
+  public static final String BEDROCK_ENDPOINT = "AWS_ENDPOINT_URL_BEDROCK_RUNTIME";
+  /** Base URL of an OpenAI-compatible server, e.g. {@code http://localhost:11434/v1}. */
+  public static final String MODEL_ENDPOINT = "GANTRY_MODEL_ENDPOINT";
+  /** Bearer token for an OpenAI-compatible server, if it needs one. */
+  public static final String MODEL_API_KEY = "GANTRY_MODEL_API_KEY";
   /** Default model or inference profile id, used for agents whose model is {@code inherit}. */
   public static final String MODEL_ID = "GANTRY_MODEL_ID";
   /** Most model calls per agent run. */

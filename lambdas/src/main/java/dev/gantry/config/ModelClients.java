@@ -1,21 +1,34 @@
 package dev.gantry.config;
 
 import dev.gantry.model.ModelClient;
+import dev.gantry.model.bedrock.BedrockConverseModel;
 import dev.gantry.model.offline.OfflineModel;
+import dev.gantry.pipeline.PipelineDefinition;
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /** The model client {@code GANTRY_MODEL_PROVIDER} names, for the gantry command and the stage functions alike. */
 public final class ModelClients {
   private ModelClients() {}
 
   /**
-   * @throws IllegalArgumentException naming {@value EnvironmentVariables#MODEL_PROVIDER} for a
-   *     provider this build does not have
+   * Builds the configured client once. Bedrock uses the region, the default credentials chain and
+   * {@code AWS_ENDPOINT_URL_BEDROCK_RUNTIME}; its read timeout is {@link
+   * PipelineDefinition#MODEL_CALL_TIMEOUT}, longer than any generation of the per-call token limit.
+   *
+   * @throws IllegalArgumentException naming the variable of an unknown provider or a missing endpoint
    */
   public static ModelClient fromSettings(Settings settings) {
-    if (!settings.modelProvider().equals("offline")) {
-      throw new IllegalArgumentException(EnvironmentVariables.MODEL_PROVIDER + "=" + settings.modelProvider()
-          + " is not available yet: unset it to use the offline model");
+    switch (settings.modelProvider()) {
+      case Settings.BEDROCK:
+        return new BedrockConverseModel(BedrockConverseModel.client(settings.region(),
+            DefaultCredentialsProvider.builder().build(), settings.modelEndpoint().map(URI::create),
+            PipelineDefinition.MODEL_CALL_TIMEOUT));
+      case Settings.OFFLINE:
+        return new OfflineModel();
+      default:
+        throw new IllegalArgumentException(EnvironmentVariables.MODEL_PROVIDER + "=" + settings.modelProvider()
+            + " is not a model provider: use " + String.join(", ", Settings.PROVIDERS));
     }
-    return new OfflineModel();
   }
 }

@@ -2,6 +2,7 @@ package dev.gantry.config;
 
 import dev.gantry.model.ModelSelection;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Gantry's settings, read once from the environment ({@link EnvironmentVariables}); services get
@@ -11,8 +12,13 @@ import java.util.Map;
  * @param sessionsTable sessions table name
  * @param auditTable audit table name
  * @param documentsBucket documents bucket name
- * @param modelProvider {@code offline}
+ * @param modelProvider {@code offline}, {@code bedrock} or {@code openai-compatible}
  * @param modelId default model or inference profile id
+ * @param modelAliases the agents' {@code model} aliases ({@code sonnet}, {@code opus}, {@code haiku})
+ *     mapped to model ids; {@code GANTRY_MODEL_SONNET} and friends override the defaults
+ * @param modelEndpoint the model endpoint: {@code AWS_ENDPOINT_URL_BEDROCK_RUNTIME} for Bedrock (empty
+ *     for the region's endpoint), {@code GANTRY_MODEL_ENDPOINT} for an OpenAI-compatible server
+ * @param modelApiKey bearer token for an OpenAI-compatible server ({@code GANTRY_MODEL_API_KEY}), may be empty
  * @param maxTurns most model calls per agent run, 1..200
  * @param tokenBudget most tokens per agent run
  * @param readLimitBytes most bytes per read_file
@@ -24,6 +30,9 @@ public record Settings(
     String documentsBucket,
     String modelProvider,
     String modelId,
+    Map<String, String> modelAliases,
+    Optional<String> modelEndpoint,
+    Optional<String> modelApiKey,
     int maxTurns,
     long tokenBudget,
     long readLimitBytes) {
@@ -37,26 +46,51 @@ public record Settings(
    * @throws IllegalArgumentException naming the variable when a value is malformed
    */
   public static Settings fromEnvironment(Map<String, String> environment) {
+    String provider = environment.getOrDefault(EnvironmentVariables.MODEL_PROVIDER, OFFLINE).strip();
+    Map<String, String> aliases = new java.util.TreeMap<>();
+    DEFAULT_ALIASES.forEach((alias, id) ->
+        aliases.put(alias, text(environment, EnvironmentVariables.MODEL_ALIAS_PREFIX + alias.toUpperCase(java.util.Locale.ROOT)).orElse(id)));
+    Optional<String> endpoint = provider.equals(BEDROCK)
+        ? text(environment, EnvironmentVariables.BEDROCK_ENDPOINT)
+        : text(environment, EnvironmentVariables.MODEL_ENDPOINT);
     return new Settings(
         environment.getOrDefault(EnvironmentVariables.AWS_REGION, "us-east-1"),
         environment.getOrDefault(EnvironmentVariables.SESSIONS_TABLE, "gantry-sessions"),
         environment.getOrDefault(EnvironmentVariables.AUDIT_TABLE, "gantry-audit"),
         environment.getOrDefault(EnvironmentVariables.DOCUMENTS_BUCKET, "gantry-documents"),
-        environment.getOrDefault(EnvironmentVariables.MODEL_PROVIDER, "offline"),
+        provider,
         environment.getOrDefault(EnvironmentVariables.MODEL_ID, DEFAULT_MODEL_ID),
+        Map.copyOf(aliases),
+        endpoint,
+        text(environment, EnvironmentVariables.MODEL_API_KEY),
         (int) number(environment, EnvironmentVariables.MAX_TURNS, 20, 1, 200),
         number(environment, EnvironmentVariables.TOKEN_BUDGET, 400_000, 1_000, 10_000_000),
         number(environment, EnvironmentVariables.READ_LIMIT_BYTES, 64 * 1024, 1024, 10 * 1024 * 1024));
   }
 
-  /** Model aliases of agent frontmatter mapped to Bedrock inference profile ids. */
+  /** The offline model: deterministic, no LLM. */
+  public static final String OFFLINE = "offline";
+  /** Amazon Bedrock, Converse API. */
+  public static final String BEDROCK = "bedrock";
+  /** A server speaking OpenAI's chat completions API (Ollama, vLLM, LM Studio). */
+  public static final String OPENAI_COMPATIBLE = "openai-compatible";
+  /** The providers {@code GANTRY_MODEL_PROVIDER} accepts. */
+  public static final java.util.List<String> PROVIDERS = java.util.List.of(OFFLINE, BEDROCK, OPENAI_COMPATIBLE);
+
+  /** Default alias targets: Bedrock cross-region inference profiles (Bedrock User Guide, "Supported inference profiles"). */
+  static final Map<String, String> DEFAULT_ALIASES = Map.of(
+      "sonnet", DEFAULT_MODEL_ID,
+      "opus", "us.anthropic.claude-opus-4-1-20250805-v1:0",
+      "haiku", "us.anthropic.claude-3-5-haiku-20241022-v1:0");
+
+  /** Model aliases of agent frontmatter mapped to model ids; {@code inherit} means {@link #modelId}. */
   public ModelSelection modelSelection() {
-    return new ModelSelection(
-        modelId,
-        Map.of(
-            "sonnet", DEFAULT_MODEL_ID,
-            "opus", "us.anthropic.claude-opus-4-1-20250805-v1:0",
-            "haiku", "us.anthropic.claude-3-5-haiku-20241022-v1:0"));
+    return new ModelSelection(modelId, modelAliases);
+  }
+
+  private static Optional<String> text(Map<String, String> environment, String name) {
+    String value = environment.get(name);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
   }
 
   private static long number(Map<String, String> environment, String name, long fallback, long min, long max) {
