@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * Runs one agent: calls the model, runs the tools it asks for, feeds the results back, and stops on
- * {@code end_turn}, a turn limit or a token budget. The loop of the Converse API's tool use guide
+ * {@code end_turn}, a turn limit, a token, output-token or cost budget. The loop of the Converse API's tool use guide
  * ("Call a tool with the Converse API").
  */
 public final class AgentRunner {
@@ -24,22 +24,57 @@ public final class AgentRunner {
   }
 
   /**
-   * Limits of one run.
+   * Limits of one run. The run stops after the call that reaches a budget.
    *
    * @param maxTurns the most model calls
-   * @param tokenBudget the most input + output tokens over all calls; the run stops once reached
-   * @param maxTokensPerCall the most tokens one call may generate
+   * @param tokenBudget the most input + output tokens over all calls
+   * @param maxTokensPerCall the most tokens one call may generate ({@code maxTokens})
+   * @param outputTokenBudget the most output tokens over all calls
+   * @param costBudgetMicrodollars the most the calls may cost, in millionths of a US dollar;
+   *     {@link Long#MAX_VALUE} for no cost budget
    */
-  public record Limits(int maxTurns, long tokenBudget, int maxTokensPerCall) {}
+  public record Limits(int maxTurns, long tokenBudget, int maxTokensPerCall, long outputTokenBudget,
+      long costBudgetMicrodollars) {
+
+    /** Turn and token limits without output or cost budgets. */
+    public Limits(int maxTurns, long tokenBudget, int maxTokensPerCall) {
+      this(maxTurns, tokenBudget, maxTokensPerCall, Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /** These limits with another cost budget. */
+    public Limits withCostBudget(long microdollars) {
+      return new Limits(maxTurns, tokenBudget, maxTokensPerCall, outputTokenBudget, microdollars);
+    }
+
+    /** Whether a cost budget applies. */
+    public boolean costLimited() {
+      return costBudgetMicrodollars != Long.MAX_VALUE;
+    }
+  }
 
   /** Why a run ended. Only {@link #END_TURN} means the agent finished its work. */
   public enum Outcome {
     END_TURN,
     TURN_LIMIT,
     TOKEN_BUDGET,
+    OUTPUT_BUDGET,
+    COST_BUDGET,
     MAX_TOKENS,
-    STOPPED_BY_MODEL
+    STOPPED_BY_MODEL;
+
+    /** Whether the run was stopped by one of its {@link Limits}. */
+    public boolean budget() {
+      return this == TURN_LIMIT || this == TOKEN_BUDGET || this == OUTPUT_BUDGET || this == COST_BUDGET;
+    }
   }
+
+  /**
+   * One model call: its usage (with cost) and latency.
+   *
+   * @param usage tokens and cost of the call
+   * @param latencyMillis the provider's latency figure
+   */
+  public record ModelCall(TokenUsage usage, long latencyMillis) {}
 
   /** One tool call: its name and whether it succeeded. */
   public record ToolCall(String name, boolean succeeded) {}
@@ -52,11 +87,13 @@ public final class AgentRunner {
    * @param usage tokens consumed over all calls
    * @param toolCalls every tool call, in order
    * @param finalText the text of the model's last message
+   * @param modelCalls every model call, in order
    */
   public record Result(
-      Outcome outcome, int turns, TokenUsage usage, List<ToolCall> toolCalls, String finalText) {
+      Outcome outcome, int turns, TokenUsage usage, List<ToolCall> toolCalls, String finalText, List<ModelCall> modelCalls) {
     public Result {
       toolCalls = List.copyOf(toolCalls);
+      modelCalls = List.copyOf(modelCalls);
     }
   }
 
@@ -68,8 +105,9 @@ public final class AgentRunner {
    * @param stageInstructions appended to the system prompt: what this stage needs from the agent
    * @param task the first user message
    * @param toolbox the tools offered
-   * @param limits turn and token limits
-   * @throws dev.gantry.model.ModelException when a model call fails
+   * @param limits turn, token and cost limits
+   * @throws dev.gantry.model.ModelException when a model call fails, or (not retryable, before any
+   *     call) when a cost budget is set and the model's cost is unknown
    */
   public Result run(
       AgentDefinition agent,
@@ -78,10 +116,15 @@ public final class AgentRunner {
       String task,
       Toolbox toolbox,
       Limits limits) {
+    if (limits.costLimited() && !model.knowsCost(modelId)) {
+      throw new dev.gantry.model.ModelException("no price is known for " + modelId + ", so the cost budget cannot be "
+          + "enforced: add it to ModelPrices or use a listed model", false, null);
+    }
     String system = agent.body() + "\n\n" + stageInstructions;
     List<Message> messages = new ArrayList<>();
     messages.add(Message.userText(task));
     List<ToolCall> calls = new ArrayList<>();
+    List<ModelCall> modelCalls = new ArrayList<>();
     TokenUsage usage = TokenUsage.ZERO;
     String lastText = "";
     for (int turn = 1; turn <= limits.maxTurns(); turn++) {
@@ -89,17 +132,18 @@ public final class AgentRunner {
           model.converse(
               new ModelRequest(modelId, system, messages, toolbox.specs(), limits.maxTokensPerCall()));
       usage = usage.plus(response.usage());
+      modelCalls.add(new ModelCall(response.usage(), response.latencyMillis()));
       messages.add(response.output());
       lastText = response.output().text();
       switch (response.stopReason()) {
         case END_TURN, STOP_SEQUENCE -> {
-          return new Result(Outcome.END_TURN, turn, usage, calls, lastText);
+          return new Result(Outcome.END_TURN, turn, usage, calls, lastText, modelCalls);
         }
         case MAX_TOKENS -> {
-          return new Result(Outcome.MAX_TOKENS, turn, usage, calls, lastText);
+          return new Result(Outcome.MAX_TOKENS, turn, usage, calls, lastText, modelCalls);
         }
         case CONTENT_FILTERED -> {
-          return new Result(Outcome.STOPPED_BY_MODEL, turn, usage, calls, lastText);
+          return new Result(Outcome.STOPPED_BY_MODEL, turn, usage, calls, lastText, modelCalls);
         }
         case TOOL_USE -> {
           List<ContentBlock> results = new ArrayList<>();
@@ -109,11 +153,17 @@ public final class AgentRunner {
           messages.add(new Message(Message.Role.USER, results));
         }
       }
+      if (usage.costMicrodollars() >= limits.costBudgetMicrodollars()) {
+        return new Result(Outcome.COST_BUDGET, turn, usage, calls, lastText, modelCalls);
+      }
+      if (usage.outputTokens() >= limits.outputTokenBudget()) {
+        return new Result(Outcome.OUTPUT_BUDGET, turn, usage, calls, lastText, modelCalls);
+      }
       if (usage.totalTokens() >= limits.tokenBudget()) {
-        return new Result(Outcome.TOKEN_BUDGET, turn, usage, calls, lastText);
+        return new Result(Outcome.TOKEN_BUDGET, turn, usage, calls, lastText, modelCalls);
       }
     }
-    return new Result(Outcome.TURN_LIMIT, limits.maxTurns(), usage, calls, lastText);
+    return new Result(Outcome.TURN_LIMIT, limits.maxTurns(), usage, calls, lastText, modelCalls);
   }
 
   private static ContentBlock runTool(

@@ -26,6 +26,12 @@ public final class EnvironmentVariables {
   public static final String MAX_TURNS = "GANTRY_MAX_TURNS";
   /** Most input + output tokens per agent run. */
   public static final String TOKEN_BUDGET = "GANTRY_TOKEN_BUDGET";
+  /** Most output tokens per agent run. */
+  public static final String OUTPUT_TOKEN_BUDGET = "GANTRY_OUTPUT_TOKEN_BUDGET";
+  /** Most model cost per stage, in US dollars (default 5). */
+  public static final String STAGE_BUDGET_USD = "GANTRY_STAGE_BUDGET_USD";
+  /** Most model cost per session, in US dollars (default 20). */
+  public static final String SESSION_BUDGET_USD = "GANTRY_SESSION_BUDGET_USD";
   /** Most bytes one read_file returns. */
   public static final String READ_LIMIT_BYTES = "GANTRY_READ_LIMIT_BYTES";
   /** ARN of the pipeline state machine (AWS). */

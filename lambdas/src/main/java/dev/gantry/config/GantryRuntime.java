@@ -41,11 +41,12 @@ public final class GantryRuntime implements AutoCloseable {
       Clock clock,
       StageListener listener) {
     this.sessions = new SessionService(sessionStore, clock, () -> UUID.randomUUID().toString(), true);
-    AgentRunner.Limits limits = new AgentRunner.Limits(settings.maxTurns(), settings.tokenBudget(), 8192);
+    AgentRunner.Limits limits = settings.stageLimits();
     this.executor =
         new PipelineExecutor(
             PipelineDefinition.standard(),
-            Stages.standard(agents, new AgentRunner(model), settings.modelSelection(), limits, clock, model.describe()),
+            Stages.standard(agents, new AgentRunner(model), settings.modelSelection(), limits,
+                settings.sessionBudgetMicrodollars(), clock, model.describe()),
             sessionStore,
             documents,
             session -> new RepositorySnapshot(Path.of(session.repository()), settings.readLimitBytes(), 2000),

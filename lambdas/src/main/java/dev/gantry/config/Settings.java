@@ -1,5 +1,6 @@
 package dev.gantry.config;
 
+import dev.gantry.agent.AgentRunner;
 import dev.gantry.model.ModelSelection;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,9 @@ import java.util.Optional;
  * @param maxTurns most model calls per agent run, 1..200
  * @param tokenBudget most tokens per agent run
  * @param readLimitBytes most bytes per read_file
+ * @param outputTokenBudget most output tokens per agent run ({@code GANTRY_OUTPUT_TOKEN_BUDGET})
+ * @param stageBudgetMicrodollars most model cost per stage ({@code GANTRY_STAGE_BUDGET_USD}, default $5)
+ * @param sessionBudgetMicrodollars most model cost per session ({@code GANTRY_SESSION_BUDGET_USD}, default $20)
  */
 public record Settings(
     String region,
@@ -35,7 +39,10 @@ public record Settings(
     Optional<String> modelApiKey,
     int maxTurns,
     long tokenBudget,
-    long readLimitBytes) {
+    long readLimitBytes,
+    long outputTokenBudget,
+    long stageBudgetMicrodollars,
+    long sessionBudgetMicrodollars) {
 
   /** Default model: a Claude Sonnet cross-region inference profile (Bedrock model ids page). */
   public static final String DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-20250514-v1:0";
@@ -65,7 +72,32 @@ public record Settings(
         text(environment, EnvironmentVariables.MODEL_API_KEY),
         (int) number(environment, EnvironmentVariables.MAX_TURNS, 20, 1, 200),
         number(environment, EnvironmentVariables.TOKEN_BUDGET, 400_000, 1_000, 10_000_000),
-        number(environment, EnvironmentVariables.READ_LIMIT_BYTES, 64 * 1024, 1024, 10 * 1024 * 1024));
+        number(environment, EnvironmentVariables.READ_LIMIT_BYTES, 64 * 1024, 1024, 10 * 1024 * 1024),
+        number(environment, EnvironmentVariables.OUTPUT_TOKEN_BUDGET, 64_000, 1_000, 1_000_000),
+        microdollars(environment, EnvironmentVariables.STAGE_BUDGET_USD, 5.0),
+        microdollars(environment, EnvironmentVariables.SESSION_BUDGET_USD, 20.0));
+  }
+
+  /** The per-call token limit ({@code maxTokens}): 8,192 tokens at 30 tokens/s fit well inside the model call timeout. */
+  public static final int MAX_TOKENS_PER_CALL = 8192;
+
+  /** The limits of one stage's agent run. */
+  public AgentRunner.Limits stageLimits() {
+    return new AgentRunner.Limits(maxTurns, tokenBudget, MAX_TOKENS_PER_CALL, outputTokenBudget, stageBudgetMicrodollars);
+  }
+
+  private static long microdollars(Map<String, String> environment, String name, double fallbackUsd) {
+    String value = environment.get(name);
+    double usd;
+    try {
+      usd = value == null || value.isBlank() ? fallbackUsd : Double.parseDouble(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + "=" + value + " is not an amount of US dollars, e.g. 2.50");
+    }
+    if (!(usd > 0) || usd > 10_000) {
+      throw new IllegalArgumentException(name + "=" + value + " is out of range: use more than 0 and at most 10000 (USD)");
+    }
+    return Math.round(usd * 1_000_000);
   }
 
   /** The offline model: deterministic, no LLM. */

@@ -18,4 +18,12 @@ public interface ModelClient {
 
   /** A short label for documents and audit entries, such as {@code offline} or a model id. */
   String describe();
+
+  /**
+   * Whether the cost of calls to {@code modelId} is known (a price, or free), so a cost budget can
+   * be enforced. A runner with a cost budget refuses a model whose cost is unknown (fails closed).
+   */
+  default boolean knowsCost(String modelId) {
+    return true;
+  }
 }

@@ -1,5 +1,8 @@
 package dev.gantry.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * Tokens model calls consumed and what they cost, as in Converse's {@code TokenUsage}: {@code
  * inputTokens} are the input tokens read without the prompt cache, {@code cacheReadTokens} and
@@ -13,6 +16,7 @@ package dev.gantry.model;
  * @param costMicrodollars what the calls cost in millionths of a US dollar, from {@link
  *     ModelPrices}; 0 for the offline model and local endpoints
  */
+@JsonIgnoreProperties(value = {"costUsd", "cacheReadShare"}, allowGetters = true)
 public record TokenUsage(
     long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens, long costMicrodollars) {
   /** No tokens. */
@@ -32,12 +36,14 @@ public record TokenUsage(
    * The share of input tokens served from the prompt cache: {@code cacheRead / (input + cacheRead
    * + cacheWrite)}, 0 when there was no input.
    */
+  @JsonProperty("cacheReadShare")
   public double cacheReadShare() {
     long allInput = inputTokens + cacheReadTokens + cacheWriteTokens;
     return allInput == 0 ? 0 : (double) cacheReadTokens / allInput;
   }
 
   /** The cost in US dollars. */
+  @JsonProperty("costUsd")
   public double costUsd() {
     return costMicrodollars / 1_000_000.0;
   }

@@ -17,13 +17,20 @@ final class AgentStep {
   private final AgentRunner runner;
   private final ModelSelection models;
   private final AgentRunner.Limits limits;
+  private final long sessionBudgetMicrodollars;
 
+  /**
+   * @param limits one stage's limits, its cost budget included
+   * @param sessionBudgetMicrodollars the most all stages of a session may cost together
+   */
   AgentStep(
-      AgentCatalog catalog, AgentRunner runner, ModelSelection models, AgentRunner.Limits limits) {
+      AgentCatalog catalog, AgentRunner runner, ModelSelection models, AgentRunner.Limits limits,
+      long sessionBudgetMicrodollars) {
     this.catalog = catalog;
     this.runner = runner;
     this.models = models;
     this.limits = limits;
+    this.sessionBudgetMicrodollars = sessionBudgetMicrodollars;
   }
 
   /** An agent run and the tools it was refused. */
@@ -33,7 +40,9 @@ final class AgentStep {
    * Runs the stage's agent.
    *
    * @param requiredDocuments each entry lists acceptable names; one of each must be written
-   * @throws StageFailedException when the agent is missing, stops early or omits a document
+   * @throws StageFailedException when the agent is missing, reaches a budget (turns, tokens, output
+   *     tokens, the stage's or the session's cost; the message names it, the documents written so
+   *     far are kept and the usage is recorded), or omits a document
    */
   Run run(
       StageContext context,
@@ -54,17 +63,47 @@ final class AgentStep {
     List<String> dropped =
         selection.dropped().stream().map(d -> d.name() + " (" + d.reason() + ")").toList();
     Toolbox toolbox = new Toolbox(selection.offered(), context.repository(), context.documents());
+    long spent = context.session().usage().costMicrodollars();
+    long sessionLeft = sessionBudgetMicrodollars == Long.MAX_VALUE ? Long.MAX_VALUE : sessionBudgetMicrodollars - spent;
+    if (sessionLeft <= 0) {
+      throw new StageFailedException("the session cost budget of " + usd(sessionBudgetMicrodollars)
+          + " (GANTRY_SESSION_BUDGET_USD) is spent: " + usd(spent) + " so far, so '" + agentName + "' was not run");
+    }
+    boolean sessionBinds = sessionLeft < limits.costBudgetMicrodollars();
+    AgentRunner.Limits runLimits = sessionBinds ? limits.withCostBudget(sessionLeft) : limits;
     AgentRunner.Result result =
-        runner.run(agent, models.resolve(agent.model()), instructions, task, toolbox, limits);
+        runner.run(agent, models.resolve(agent.model()), instructions, task, toolbox, runLimits);
+    if (result.outcome().budget()) {
+      throw new StageFailedException("agent '" + agentName + "' stopped at " + budget(result, sessionBinds)
+          + " after " + result.turns() + " turns; the documents it wrote are kept", result.usage(), result.modelCalls());
+    }
     for (List<String> alternatives : requiredDocuments) {
       boolean present = alternatives.stream().anyMatch(n -> context.documents().find(n).isPresent());
       if (!present) {
         throw new StageFailedException(
             "agent '" + agentName + "' ended (" + result.outcome() + " after " + result.turns()
-                + " turns) without writing " + String.join(" or ", alternatives));
+                + " turns) without writing " + String.join(" or ", alternatives), result.usage(), result.modelCalls());
       }
     }
     return new Run(result, dropped, agentName);
+  }
+
+  private String budget(AgentRunner.Result result, boolean sessionBinds) {
+    return switch (result.outcome()) {
+      case TURN_LIMIT -> "its turn limit of " + limits.maxTurns() + " model calls (GANTRY_MAX_TURNS)";
+      case TOKEN_BUDGET -> "its token budget of " + limits.tokenBudget() + " tokens (GANTRY_TOKEN_BUDGET)";
+      case OUTPUT_BUDGET -> "its output token budget of " + limits.outputTokenBudget() + " tokens (GANTRY_OUTPUT_TOKEN_BUDGET)";
+      case COST_BUDGET -> sessionBinds
+          ? "the session cost budget of " + usd(sessionBudgetMicrodollars) + " (GANTRY_SESSION_BUDGET_USD; this stage spent "
+              + usd(result.usage().costMicrodollars()) + ")"
+          : "the stage cost budget of " + usd(limits.costBudgetMicrodollars()) + " (GANTRY_STAGE_BUDGET_USD; spent "
+              + usd(result.usage().costMicrodollars()) + ")";
+      default -> result.outcome().name();
+    };
+  }
+
+  private static String usd(long microdollars) {
+    return String.format(java.util.Locale.ROOT, "$%.4f", microdollars / 1_000_000.0);
   }
 
   /** Why the agent is missing: its file failed to load (with the loader's message), or there is none. */

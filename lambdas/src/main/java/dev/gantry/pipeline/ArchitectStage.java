@@ -26,6 +26,7 @@ public final class ArchitectStage implements Stage {
             .formatted(context.session().goal(), context.session().repository(), context.session().stackName());
     AgentStep.Run run =
         agent.run(context, "You are running as Gantry's architect stage.", task, List.of(List.of("architecture.md")));
-    return new StageOutcome(true, AgentStep.summary(run, context), run.result().usage(), run.droppedTools(), null);
+    return new StageOutcome(true, AgentStep.summary(run, context), run.result().usage(), run.droppedTools(), null,
+        run.result().modelCalls());
   }
 }

@@ -101,6 +101,7 @@ public final class DeployStage implements Stage {
             + " to modify, " + counts.get("Remove") + " to remove (not executed)",
         run.result().usage(),
         run.droppedTools(),
-        null);
+        null,
+        run.result().modelCalls());
   }
 }

@@ -291,12 +291,15 @@ public final class PipelineExecutor implements AutoCloseable {
     Instant ended = clock.instant();
     boolean succeeded = outcome != null && outcome.succeeded();
     String summary = outcome != null ? outcome.summary() : describe(error);
-    TokenUsage usage = outcome != null ? outcome.usage() : TokenUsage.ZERO;
+    StageFailedException failure = error instanceof StageFailedException f ? f : null;
+    TokenUsage usage = outcome != null ? outcome.usage() : failure != null ? failure.usage() : TokenUsage.ZERO;
     List<String> dropped = outcome != null ? outcome.droppedTools() : List.of();
     StageRecord record =
         new StageRecord(stage.name(), succeeded ? StageStatus.SUCCEEDED : StageStatus.FAILED, started, ended, attempts, usage, summary, dropped);
     Session next = current.withStage(record).withResults(stageDocuments.written(), usage);
-    Map<String, String> details = new HashMap<>(outcome != null ? outcome.auditDetails() : Map.of("summary", summary));
+    Map<String, String> details = new HashMap<>(outcome != null ? outcome.auditDetails()
+        : StageOutcome.usageDetails(usage, failure != null ? failure.modelCalls() : List.of()));
+    details.putIfAbsent("summary", summary);
     details.put("stage", stage.name());
     details.put("durationMillis", Long.toString(record.durationMillis()));
     stageDocuments.written().forEach((name, ref) -> details.put("document." + name, ref.sha256()));

@@ -43,6 +43,7 @@ public final class PlanStage implements Stage {
     AgentStep.Run run =
         agent.run(
             context, "You are running as Gantry's plan stage.", task, List.of(List.of("plan.md"), TEMPLATE_NAMES));
-    return new StageOutcome(true, AgentStep.summary(run, context), run.result().usage(), run.droppedTools(), null);
+    return new StageOutcome(true, AgentStep.summary(run, context), run.result().usage(), run.droppedTools(), null,
+        run.result().modelCalls());
   }
 }

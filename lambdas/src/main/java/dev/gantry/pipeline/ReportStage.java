@@ -42,17 +42,19 @@ public final class ReportStage implements Stage {
     row(md, "Stack", s.stackName());
     row(md, "Started", s.createdAt().toString());
     row(md, "Elapsed until this report", seconds(Duration.between(s.createdAt(), clock.instant()).toMillis()));
-    md.append("\n## Stages\n\n| Stage | Outcome | Attempts | Duration | Input tokens | Output tokens | Summary |\n");
-    md.append("|---|---|---|---|---|---|---|\n");
+    md.append("\n## Stages\n\n| Stage | Outcome | Attempts | Duration | Input tokens | Cache read | Output tokens | Cost (USD) | Summary |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|\n");
     for (StageRecord stage : s.stages()) {
       boolean thisStage = stage.name().equals(context.definition().name());
       md.append("| ").append(stage.name()).append(" | ").append(thisStage ? "writing this report" : stage.status())
           .append(" | ").append(stage.attempts())
           .append(" | ").append(stage.endedAt() == null ? "-" : seconds(stage.durationMillis()))
-          .append(" | ").append(stage.usage().inputTokens()).append(" | ").append(stage.usage().outputTokens())
+          .append(" | ").append(stage.usage().inputTokens() + stage.usage().cacheWriteTokens())
+          .append(" | ").append(stage.usage().cacheReadTokens()).append(" | ").append(stage.usage().outputTokens())
+          .append(" | ").append(String.format(java.util.Locale.ROOT, "%.4f", stage.usage().costUsd()))
           .append(" | ").append(cell(stage.summary())).append(" |\n");
       if (stage.droppedTools() != null && !stage.droppedTools().isEmpty()) {
-        md.append("| | tools not offered | | | | | ").append(cell(String.join("; ", stage.droppedTools()))).append(" |\n");
+        md.append("| | tools not offered | | | | | | | ").append(cell(String.join("; ", stage.droppedTools()))).append(" |\n");
       }
     }
     md.append("\n## Documents\n\n| Name | Bytes | SHA-256 | Location |\n|---|---|---|---|\n");
@@ -101,7 +103,12 @@ public final class ReportStage implements Stage {
           .append(s.decision().decidedAt()).append(" for template digest `").append(s.decision().digest()).append("`\n");
     }
     md.append("\n## Token usage\n\n").append(s.usage().inputTokens()).append(" input + ")
-        .append(s.usage().outputTokens()).append(" output = ").append(s.usage().totalTokens()).append(" tokens over all stages.\n");
+        .append(s.usage().cacheWriteTokens()).append(" cache-write + ").append(s.usage().cacheReadTokens())
+        .append(" cache-read + ").append(s.usage().outputTokens()).append(" output = ").append(s.usage().totalTokens())
+        .append(" tokens over all stages; ")
+        .append(String.format(java.util.Locale.ROOT, "%.0f%% of input read from the prompt cache; cost $%.4f",
+            100 * s.usage().cacheReadShare(), s.usage().costUsd()))
+        .append(" (prices of ").append(dev.gantry.model.ModelPrices.AS_OF).append(").\n");
     documents.write("report.md", md.toString());
     return StageOutcome.success("report.md: " + s.stages().size() + " stages, " + all.size() + " documents");
   }

@@ -1,5 +1,7 @@
 package dev.gantry.pipeline;
 
+import dev.gantry.agent.AgentRunner;
+
 import dev.gantry.model.TokenUsage;
 import java.util.List;
 import java.util.Map;
@@ -12,16 +14,24 @@ import java.util.Map;
  * @param usage model tokens consumed
  * @param droppedTools frontmatter tools not offered, with the reason
  * @param pendingDigest the template digest to approve, set by the validate stage
+ * @param modelCalls the model calls of the stage's agent, for the audit entry
  */
 public record StageOutcome(
     boolean succeeded,
     String summary,
     TokenUsage usage,
     List<String> droppedTools,
-    String pendingDigest) {
+    String pendingDigest,
+    List<AgentRunner.ModelCall> modelCalls) {
 
   public StageOutcome {
     droppedTools = List.copyOf(droppedTools);
+    modelCalls = List.copyOf(modelCalls);
+  }
+
+  /** An outcome without model calls. */
+  public StageOutcome(boolean succeeded, String summary, TokenUsage usage, List<String> droppedTools, String pendingDigest) {
+    this(succeeded, summary, usage, droppedTools, pendingDigest, List.of());
   }
 
   /** A success without model use. */
@@ -36,10 +46,29 @@ public record StageOutcome(
 
   /** Small facts for the audit entry. */
   Map<String, String> auditDetails() {
-    return Map.of(
-        "summary", summary,
-        "inputTokens", Long.toString(usage.inputTokens()),
-        "outputTokens", Long.toString(usage.outputTokens()),
-        "droppedTools", String.join("; ", droppedTools));
+    Map<String, String> details = new java.util.LinkedHashMap<>(usageDetails(usage, modelCalls));
+    details.put("summary", summary);
+    details.put("droppedTools", String.join("; ", droppedTools));
+    return details;
+  }
+
+  /**
+   * Usage facts for an audit entry: the stage's tokens, cost in USD, and each model call as {@code
+   * {"input", "output", "cacheRead", "cacheWrite", "costUsd", "latencyMs"}} in a JSON array.
+   */
+  static Map<String, String> usageDetails(TokenUsage usage, List<AgentRunner.ModelCall> calls) {
+    Map<String, String> details = new java.util.LinkedHashMap<>();
+    details.put("inputTokens", Long.toString(usage.inputTokens()));
+    details.put("outputTokens", Long.toString(usage.outputTokens()));
+    details.put("cacheReadTokens", Long.toString(usage.cacheReadTokens()));
+    details.put("cacheWriteTokens", Long.toString(usage.cacheWriteTokens()));
+    details.put("costUsd", String.format(java.util.Locale.ROOT, "%.6f", usage.costUsd()));
+    if (!calls.isEmpty()) {
+      details.put("modelCalls", dev.gantry.json.Json.write(calls.stream().map(c -> Map.of(
+          "input", c.usage().inputTokens(), "output", c.usage().outputTokens(),
+          "cacheRead", c.usage().cacheReadTokens(), "cacheWrite", c.usage().cacheWriteTokens(),
+          "costUsd", c.usage().costUsd(), "latencyMs", c.latencyMillis())).toList()));
+    }
+    return details;
   }
 }

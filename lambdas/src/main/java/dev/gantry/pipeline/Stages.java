@@ -21,7 +21,18 @@ public final class Stages {
   public static Map<String, Stage> standard(
       AgentCatalog agents, AgentRunner runner, ModelSelection models, AgentRunner.Limits limits, Clock clock,
       String modelLabel) {
-    AgentStep step = new AgentStep(agents, runner, models, limits);
+    return standard(agents, runner, models, limits, Long.MAX_VALUE, clock, modelLabel);
+  }
+
+  /**
+   * As above, with a cost budget for the whole session.
+   *
+   * @param sessionBudgetMicrodollars the most a session's stages may cost together, in millionths of a US dollar
+   */
+  public static Map<String, Stage> standard(
+      AgentCatalog agents, AgentRunner runner, ModelSelection models, AgentRunner.Limits limits,
+      long sessionBudgetMicrodollars, Clock clock, String modelLabel) {
+    AgentStep step = new AgentStep(agents, runner, models, limits, sessionBudgetMicrodollars);
     return Map.of(
         PipelineDefinition.ARCHITECT, new ArchitectStage(step),
         PipelineDefinition.PLAN, new PlanStage(step),

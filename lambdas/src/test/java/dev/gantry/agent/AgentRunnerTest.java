@@ -37,7 +37,7 @@ class AgentRunnerTest {
   final AgentRunner.Limits limits = new AgentRunner.Limits(5, 10_000, 1000);
 
   /** A model that answers from a script and records what it was sent. */
-  static final class ScriptedModel implements ModelClient {
+  static class ScriptedModel implements ModelClient {
     final Deque<ModelResponse> script = new ArrayDeque<>();
     final List<ModelRequest> requests = new ArrayList<>();
 
@@ -137,5 +137,58 @@ class AgentRunnerTest {
     assertThat(result.outcome()).isEqualTo(AgentRunner.Outcome.TOKEN_BUDGET);
     assertThat(result.turns()).isEqualTo(2);
     assertThat(result.usage().totalTokens()).isEqualTo(12_000);
+  }
+
+  static ModelResponse pricedToolCall(String id, long outputTokens, long costMicrodollars) {
+    return new ModelResponse(
+        new Message(Message.Role.ASSISTANT, List.of(new ContentBlock.ToolUse(id, "list_files", Json.tree("{}")))),
+        StopReason.TOOL_USE, new TokenUsage(100, outputTokens, 0, 0, costMicrodollars), 250);
+  }
+
+  @Test
+  void stops_after_the_call_that_reaches_the_cost_budget_and_reports_each_call() {
+    ScriptedModel model = new ScriptedModel();
+    model.script.add(pricedToolCall("t1", 10, 400_000));
+    model.script.add(pricedToolCall("t2", 10, 700_000));
+    model.script.add(pricedToolCall("t3", 10, 100_000));
+
+    AgentRunner.Result result = new AgentRunner(model).run(agent, "m", "", "go", toolbox,
+        new AgentRunner.Limits(20, 1_000_000, 1000, 1_000_000, 1_000_000));
+
+    assertThat(result.outcome()).isEqualTo(AgentRunner.Outcome.COST_BUDGET);
+    assertThat(result.outcome().budget()).isTrue();
+    assertThat(model.requests).hasSize(2);
+    assertThat(result.usage().costMicrodollars()).isEqualTo(1_100_000);
+    assertThat(result.modelCalls()).extracting(c -> c.usage().costMicrodollars(), AgentRunner.ModelCall::latencyMillis)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(400_000L, 250L), org.assertj.core.groups.Tuple.tuple(700_000L, 250L));
+  }
+
+  @Test
+  void stops_when_the_output_token_budget_is_spent() {
+    ScriptedModel model = new ScriptedModel();
+    model.script.add(pricedToolCall("t1", 600, 0));
+    model.script.add(pricedToolCall("t2", 600, 0));
+
+    AgentRunner.Result result = new AgentRunner(model).run(agent, "m", "", "go", toolbox,
+        new AgentRunner.Limits(20, 1_000_000, 1000, 1000, Long.MAX_VALUE));
+
+    assertThat(result.outcome()).isEqualTo(AgentRunner.Outcome.OUTPUT_BUDGET);
+    assertThat(result.usage().outputTokens()).isEqualTo(1200);
+  }
+
+  @Test
+  void a_cost_budget_on_a_model_without_a_price_fails_closed_before_any_call() {
+    ScriptedModel unpriced = new ScriptedModel() {
+      @Override
+      public boolean knowsCost(String modelId) {
+        return false;
+      }
+    };
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AgentRunner(unpriced).run(agent, "vendor.unknown-model", "", "go",
+            toolbox, limits.withCostBudget(5_000_000)))
+        .isInstanceOf(dev.gantry.model.ModelException.class)
+        .hasMessageContaining("no price is known for vendor.unknown-model");
+    assertThat(unpriced.requests).isEmpty();
   }
 }

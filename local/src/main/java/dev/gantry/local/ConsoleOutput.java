@@ -29,4 +29,13 @@ final class ConsoleOutput implements StageListener {
   static String seconds(long millis) {
     return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
   }
+
+  /**
+   * Usage on one line: {@code 412 in + 1800 cache-write + 0 cache-read / 57 out tokens, $0.0077}
+   * (cost in USD from the dated price table; 0 for the offline model).
+   */
+  static String usage(dev.gantry.model.TokenUsage usage) {
+    return String.format(java.util.Locale.ROOT, "%d in + %d cache-write + %d cache-read / %d out tokens, $%.4f",
+        usage.inputTokens(), usage.cacheWriteTokens(), usage.cacheReadTokens(), usage.outputTokens(), usage.costUsd());
+  }
 }

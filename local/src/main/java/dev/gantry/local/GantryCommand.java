@@ -243,7 +243,7 @@ public final class GantryCommand {
         out.println("repository  " + s.repository());
         out.println("stack       " + s.stackName());
         out.println("created     " + s.createdAt() + ", updated " + s.updatedAt());
-        out.println("usage       " + s.usage().inputTokens() + " input + " + s.usage().outputTokens() + " output tokens");
+        out.println("usage       " + ConsoleOutput.usage(s.usage()));
         if (s.status() == SessionStatus.AWAITING_APPROVAL) {
           out.println("awaiting    approval of template digest " + s.pendingDigest());
         } else if (s.decision() != null) {
@@ -252,9 +252,9 @@ public final class GantryCommand {
         out.println();
         out.println("stages (" + s.stages().size() + ")");
         for (StageRecord r : s.stages()) {
-          out.printf("  %-10s %-9s %8s  attempts %d  tokens %d/%d  %s%n", r.name(), r.status(),
+          out.printf("  %-10s %-9s %8s  attempts %d  %s  %s%n", r.name(), r.status(),
               r.endedAt() == null ? "-" : ConsoleOutput.seconds(r.durationMillis()), r.attempts(),
-              r.usage().inputTokens(), r.usage().outputTokens(), r.summary() == null ? "" : r.summary());
+              ConsoleOutput.usage(r.usage()), r.summary() == null ? "" : r.summary());
           if (r.droppedTools() != null && !r.droppedTools().isEmpty()) {
             out.println("             tools not offered: " + String.join("; ", r.droppedTools()));
           }

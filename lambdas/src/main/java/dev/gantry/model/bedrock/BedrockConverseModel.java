@@ -152,6 +152,12 @@ public final class BedrockConverseModel implements ModelClient {
     return new ModelResponse(fromBedrock(response.output().message()), stopReason(response.stopReasonAsString()), tokens, latency);
   }
 
+  /** Known when {@link ModelPrices} lists the model. */
+  @Override
+  public boolean knowsCost(String modelId) {
+    return ModelPrices.of(modelId).isPresent();
+  }
+
   @Override
   public String describe() {
     return "Amazon Bedrock (Converse)";
