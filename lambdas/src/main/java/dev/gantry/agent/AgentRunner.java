@@ -6,6 +6,7 @@ import dev.gantry.model.ModelClient;
 import dev.gantry.model.ModelRequest;
 import dev.gantry.model.ModelResponse;
 import dev.gantry.model.TokenUsage;
+import dev.gantry.model.UntrustedData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -120,7 +121,7 @@ public final class AgentRunner {
       throw new dev.gantry.model.ModelException("no price is known for " + modelId + ", so the cost budget cannot be "
           + "enforced: add it to ModelPrices or use a listed model", false, null);
     }
-    String system = agent.body() + "\n\n" + stageInstructions;
+    String system = agent.body() + "\n\n" + stageInstructions + "\n\n" + UntrustedData.NOTICE;
     List<Message> messages = new ArrayList<>();
     messages.add(Message.userText(task));
     List<ToolCall> calls = new ArrayList<>();

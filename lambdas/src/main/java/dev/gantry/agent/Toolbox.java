@@ -5,6 +5,7 @@ import dev.gantry.document.DocumentKeys;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.json.Json;
 import dev.gantry.model.ToolSpec;
+import dev.gantry.model.UntrustedData;
 import dev.gantry.repo.RepositoryAccessException;
 import dev.gantry.repo.RepositorySnapshot;
 import java.util.LinkedHashMap;
@@ -72,7 +73,7 @@ public final class Toolbox {
           if (listing.truncated()) {
             out.append("(listing truncated: narrow it with 'directory' or 'glob')\n");
           }
-          return out.toString();
+          return UntrustedData.wrap("file listing", out.toString());
         });
   }
 
@@ -89,13 +90,14 @@ public final class Toolbox {
     return tool(
         spec,
         input -> {
-          RepositorySnapshot.FileContent content = repository.read(text(input, "path", true));
-          return content.truncated()
+          String path = text(input, "path", true);
+          RepositorySnapshot.FileContent content = repository.read(path);
+          return UntrustedData.wrap(path, content.truncated()
               ? content.text()
                   + "\n(file cut at the read limit; it has "
                   + content.sizeBytes()
                   + " bytes)"
-              : content.text();
+              : content.text());
         });
   }
 
@@ -122,7 +124,7 @@ public final class Toolbox {
           if (result.truncated()) {
             out.append("(matches truncated: narrow the pattern or glob)\n");
           }
-          return out.length() == 0 ? "(no matches)\n" : out.toString();
+          return out.length() == 0 ? "(no matches)\n" : UntrustedData.wrap("search results", out.toString());
         });
   }
 

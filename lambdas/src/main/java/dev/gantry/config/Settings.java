@@ -54,9 +54,13 @@ public record Settings(
    */
   public static Settings fromEnvironment(Map<String, String> environment) {
     String provider = environment.getOrDefault(EnvironmentVariables.MODEL_PROVIDER, OFFLINE).strip();
+    boolean local = provider.equals(OPENAI_COMPATIBLE);
+    // a local server serves the one model it was started with: the aliases name it unless set
+    String modelId = text(environment, EnvironmentVariables.MODEL_ID).orElse(local ? "" : DEFAULT_MODEL_ID);
     Map<String, String> aliases = new java.util.TreeMap<>();
-    DEFAULT_ALIASES.forEach((alias, id) ->
-        aliases.put(alias, text(environment, EnvironmentVariables.MODEL_ALIAS_PREFIX + alias.toUpperCase(java.util.Locale.ROOT)).orElse(id)));
+    DEFAULT_ALIASES.forEach((alias, id) -> aliases.put(alias,
+        text(environment, EnvironmentVariables.MODEL_ALIAS_PREFIX + alias.toUpperCase(java.util.Locale.ROOT))
+            .orElse(local ? modelId : id)));
     Optional<String> endpoint = provider.equals(BEDROCK)
         ? text(environment, EnvironmentVariables.BEDROCK_ENDPOINT)
         : text(environment, EnvironmentVariables.MODEL_ENDPOINT);
@@ -66,7 +70,7 @@ public record Settings(
         environment.getOrDefault(EnvironmentVariables.AUDIT_TABLE, "gantry-audit"),
         environment.getOrDefault(EnvironmentVariables.DOCUMENTS_BUCKET, "gantry-documents"),
         provider,
-        environment.getOrDefault(EnvironmentVariables.MODEL_ID, DEFAULT_MODEL_ID),
+        modelId,
         Map.copyOf(aliases),
         endpoint,
         text(environment, EnvironmentVariables.MODEL_API_KEY),

@@ -92,9 +92,10 @@ class AgentRunnerTest {
     assertThat(documents).containsEntry("notes.md", "# Notes");
     ModelRequest second = model.requests.get(1);
     assertThat(second.modelId()).isEqualTo("model-x");
-    assertThat(second.system()).isEqualTo("You test.\n\nStage rules.");
+    assertThat(second.system()).isEqualTo("You test.\n\nStage rules.\n\n" + dev.gantry.model.UntrustedData.NOTICE);
     assertThat(second.messages().get(2).content()).singleElement()
-        .isEqualTo(new ContentBlock.ToolResult("t1", "<project/>", ContentBlock.ToolResult.Status.SUCCESS));
+        .isEqualTo(new ContentBlock.ToolResult("t1", "<repository-data source=\"pom.xml\">\n<project/>\n</repository-data>",
+            ContentBlock.ToolResult.Status.SUCCESS));
     assertThat(second.tools()).extracting(t -> t.name())
         .containsExactlyInAnyOrder("read_file", "list_files", "search_text", "write_document");
   }

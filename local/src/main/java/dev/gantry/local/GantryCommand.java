@@ -106,8 +106,33 @@ public final class GantryCommand {
     @Option(names = "--agents", paramLabel = "DIR", description = "Agent definitions directory (default: Gantry's agents/).")
     Path agentsDirectory;
 
+    @Option(names = "--model", paramLabel = "PROVIDER",
+        description = "Model provider: offline (default), bedrock (region and credentials from the AWS environment) "
+            + "or openai-compatible (with --endpoint). Overrides GANTRY_MODEL_PROVIDER.")
+    String modelProvider;
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+        description = "Model endpoint: an OpenAI-compatible base URL (e.g. http://localhost:11434/v1), or a Bedrock "
+            + "Runtime endpoint override.")
+    String modelEndpoint;
+
+    @Option(names = "--model-id", paramLabel = "ID",
+        description = "Default model id for agents whose model is 'inherit' (Bedrock: a model or inference profile id).")
+    String modelId;
+
     Settings settings() {
-      return Settings.fromEnvironment(environment);
+      Map<String, String> configured = new java.util.HashMap<>(environment);
+      if (modelProvider != null) {
+        configured.put(EnvironmentVariables.MODEL_PROVIDER, modelProvider);
+      }
+      if (modelId != null) {
+        configured.put(EnvironmentVariables.MODEL_ID, modelId);
+      }
+      if (modelEndpoint != null) {
+        boolean bedrock = Settings.BEDROCK.equals(configured.get(EnvironmentVariables.MODEL_PROVIDER));
+        configured.put(bedrock ? EnvironmentVariables.BEDROCK_ENDPOINT : EnvironmentVariables.MODEL_ENDPOINT, modelEndpoint);
+      }
+      return Settings.fromEnvironment(configured);
     }
 
     Path dataDirectory() {

@@ -10,6 +10,7 @@ import dev.gantry.model.ModelRequest;
 import dev.gantry.model.ModelResponse;
 import dev.gantry.model.StopReason;
 import dev.gantry.model.TokenUsage;
+import dev.gantry.model.UntrustedData;
 import dev.gantry.model.ToolSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -161,7 +162,8 @@ public final class OfflineModel implements ModelClient {
         }
       }
       ContentBlock.ToolResult list = results.get("list-1");
-      String listing = list != null && list.status() == ContentBlock.ToolResult.Status.SUCCESS ? list.content() : null;
+      String listing = list != null && list.status() == ContentBlock.ToolResult.Status.SUCCESS
+          ? UntrustedData.unwrap(list.content()) : null;
       boolean explored = uses.keySet().stream().anyMatch(id -> id.startsWith("read-") || id.startsWith("search-"));
       List<String> written = new ArrayList<>();
       RepositoryFacts facts = RepositoryFacts.fromListing(listing == null ? "" : listing);
@@ -172,8 +174,8 @@ public final class OfflineModel implements ModelClient {
           return;
         }
         switch (use.name()) {
-          case "read_file" -> facts.addRead(use.input().path("path").asText(), result.content());
-          case "search_text" -> facts.addRouteMatches(result.content());
+          case "read_file" -> facts.addRead(use.input().path("path").asText(), UntrustedData.unwrap(result.content()));
+          case "search_text" -> facts.addRouteMatches(UntrustedData.unwrap(result.content()));
           case "write_document" -> written.add(use.input().path("name").asText());
           default -> { }
         }
