@@ -39,9 +39,20 @@ public final class ModelAccess {
     this.modelIds = List.copyOf(modelIds);
   }
 
-  /** The stage functions' model environment variables. */
+  /**
+   * The stage functions' model environment variables: the provider, the default model (the first
+   * id), and each agent alias ({@code sonnet}, {@code opus}, {@code haiku}) set to the first
+   * configured id that names it, else to the default, so every agent resolves to a model IAM allows.
+   */
   public Map<String, String> environment() {
-    return Map.of(EnvironmentVariables.MODEL_PROVIDER, provider, EnvironmentVariables.MODEL_ID, modelIds.get(0));
+    Map<String, String> environment = new java.util.TreeMap<>();
+    environment.put(EnvironmentVariables.MODEL_PROVIDER, provider);
+    environment.put(EnvironmentVariables.MODEL_ID, modelIds.get(0));
+    for (String alias : List.of("sonnet", "opus", "haiku")) {
+      environment.put(EnvironmentVariables.MODEL_ALIAS_PREFIX + alias.toUpperCase(java.util.Locale.ROOT),
+          modelIds.stream().filter(id -> id.contains(alias)).findFirst().orElse(modelIds.get(0)));
+    }
+    return environment;
   }
 
   /** Adds the invoke statements for the configured models to {@code function}'s role. */

@@ -175,6 +175,19 @@ class GantryStackTest {
   }
 
   @Test
+  void every_agent_alias_of_the_stage_functions_resolves_to_a_model_iam_allows() {
+    Template template = Synthesized.with(Map.of("bedrockModelIds", "eu.anthropic.claude-sonnet-4-20250514-v1:0")).template;
+
+    template.hasResourceProperties("AWS::Lambda::Function", Map.of("Description", "Runs the architect stage",
+        "Environment", Map.of("Variables", Match.objectLike(Map.of(
+            "GANTRY_MODEL_PROVIDER", "bedrock",
+            "GANTRY_MODEL_ID", "eu.anthropic.claude-sonnet-4-20250514-v1:0",
+            "GANTRY_MODEL_SONNET", "eu.anthropic.claude-sonnet-4-20250514-v1:0",
+            "GANTRY_MODEL_OPUS", "eu.anthropic.claude-sonnet-4-20250514-v1:0",
+            "GANTRY_MODEL_HAIKU", "eu.anthropic.claude-sonnet-4-20250514-v1:0")))));
+  }
+
+  @Test
   void the_http_api_has_one_route_per_openapi_operation_with_iam_by_default_and_public_webhooks() {
     List<GantryHttpApi.Operation> operations = GantryHttpApi.operations();
     TEMPLATE.resourceCountIs("AWS::ApiGatewayV2::Api", 1);

@@ -106,12 +106,19 @@ class BedrockSessionIT {
   }
 
   String gantry(int expectedExit, String... args) {
+    return gantry(Map.of(), expectedExit, args);
+  }
+
+  String gantry(Map<String, String> settings, int expectedExit, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = GantryCommand.execute(args, Map.of("GANTRY_HOME", home.toString(), "AWS_REGION", "us-east-1"),
+    Map<String, String> environment = new HashMap<>(settings);
+    environment.put("GANTRY_HOME", home.toString());
+    environment.put("AWS_REGION", "us-east-1");
+    int code = GantryCommand.execute(args, environment,
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(expectedExit);
-    return out.toString(StandardCharsets.UTF_8);
+    return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
   }
 
   @Test
@@ -129,5 +136,20 @@ class BedrockSessionIT {
     assertThat(show.lines().filter(l -> l.contains("550 in + 1500 cache-write + 1500 cache-read / 620 out tokens, $0.0170")))
         .hasSize(3);
     assertThat(show).contains("modelCalls");
+  }
+
+  @Test
+  void a_stage_that_reaches_its_cost_budget_stops_keeps_its_documents_and_the_session_names_the_budget() {
+    // the architect's first call costs $0.015825, above a one-cent stage budget
+    String run = gantry(Map.of("GANTRY_STAGE_BUDGET_USD", "0.01"), 1, "run", "--repo", REPOSITORY.toString(),
+        "--goal", "Serve the orders API", "--model", "bedrock", "--endpoint", bedrock.endpoint().toString());
+    Matcher id = Pattern.compile("session ([0-9a-f-]{36}): FAILED").matcher(run);
+    assertThat(id.find()).as(run).isTrue();
+
+    assertThat(bedrock.received()).hasSize(1);
+    String show = gantry(0, "show", id.group(1));
+    assertThat(show).contains("architect: agent 'architect' stopped at the stage cost budget of $0.0100 "
+        + "(GANTRY_STAGE_BUDGET_USD; spent $0.0158) after 1 turns; the documents it wrote are kept");
+    assertThat(show).contains("architecture.md").contains("$0.0158");
   }
 }
