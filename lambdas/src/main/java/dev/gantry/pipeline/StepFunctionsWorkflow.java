@@ -26,8 +26,12 @@ public final class StepFunctionsWorkflow implements SessionWorkflow {
   public static final String REJECTED_ERROR = "Gantry.ApprovalRejected";
   private static final Logger LOG = LoggerFactory.getLogger(StepFunctionsWorkflow.class);
 
+  /** At most one heartbeat per session per this interval from one process: polling must not cost a call per read. */
+  public static final java.time.Duration HEARTBEAT_INTERVAL = java.time.Duration.ofMinutes(10);
+
   private final SfnClient sfn;
   private final String stateMachineArn;
+  private final java.util.Map<String, Long> lastHeartbeat = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param sfn a client built once
@@ -81,13 +85,26 @@ public final class StepFunctionsWorkflow implements SessionWorkflow {
     }
   }
 
-  /** Sends SendTaskHeartbeat with the stored token; a closed or unknown token is logged and ignored. */
+  /**
+   * Sends SendTaskHeartbeat with the stored token, at most once per {@link #HEARTBEAT_INTERVAL} per
+   * session from this process (the approval's heartbeat timeout is hours); a closed or unknown token
+   * is logged and ignored.
+   */
   @Override
   public void heartbeat(Session session) {
     String token = session.approvalTaskToken();
     if (token == null) {
       return;
     }
+    long now = System.nanoTime();
+    Long last = lastHeartbeat.get(token);
+    if (last != null && now - last < HEARTBEAT_INTERVAL.toNanos()) {
+      return;
+    }
+    if (lastHeartbeat.size() > 10_000) {
+      lastHeartbeat.clear(); // bounded memory in a long-lived container; at worst one extra heartbeat each
+    }
+    lastHeartbeat.put(token, now);
     try {
       sfn.sendTaskHeartbeat(b -> b.taskToken(token));
     } catch (SdkException e) {
