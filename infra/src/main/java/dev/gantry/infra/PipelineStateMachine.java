@@ -44,7 +44,7 @@ import software.constructs.Construct;
  * <ul>
  *   <li>Running stages invoke their own function (timeout from the declaration) with {@code
  *       {sessionId, stage, attempt}}; results are discarded, so the state stays {@code {sessionId}}.
- *   <li>Every task retries Lambda's transient errors ({@value #LAMBDA_ERRORS_TEXT}) and, for running
+ *   <li>Every task retries Lambda's transient errors ({@link #LAMBDA_ERRORS}) and, for running
  *       stages, the declared retryable exception classes, with exponential backoff and full jitter.
  *   <li>The approval gate is {@code lambda:invoke.waitForTaskToken} with the declared heartbeat and
  *       overall timeout; a timeout goes to {@value #RECORD_TIMEOUT} and ends TIMED_OUT, a rejection
@@ -61,7 +61,6 @@ public final class PipelineStateMachine extends Construct {
   /** The error names Lambda's service raises that are worth retrying (Step Functions best practices). */
   public static final List<String> LAMBDA_ERRORS = List.of(
       "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException");
-  static final String LAMBDA_ERRORS_TEXT = "Lambda.ServiceException, AWSLambdaException, SdkClientException, TooManyRequestsException";
   /** State that records a failed session. */
   public static final String RECORD_FAILURE = "RecordFailure";
   /** State that records a timed-out approval. */

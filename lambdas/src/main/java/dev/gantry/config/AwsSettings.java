@@ -51,22 +51,11 @@ public final class AwsSettings {
    * How long a finished session item is kept ({@value EnvironmentVariables#SESSION_RETENTION_DAYS}),
    * empty to keep it.
    *
-   * @throws IllegalArgumentException for a value that is not a whole number of days from 1
+   * @throws IllegalArgumentException for a value that is not a whole number of days, 1..36500
    */
   public Optional<Duration> sessionRetention() {
-    String days = environment.get(EnvironmentVariables.SESSION_RETENTION_DAYS);
-    if (days == null || days.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      long parsed = Long.parseLong(days.strip());
-      if (parsed < 1) {
-        throw new NumberFormatException();
-      }
-      return Optional.of(Duration.ofDays(parsed));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(EnvironmentVariables.SESSION_RETENTION_DAYS + "=" + days + " is not a whole number of days from 1");
-    }
+    long days = Settings.number(environment, EnvironmentVariables.SESSION_RETENTION_DAYS, 0, 1, 36_500);
+    return days == 0 ? Optional.empty() : Optional.of(Duration.ofDays(days));
   }
 
   private String required(String name) {

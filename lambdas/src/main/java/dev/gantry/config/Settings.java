@@ -129,7 +129,12 @@ public record Settings(
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
   }
 
-  private static long number(Map<String, String> environment, String name, long fallback, long min, long max) {
+  /**
+   * A whole number from {@code environment}, {@code fallback} when unset.
+   *
+   * @throws IllegalArgumentException naming the variable when the value is not a number in min..max
+   */
+  static long number(Map<String, String> environment, String name, long fallback, long min, long max) {
     String value = environment.get(name);
     if (value == null || value.isBlank()) {
       return fallback;

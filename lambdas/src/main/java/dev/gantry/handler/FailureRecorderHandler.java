@@ -7,7 +7,7 @@ import dev.gantry.json.Json;
 import dev.gantry.pipeline.ExecutionRecorder;
 import dev.gantry.pipeline.StateMachineTasks.CaughtError;
 import dev.gantry.pipeline.StateMachineTasks.ExecutionEnd;
-import dev.gantry.pipeline.StateMachineTasks.TaskResult;
+import dev.gantry.pipeline.StateMachineTasks.ExecutionEndResult;
 import dev.gantry.session.SessionStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +37,8 @@ public final class FailureRecorderHandler implements RequestStreamHandler {
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     ExecutionEnd end = Json.MAPPER.readValue(input, ExecutionEnd.class);
     CaughtError error = end.error() == null ? new CaughtError("Gantry.Unknown", null) : end.error();
-    recorder.recordExecutionEnd(end.sessionId(), SessionStatus.valueOf(end.outcome()), error.error(), error.message());
-    output.write(Json.write(new TaskResult(end.sessionId(), end.outcome())).getBytes(StandardCharsets.UTF_8));
+    boolean recorded = recorder.recordExecutionEnd(end.sessionId(), SessionStatus.valueOf(end.outcome()), error.error(),
+        error.message());
+    output.write(Json.write(new ExecutionEndResult(end.sessionId(), end.outcome(), recorded)).getBytes(StandardCharsets.UTF_8));
   }
 }

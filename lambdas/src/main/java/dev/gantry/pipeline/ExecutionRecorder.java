@@ -63,11 +63,14 @@ public final class ExecutionRecorder {
       throw new StageFailedException("session " + sessionId + " is " + current.status()
           + (current.pendingDigest() == null ? " with no template digest to approve" : "") + ": cannot wait for approval");
     }
-    return awaitApproval(current.withApprovalTaskToken(taskToken), gate, current);
+    return awaitApproval(current, gate, taskToken);
   }
 
-  /** Writes {@code next} (with the gate WAITING) over {@code stored}, with its {@code ApprovalRequested} entry. */
-  Session awaitApproval(Session next, StageDefinition gate, Session stored) {
+  /**
+   * Puts {@code stored} in AWAITING_APPROVAL with the gate WAITING and its {@code ApprovalRequested}
+   * entry, keeping {@code taskToken} (null locally, where no task token exists).
+   */
+  Session awaitApproval(Session stored, StageDefinition gate, String taskToken) {
     listener.stageStarted(stored, gate);
     Instant now = clock.instant();
     StageRecord waiting =
@@ -76,7 +79,7 @@ public final class ExecutionRecorder {
     Session updated =
         sessions.update(
             stored,
-            next.withStage(waiting).withStatus(SessionStatus.AWAITING_APPROVAL),
+            stored.withApprovalTaskToken(taskToken).withStage(waiting).withStatus(SessionStatus.AWAITING_APPROVAL),
             new AuditEvent(ACTOR, "ApprovalRequested", Map.of("stage", gate.name(), "digest", String.valueOf(stored.pendingDigest()))));
     listener.stageEnded(updated, gate, waiting);
     return updated;

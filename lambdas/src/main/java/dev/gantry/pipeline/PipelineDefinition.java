@@ -93,6 +93,11 @@ public record PipelineDefinition(List<StageDefinition> stages) {
     return stages.stream().filter(StageDefinition::approvalGate).findFirst();
   }
 
+  /** Whether {@code name} is the last declared stage, after which a session has SUCCEEDED. */
+  public boolean isLast(String name) {
+    return !stages.isEmpty() && stages.get(stages.size() - 1).name().equals(name);
+  }
+
   /** Index of the stage called {@code name}. */
   public int indexOf(String name) {
     return stages.indexOf(stage(name));

@@ -183,8 +183,7 @@ public final class PipelineExecutor implements AutoCloseable {
     if (stored.status() != SessionStatus.RUNNING) {
       throw new StageFailedException(stored.failure());
     }
-    List<StageDefinition> declared = definition.stages();
-    return declared.get(declared.size() - 1).name().equals(stageName) ? succeed(stored) : stored;
+    return definition.isLast(stageName) ? succeed(stored) : stored;
   }
 
   private Session succeed(Session current) {
@@ -195,7 +194,7 @@ public final class PipelineExecutor implements AutoCloseable {
   }
 
   private Session awaitApproval(Session current, StageDefinition gate) {
-    return recorder.awaitApproval(current, gate, current);
+    return recorder.awaitApproval(current, gate, null);
   }
 
   private Session runStage(Session before, StageDefinition stage) {

@@ -71,4 +71,12 @@ public final class StateMachineTasks {
    * @param status the session's status after the task
    */
   public record TaskResult(String sessionId, String status) {}
+
+  /**
+   * What the failure-recording function returns.
+   *
+   * @param outcome the end it was asked to record
+   * @param recorded false when the session had already ended (the stage recorded it, or a person did)
+   */
+  public record ExecutionEndResult(String sessionId, String outcome, boolean recorded) {}
 }

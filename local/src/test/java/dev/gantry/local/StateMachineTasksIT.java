@@ -201,6 +201,7 @@ class StateMachineTasksIT {
               "Cause", "{\"errorMessage\":\"architect: IllegalStateException\",\"errorType\":\"x\",\"stackTrace\":[]}")));
 
       assertThat(recorded.get("sessionId").asText()).isEqualTo(session.sessionId());
+      assertThat(recorded.get("recorded").asBoolean()).as("the stage had recorded the failure already").isFalse();
       assertThat(sessions.get(session.sessionId()).version()).isEqualTo(failed.version());
     }
   }
@@ -210,11 +211,12 @@ class StateMachineTasksIT {
     try (PipelineExecutor executor = executor(Map.of())) {
       Session session = start("crashed-stack");
 
-      invoke(new FailureRecorderHandler(executor.recorder()), Map.of("sessionId", session.sessionId(), "outcome", "FAILED",
-          "error", Map.of("Error", "Sandbox.Timedout",
+      JsonNode recorded = invoke(new FailureRecorderHandler(executor.recorder()), Map.of("sessionId", session.sessionId(),
+          "outcome", "FAILED", "error", Map.of("Error", "Sandbox.Timedout",
               "Cause", "{\"errorMessage\":\"Task timed out after 660.00 seconds\",\"errorType\":\"Sandbox.Timedout\"}")));
 
       Session failed = sessions.get(session.sessionId());
+      assertThat(recorded.get("recorded").asBoolean()).isTrue();
       assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
       assertThat(failed.failure()).isEqualTo("pipeline: Sandbox.Timedout: Task timed out after 660.00 seconds");
       assertThat(sessions.audit(session.sessionId()).entries()).last().satisfies(e -> {
