@@ -13,11 +13,14 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The agents of one directory: every {@code *.md} file that loads, plus one problem per file that
- * does not. A bad file never stops the others from loading.
+ * The agents of one directory tree: every {@code *.md} file that loads, in the directory or any
+ * folder below it (Claude Code reads {@code .claude/agents/} the same way, so teams that group their
+ * agents in subfolders keep them), plus one problem per file that does not. A bad file never stops
+ * the others from loading.
  *
- * <p>Files are read in name order. When two files declare the same {@code name}, the first keeps
- * it and the second is refused with a problem naming both files.
+ * <p>Files are read in path order. When two files declare the same {@code name}, the first keeps
+ * it and the second is refused with a problem naming both files. Symbolic links to folders are not
+ * followed, so a link cannot make the walk leave the tree or loop.
  */
 public final class AgentCatalog {
   private final Map<String, AgentDefinition> agents;
@@ -29,8 +32,12 @@ public final class AgentCatalog {
     this.problems = List.copyOf(problems);
   }
 
+  /** How deep below the directory agent files are looked for. */
+  private static final int MAX_DEPTH = 8;
+
   /**
-   * Loads every {@code *.md} file directly inside {@code directory}.
+   * Loads every {@code *.md} file in {@code directory} and its subfolders (at most {@value
+   * #MAX_DEPTH} levels down).
    *
    * @throws IllegalArgumentException when {@code directory} is not a readable directory
    */
@@ -39,7 +46,7 @@ public final class AgentCatalog {
       throw new IllegalArgumentException("agent directory not found: " + directory);
     }
     List<Path> files;
-    try (Stream<Path> listing = Files.list(directory)) {
+    try (Stream<Path> listing = Files.walk(directory, MAX_DEPTH)) {
       files =
           listing
               .filter(p -> p.getFileName().toString().endsWith(".md"))
@@ -48,6 +55,8 @@ public final class AgentCatalog {
               .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list agent directory " + directory, e);
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException("cannot list agent directory " + directory, e.getCause());
     }
     AgentLoader loader = new AgentLoader();
     List<AgentDefinition> loaded = new ArrayList<>();

@@ -30,7 +30,6 @@ import org.yaml.snakeyaml.error.YAMLException;
  * the original YAML error is reported.
  */
 public final class AgentLoader {
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
   private static final Pattern TOP_LEVEL_SCALAR =
       Pattern.compile("^([A-Za-z_][A-Za-z0-9_-]*):[ \\t]+(\\S.*)$");
   private static final String FENCE = "---";
@@ -66,11 +65,11 @@ public final class AgentLoader {
     String body = String.join("\n", lines.subList(close + 1, lines.size())).strip();
 
     String name = requiredString(fields, "name", yamlLines, source);
-    if (!NAME.matcher(name).matches()) {
+    if (!AgentDefinition.NAME.matcher(name).matches()) {
       throw new AgentDefinitionException(
           source,
           lineOf(yamlLines, "name"),
-          "name '" + name + "' must use lowercase letters, digits and hyphens, e.g. 'my-agent'");
+          "name '" + name + "' must use lowercase letters, digits, hyphens and dots (at most 64), e.g. 'my-agent'");
     }
     String description =
         requiredString(fields, "description", yamlLines, source).replace("\\n", "\n");

@@ -1,5 +1,6 @@
 package dev.gantry.session;
 
+import dev.gantry.agent.AgentDefinition;
 import dev.gantry.hash.Sha256;
 import dev.gantry.json.Json;
 import dev.gantry.model.TokenUsage;
@@ -28,7 +29,6 @@ public final class SessionService {
   private static final Pattern REF = Pattern.compile("[A-Za-z0-9._/-]{1,255}");
   /** SHA-1 (40 hex) or SHA-256 (64 hex) object ids. */
   private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
-  private static final Pattern AGENT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
   /** Roles a request may choose the agent of: the agent names the standard pipeline declares. */
   public static final Set<String> AGENT_ROLES = Set.of("architect", "planner", "deployer");
   private static final int MAX_GOAL_CHARS = 4000;
@@ -184,9 +184,9 @@ public final class SessionService {
         throw new InvalidRequestException(
             "agents." + agent.getKey(), "no stage role '" + agent.getKey() + "': choose agents for " + String.join(", ", AGENT_ROLES.stream().sorted().toList()));
       }
-      if (agent.getValue() == null || !AGENT_NAME.matcher(agent.getValue()).matches()) {
+      if (agent.getValue() == null || !AgentDefinition.NAME.matcher(agent.getValue()).matches()) {
         throw new InvalidRequestException(
-            "agents." + agent.getKey(), "'" + agent.getValue() + "' is not an agent name (lowercase letters, digits, hyphens)");
+            "agents." + agent.getKey(), "'" + agent.getValue() + "' is not an agent name (lowercase letters, digits, hyphens, dots)");
       }
     }
     String key = request.idempotencyKey();

@@ -7,86 +7,126 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * Agent files as teams write them for Claude Code. The fixtures under {@link #FIXTURES} are written
+ * for these tests and reproduce the quirks real {@code .claude/agents/*.md} files have.
+ */
 class AgentLoaderTest {
-  /** The real agent files in ../shared/seeds, next to the repository. */
-  static final Path SEEDS = Path.of("../../shared/seeds");
+  /** Claude Code agent files with every quirk the loader must accept, in subfolders too. */
+  static final Path FIXTURES = Path.of("src/test/resources/agents/claude-code");
 
   private final AgentLoader loader = new AgentLoader();
 
-  static Stream<Path> seedFiles() throws IOException {
-    try (Stream<Path> files = Files.list(SEEDS)) {
-      return files.sorted().toList().stream();
-    }
+  private AgentDefinition fixture(String relativePath) {
+    return loader.load(FIXTURES.resolve(relativePath));
   }
 
   @ParameterizedTest
-  @MethodSource("seedFiles")
-  void every_seed_file_parses_with_a_name_a_description_and_a_body(Path seed) {
-    AgentDefinition agent = loader.load(seed);
+  @ValueSource(strings = {
+      "serverless-cost-architect.md", "api-contract-designer.md", "release-shipper.md", "python-service-mentor.md",
+      "autonomous-builder.md", "dotnet-framework-4.8-expert.md", "deploy/cdk-deployer.md",
+      "review/security/iam-policy-reviewer.md", "archive/api-contract-designer.md"})
+  void every_fixture_parses_with_a_name_a_description_and_a_body(String file) {
+    AgentDefinition agent = fixture(file);
 
-    assertThat(agent.name()).matches("[a-z0-9-]+");
+    assertThat(agent.name()).matches(AgentDefinition.NAME);
     assertThat(agent.description()).isNotBlank();
     assertThat(agent.body()).isNotBlank().doesNotStartWith("---");
-    assertThat(agent.model()).isIn("sonnet", "inherit");
+    assertThat(agent.source()).endsWith(file);
   }
 
   @Test
-  void an_absent_model_field_means_inherit() {
-    assertThat(loader.load(SEEDS.resolve("002_63d2144bd07b97c7.txt")).model()).isEqualTo("inherit");
-  }
+  void a_long_plain_description_with_an_alias_model_a_colour_and_no_tools_means_every_tool() {
+    AgentDefinition agent = fixture("serverless-cost-architect.md");
 
-  @Test
-  void seeds_include_five_files() throws IOException {
-    assertThat(seedFiles()).hasSize(5);
-  }
-
-  @Test
-  void comma_separated_tools_are_split_and_other_fields_are_kept() {
-    AgentDefinition agent = loader.load(SEEDS.resolve("001_75a5c479e44b6c6c.txt"));
-
-    assertThat(agent.name()).isEqualTo("backend-architect");
-    assertThat(agent.tools()).contains(List.of("Read", "Write", "Bash", "MultiEdit"));
-  }
-
-  @Test
-  void color_and_unknown_fields_are_preserved_and_absent_tools_mean_all_tools() {
-    AgentDefinition agent = loader.load(SEEDS.resolve("000_6b603ea78bb5d864.txt"));
-
-    assertThat(agent.frontmatter()).containsEntry("color", "pink");
+    assertThat(agent.model()).isEqualTo("sonnet");
+    assertThat(agent.frontmatter()).containsEntry("color", "orange");
     assertThat(agent.tools()).isEmpty();
+    assertThat(ToolMapping.select(agent.tools()).offered()).containsExactlyInAnyOrder(GantryTool.values());
   }
 
   @Test
-  void a_description_with_colons_and_example_blocks_is_read_whole() {
-    AgentDefinition agent = loader.load(SEEDS.resolve("003_33f27ce2f1bf4a70.txt"));
+  void comma_separated_tools_are_split_and_the_unsafe_ones_dropped_with_a_reason() {
+    AgentDefinition agent = fixture("api-contract-designer.md");
 
-    assertThat(agent.name()).isEqualTo("backend-deployment-agent");
+    assertThat(agent.tools()).contains(List.of("Read", "Write", "Bash", "MultiEdit"));
+    assertThat(agent.model()).isEqualTo("opus");
+    ToolMapping.Selection tools = ToolMapping.select(agent.tools());
+    assertThat(tools.offered()).containsExactlyInAnyOrder(GantryTool.READ_FILE, GantryTool.WRITE_DOCUMENT);
+    assertThat(tools.dropped()).extracting(ToolMapping.DroppedTool::name).containsExactly("Bash");
+  }
+
+  @Test
+  void a_description_that_is_not_strict_yaml_with_inline_example_blocks_is_read_whole() {
+    AgentDefinition agent = fixture("release-shipper.md");
+
+    assertThat(agent.name()).isEqualTo("release-shipper");
     assertThat(agent.description())
-        .contains("such as: after completing")
-        .contains("<example>")
-        .contains("</commentary></example>");
+        .startsWith("Use this agent when a backend change must reach AWS, for instance: after a feature branch")
+        .contains("user: 'The webhook endpoint is done, ship it to staging.'")
+        .contains("<example>Context: the orders table gained an index")
+        .endsWith("</commentary></example>");
+    assertThat(agent.model()).isEqualTo("us.anthropic.claude-sonnet-4-20250514-v1:0");
   }
 
   @Test
-  void literal_backslash_n_escapes_in_a_description_become_line_breaks() {
-    AgentDefinition agent = loader.load(SEEDS.resolve("004_3c982e38d38c718a.txt"));
+  void literal_backslash_n_escapes_become_line_breaks_and_extra_fields_are_kept() {
+    AgentDefinition agent = fixture("python-service-mentor.md");
 
-    assertThat(agent.description()).contains("\n\nExamples of when to use this agent:").doesNotContain("\\n");
-  }
-
-  @Test
-  void a_yaml_list_of_tools_is_accepted() {
-    AgentDefinition agent =
-        loader.parse("---\nname: lister\ndescription: d\ntools:\n  - Read\n  - Grep\n---\nbody\n", "lister.md");
-
-    assertThat(agent.tools()).contains(List.of("Read", "Grep"));
+    assertThat(agent.description())
+        .contains("critical feedback.\n\nExamples of when to use this agent:\n\n<example>\nContext: A developer")
+        .doesNotContain("\\n");
     assertThat(agent.model()).isEqualTo("inherit");
+    assertThat(agent.frontmatter()).containsEntry("color", "blue").containsEntry("permissionMode", "plan");
+  }
+
+  @Test
+  void a_yaml_list_of_tools_and_an_absent_model_which_means_inherit() {
+    AgentDefinition agent = fixture("autonomous-builder.md");
+
+    assertThat(agent.tools()).contains(List.of("Read", "Grep", "Glob", "Edit", "WebFetch"));
+    assertThat(agent.model()).isEqualTo("inherit");
+    assertThat(agent.frontmatter()).doesNotContainKey("model").containsEntry("permissionMode", "acceptEdits");
+    assertThat(ToolMapping.select(agent.tools()).dropped()).extracting(ToolMapping.DroppedTool::name)
+        .containsExactly("WebFetch");
+  }
+
+  @Test
+  void a_name_with_a_dot_is_accepted() {
+    AgentDefinition agent = fixture("dotnet-framework-4.8-expert.md");
+
+    assertThat(agent.name()).isEqualTo("dotnet-framework-4.8-expert");
+    assertThat(agent.model()).isEqualTo("haiku");
+  }
+
+  @Test
+  void an_mcp_tool_is_dropped_as_unreachable() {
+    AgentDefinition agent = fixture("deploy/cdk-deployer.md");
+
+    assertThat(ToolMapping.select(agent.tools()).dropped())
+        .extracting(ToolMapping.DroppedTool::name).containsExactly("Bash", "mcp__aws__cloudformation");
+  }
+
+  @Test
+  void a_folder_lists_agents_in_subfolders_and_refuses_the_second_file_of_a_name_naming_both() {
+    AgentCatalog catalog = AgentCatalog.load(FIXTURES);
+
+    assertThat(catalog.agents()).extracting(AgentDefinition::name).containsExactly(
+        "api-contract-designer", "autonomous-builder", "cdk-deployer", "dotnet-framework-4.8-expert",
+        "python-service-mentor", "release-shipper", "iam-policy-reviewer", "serverless-cost-architect");
+    assertThat(catalog.find("iam-policy-reviewer")).map(AgentDefinition::source)
+        .contains(FIXTURES.resolve("review/security/iam-policy-reviewer.md").toString());
+    assertThat(catalog.find("api-contract-designer")).map(AgentDefinition::source)
+        .contains(FIXTURES.resolve("api-contract-designer.md").toString());
+    assertThat(catalog.problems()).extracting(Throwable::getMessage).containsExactly(
+        FIXTURES.resolve("archive/api-contract-designer.md") + ":2: duplicate name 'api-contract-designer': also defined in "
+            + FIXTURES.resolve("api-contract-designer.md") + "; rename one of them");
   }
 
   @Test
@@ -133,29 +173,31 @@ class AgentLoaderTest {
   }
 
   @Test
+  void a_name_starting_with_a_dot_is_refused() {
+    assertThatThrownBy(() -> loader.parse("---\nname: .hidden\ndescription: d\n---\nbody", "dot.md"))
+        .hasMessageStartingWith("dot.md:2: name '.hidden' must use lowercase letters, digits, hyphens and dots");
+  }
+
+  @Test
   void tools_of_the_wrong_type_are_refused() {
     assertThatThrownBy(() -> loader.parse("---\nname: a\ndescription: b\ntools: 42\n---\nbody", "num.md"))
         .hasMessageStartingWith("num.md:4: 'tools' must be a comma-separated string or a YAML list");
   }
 
   @Test
-  void a_directory_keeps_good_agents_and_reports_each_bad_file_and_both_files_of_a_duplicate(@TempDir Path dir)
+  void a_directory_keeps_good_agents_and_reports_each_bad_file_and_skips_other_files(@TempDir Path dir)
       throws IOException {
-    Files.copy(SEEDS.resolve("001_75a5c479e44b6c6c.txt"), dir.resolve("a-backend.md"));
-    Files.copy(SEEDS.resolve("002_63d2144bd07b97c7.txt"), dir.resolve("b-backend.md"));
-    Files.copy(SEEDS.resolve("003_33f27ce2f1bf4a70.txt"), dir.resolve("deploy.md"));
+    Files.copy(FIXTURES.resolve("release-shipper.md"), dir.resolve("a-shipper.md"));
+    Files.createDirectories(dir.resolve("team"));
+    Files.copy(FIXTURES.resolve("autonomous-builder.md"), dir.resolve("team/builder.md"));
     Files.writeString(dir.resolve("broken.md"), "no frontmatter here\n");
-    Files.writeString(dir.resolve("notes.txt"), "not an agent\n");
+    Files.writeString(dir.resolve("team/notes.txt"), "not an agent\n");
 
     AgentCatalog catalog = AgentCatalog.load(dir);
 
-    assertThat(catalog.agents()).extracting(AgentDefinition::name)
-        .containsExactly("backend-architect", "backend-deployment-agent");
-    assertThat(catalog.problems()).extracting(Throwable::getMessage)
-        .containsExactlyInAnyOrder(
-            dir.resolve("broken.md") + ":1: no frontmatter: the file must start with a line '---', YAML, then '---'",
-            dir.resolve("b-backend.md") + ":2: duplicate name 'backend-architect': also defined in "
-                + dir.resolve("a-backend.md") + "; rename one of them");
+    assertThat(catalog.agents()).extracting(AgentDefinition::name).containsExactly("release-shipper", "autonomous-builder");
+    assertThat(catalog.problems()).extracting(Throwable::getMessage).containsExactly(
+        dir.resolve("broken.md") + ":1: no frontmatter: the file must start with a line '---', YAML, then '---'");
   }
 
   @Test
@@ -165,5 +207,6 @@ class AgentLoaderTest {
     assertThat(catalog.problems()).isEmpty();
     assertThat(catalog.agents()).extracting(AgentDefinition::name)
         .contains("architect", "planner", "deployer", "reviewer");
+    assertThat(catalog.find("architect").map(AgentDefinition::tools)).contains(Optional.of(List.of("Read", "Glob", "Grep", "Write")));
   }
 }
