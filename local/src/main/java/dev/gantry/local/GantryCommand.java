@@ -8,6 +8,8 @@ import dev.gantry.config.EnvironmentVariables;
 import dev.gantry.config.Settings;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.hash.Sha256;
+import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.StageDefinition;
 import dev.gantry.pipeline.StageListener;
 import dev.gantry.push.PushRules;
 import dev.gantry.push.WebhookSecrets;
@@ -28,6 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,17 +38,29 @@ import picocli.CommandLine.Parameters;
  * The {@code gantry} command: runs sessions on one machine with embedded DynamoDB Local and an
  * S3-compatible server under {@code GANTRY_HOME} (default {@code ~/.gantry}).
  *
- * <p>Exit codes: 0 success (a session that succeeded or waits for approval), 1 a session that
- * failed or was rejected, or agent files that failed to load, 2 bad arguments (nothing changed).
+ * <p>Every verb answers {@code --help} (and {@code gantry help VERB}) with its usage and exit code
+ * 0, and shows only the options it uses: the model and agent options belong to the verbs that run
+ * agents ({@code run}, {@code approve}, {@code serve}).
+ *
+ * <p>Exit codes: 0 success (a session that succeeded or waits for approval, or help), 1 a session
+ * that failed or was rejected, or agent files that failed to load, 2 bad arguments (nothing
+ * changed).
  */
 @Command(
     name = "gantry",
+    scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     version = "gantry 0.1.0",
-    description = "Run LLM agent pipelines (architect, plan, validate, approval, deploy, report) on one machine.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success, a session waiting for approval, or help",
+      "1:a session failed or was rejected, or agent files failed to load",
+      "2:bad arguments; nothing changed"
+    },
     subcommands = {
       GantryCommand.Run.class, GantryCommand.Sessions.class, GantryCommand.Show.class,
-      GantryCommand.Approve.class, GantryCommand.Reject.class, GantryCommand.Agents.class, GantryCommand.Serve.class
+      GantryCommand.Approve.class, GantryCommand.Reject.class, GantryCommand.Agents.class, GantryCommand.Serve.class,
+      CommandLine.HelpCommand.class
     })
 public final class GantryCommand {
   static final int FAILED = 1;
@@ -65,6 +80,7 @@ public final class GantryCommand {
   /** Runs the command line with the given environment and streams; returns the exit code. */
   static int execute(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
     CommandLine cli = new CommandLine(new GantryCommand(), new Factory(environment, out));
+    cli.getCommandSpec().usageMessage().description(description(PipelineDefinition.standard()));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setExecutionExceptionHandler(
@@ -82,6 +98,13 @@ public final class GantryCommand {
           throw e;
         });
     return cli.execute(args);
+  }
+
+  /** The command's one-line description, naming the stages of the pipeline it runs. */
+  static String description(PipelineDefinition pipeline) {
+    return "Run LLM agent pipelines on one machine ("
+        + pipeline.stages().stream().map(StageDefinition::name).collect(Collectors.joining(" -> "))
+        + ") with embedded DynamoDB Local and an S3-compatible server.";
   }
 
   /** Gives subcommands the environment and output stream. */
@@ -103,45 +126,19 @@ public final class GantryCommand {
     Map<String, String> environment = System.getenv();
     PrintStream out = System.out;
 
-    @Option(names = "--agents", paramLabel = "DIR", description = "Agent definitions directory (default: Gantry's agents/).")
-    Path agentsDirectory;
-
-    @Option(names = "--model", paramLabel = "PROVIDER",
-        description = "Model provider: offline (default), bedrock (region and credentials from the AWS environment) "
-            + "or openai-compatible (with --endpoint). Overrides GANTRY_MODEL_PROVIDER.")
-    String modelProvider;
-
-    @Option(names = "--endpoint", paramLabel = "URL",
-        description = "Model endpoint: an OpenAI-compatible base URL (e.g. http://localhost:11434/v1), or a Bedrock "
-            + "Runtime endpoint override.")
-    String modelEndpoint;
-
-    @Option(names = "--model-id", paramLabel = "ID",
-        description = "Default model id for agents whose model is 'inherit' (Bedrock: a model or inference profile id).")
-    String modelId;
-
+    /** Settings from the environment. */
     Settings settings() {
-      Map<String, String> configured = new java.util.HashMap<>(environment);
-      if (modelProvider != null) {
-        configured.put(EnvironmentVariables.MODEL_PROVIDER, modelProvider);
-      }
-      if (modelId != null) {
-        configured.put(EnvironmentVariables.MODEL_ID, modelId);
-      }
-      if (modelEndpoint != null) {
-        boolean bedrock = Settings.BEDROCK.equals(configured.get(EnvironmentVariables.MODEL_PROVIDER));
-        configured.put(bedrock ? EnvironmentVariables.BEDROCK_ENDPOINT : EnvironmentVariables.MODEL_ENDPOINT, modelEndpoint);
-      }
-      return Settings.fromEnvironment(configured);
+      return Settings.fromEnvironment(environment);
+    }
+
+    /** The agents folder: Gantry's own {@code agents/}. */
+    Path agents() {
+      return Path.of(System.getProperty("gantry.agents", "agents"));
     }
 
     Path dataDirectory() {
       String home = environment.get(EnvironmentVariables.GANTRY_HOME);
       return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".gantry");
-    }
-
-    Path agents() {
-      return agentsDirectory != null ? agentsDirectory : Path.of(System.getProperty("gantry.agents", "agents"));
     }
 
     String actor() {
@@ -193,8 +190,60 @@ public final class GantryCommand {
     }
   }
 
+  /** The model options of the verbs that run agents. */
+  static final class ModelOptions {
+    @Option(names = "--model", paramLabel = "PROVIDER",
+        description = "Model provider: offline (default), bedrock (region and credentials from the AWS environment) "
+            + "or openai-compatible (with --endpoint). Overrides GANTRY_MODEL_PROVIDER.")
+    String provider;
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+        description = "Model endpoint: an OpenAI-compatible base URL (e.g. http://localhost:11434/v1), or a Bedrock "
+            + "Runtime endpoint override.")
+    String endpoint;
+
+    @Option(names = "--model-id", paramLabel = "ID",
+        description = "Default model id for agents whose model is 'inherit' (Bedrock: a model or inference profile id).")
+    String modelId;
+
+    /** The environment with these options laid over it. */
+    Map<String, String> over(Map<String, String> environment) {
+      Map<String, String> configured = new java.util.HashMap<>(environment);
+      if (provider != null) {
+        configured.put(EnvironmentVariables.MODEL_PROVIDER, provider);
+      }
+      if (modelId != null) {
+        configured.put(EnvironmentVariables.MODEL_ID, modelId);
+      }
+      if (endpoint != null) {
+        boolean bedrock = Settings.BEDROCK.equals(configured.get(EnvironmentVariables.MODEL_PROVIDER));
+        configured.put(bedrock ? EnvironmentVariables.BEDROCK_ENDPOINT : EnvironmentVariables.MODEL_ENDPOINT, endpoint);
+      }
+      return configured;
+    }
+  }
+
+  /** A verb that runs agents: it takes the model options and the agents folder. */
+  abstract static class AgentVerb extends Base {
+    @Mixin ModelOptions model;
+
+    @Option(names = "--agents", paramLabel = "DIR",
+        description = "Folder of agent definitions (*.md, subfolders included; default: Gantry's agents/).")
+    Path agentsDirectory;
+
+    @Override
+    Settings settings() {
+      return Settings.fromEnvironment(model.over(environment));
+    }
+
+    @Override
+    Path agents() {
+      return agentsDirectory != null ? agentsDirectory : super.agents();
+    }
+  }
+
   @Command(name = "run", description = "Start a session on a repository and run it to the approval gate (or to the end with --approve).")
-  static final class Run extends Base {
+  static final class Run extends AgentVerb {
     @Option(names = "--repo", required = true, paramLabel = "PATH", description = "Repository directory.")
     Path repository;
 
@@ -311,7 +360,7 @@ public final class GantryCommand {
   }
 
   @Command(name = "approve", description = "Approve the template awaiting approval, then run deploy (dry run) and report.")
-  static final class Approve extends Base {
+  static final class Approve extends AgentVerb {
     @Parameters(paramLabel = "ID", description = "Session id.")
     String sessionId;
 
@@ -354,9 +403,10 @@ public final class GantryCommand {
     }
   }
 
-  @Command(name = "agents", description = "List the agents of a directory and report each file that fails to load.")
+  @Command(name = "agents", description = "List the agents of a folder (subfolders included) and report each file that fails to load.")
   static final class Agents extends Base {
-    @Option(names = "--dir", paramLabel = "DIR", description = "Directory of *.md agent files (default: Gantry's agents/).")
+    @Option(names = "--dir", paramLabel = "DIR",
+        description = "Folder of *.md agent files, subfolders included, e.g. ~/.claude/agents (default: Gantry's agents/).")
     Path directory;
 
     @Override
@@ -383,7 +433,7 @@ public final class GantryCommand {
   }
 
   @Command(name = "serve", description = "Serve the HTTP API on 127.0.0.1 with the embedded stores until stopped (Ctrl-C).")
-  static final class Serve extends Base {
+  static final class Serve extends AgentVerb {
     @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "Port on 127.0.0.1 (default 8080; 0 for any free port).")
     int port;
 

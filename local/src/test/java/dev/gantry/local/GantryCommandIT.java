@@ -2,22 +2,31 @@ package dev.gantry.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.StageDefinition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The gantry command, run in-process as a user would run it; each call starts and stops the engines. */
 class GantryCommandIT {
   static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
-  static final Path SEEDS = REPOSITORY.resolve("../shared/seeds").normalize();
+  /** Claude Code agent files written for the tests, with the format's quirks (see AgentLoaderTest). */
+  static final Path FIXTURES = REPOSITORY.resolve("lambdas/src/test/resources/agents/claude-code");
+  static final List<String> VERBS = List.of("run", "sessions", "show", "approve", "reject", "agents", "serve");
+  static final Set<String> AGENT_VERBS = Set.of("run", "approve", "serve");
 
   @TempDir Path home;
 
@@ -96,21 +105,73 @@ class GantryCommandIT {
   }
 
   @Test
-  void agents_lists_a_directory_and_names_each_file_that_fails(@TempDir Path agents) throws IOException {
-    Files.copy(SEEDS.resolve("001_75a5c479e44b6c6c.txt"), agents.resolve("one.md"));
-    Files.copy(SEEDS.resolve("002_63d2144bd07b97c7.txt"), agents.resolve("two.md"));
-    Files.copy(SEEDS.resolve("000_6b603ea78bb5d864.txt"), agents.resolve("aws.md"));
+  void agents_lists_a_folder_with_its_subfolders_and_names_each_file_that_fails(@TempDir Path agents) throws IOException {
+    Files.createDirectories(agents.resolve("team/deploy"));
+    Files.copy(FIXTURES.resolve("api-contract-designer.md"), agents.resolve("one.md"));
+    Files.copy(FIXTURES.resolve("archive/api-contract-designer.md"), agents.resolve("two.md"));
+    Files.copy(FIXTURES.resolve("serverless-cost-architect.md"), agents.resolve("team/aws.md"));
+    Files.copy(FIXTURES.resolve("dotnet-framework-4.8-expert.md"), agents.resolve("team/deploy/legacy.md"));
     Files.writeString(agents.resolve("broken.md"), "---\nname: broken\n---\nno description\n");
 
     Result result = gantry("agents", "--dir", agents.toString());
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.out())
-        .contains("aws-backend-architect", "backend-architect")
+        .contains("serverless-cost-architect", "api-contract-designer", "dotnet-framework-4.8-expert")
         .contains("(not offered: Bash)")
         .contains("error: " + agents.resolve("broken.md") + ":1: missing required field 'description'")
-        .contains("error: " + agents.resolve("two.md") + ":2: duplicate name 'backend-architect': also defined in "
+        .contains("error: " + agents.resolve("two.md") + ":2: duplicate name 'api-contract-designer': also defined in "
             + agents.resolve("one.md"))
-        .contains("2 loaded, 2 failed");
+        .contains("3 loaded, 2 failed");
+  }
+
+  @ParameterizedTest
+  @MethodSource("verbs")
+  void every_verb_prints_its_usage_with_only_its_own_options_and_exits_0(String verb) {
+    for (List<String> args : List.of(List.of(verb, "--help"), List.of(verb, "-h"), List.of("help", verb))) {
+      Result help = gantry(args.toArray(String[]::new));
+
+      assertThat(help.exitCode()).as(args + ": " + help.err()).isZero();
+      assertThat(help.err()).as(args.toString()).isEmpty();
+      assertThat(help.out()).as(args.toString()).startsWith("Usage: gantry " + verb).contains("-h, --help");
+      boolean runsAgents = AGENT_VERBS.contains(verb);
+      for (String option : List.of("--model=", "--endpoint=", "--model-id=", "--agents=")) {
+        assertThat(help.out().contains(option)).as(args + " shows " + option).isEqualTo(runsAgents);
+      }
+    }
+    assertThat(home).isEmptyDirectory(); // help starts no engine and writes nothing
+  }
+
+  static List<String> verbs() {
+    return VERBS;
+  }
+
+  @Test
+  void the_command_lists_every_verb_and_the_pipeline_stages_and_help_exits_0() {
+    for (String[] args : List.of(new String[] {"--help"}, new String[] {"help"})) {
+      Result help = gantry(args);
+
+      assertThat(help.exitCode()).isZero();
+      String stages = PipelineDefinition.standard().stages().stream().map(StageDefinition::name)
+          .collect(java.util.stream.Collectors.joining(" -> "));
+      assertThat(help.out()).startsWith("Usage: gantry").contains("Exit codes:");
+      assertThat(help.out().replaceAll("\\s+", " ")).contains(stages);
+      for (String verb : VERBS) {
+        assertThat(help.out()).containsPattern("(?m)^  " + verb + "\\s");
+      }
+    }
+    Result none = gantry();
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err()).contains("Missing required subcommand").contains("Usage: gantry");
+  }
+
+  @Test
+  void the_agents_verb_names_its_folder_one_way() {
+    Result help = gantry("agents", "--help");
+    assertThat(help.out()).contains("--dir=DIR").doesNotContain("--agents");
+
+    Result old = gantry("agents", "--agents", FIXTURES.toString());
+    assertThat(old.exitCode()).isEqualTo(2);
+    assertThat(old.err()).startsWith("Unknown options: '--agents'");
   }
 }
