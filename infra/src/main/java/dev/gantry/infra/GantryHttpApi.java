@@ -60,7 +60,7 @@ public final class GantryHttpApi extends Construct {
    * @param code the deployment package
    * @param storage tables and bucket
    * @param stateMachine the pipeline (start, decide, heartbeat, stop)
-   * @param bus where webhook pushes go
+   * @param bus where webhook pushes that match a push rule go
    * @param webhookSecret the webhook secrets
    */
   public record Props(DeploymentSettings settings, Code code, SessionStorage storage, StateMachine stateMachine,
@@ -74,6 +74,8 @@ public final class GantryHttpApi extends Construct {
     environment.put(EnvironmentVariables.STATE_MACHINE_ARN, props.stateMachine().getStateMachineArn());
     environment.put(EnvironmentVariables.EVENT_BUS_NAME, props.bus().getEventBusName());
     environment.put(EnvironmentVariables.WEBHOOK_SECRET_ARN, props.webhookSecret().getSecretArn());
+    // the webhook routes answer a push no rule matches "ignored" instead of putting it on the bus
+    environment.put(EnvironmentVariables.PUSH_RULES, props.settings().pushRules());
     this.function = new GantryFunction(this, "Handler", new GantryFunction.Props(ApiHandler.class.getName(),
         "Gantry HTTP API", 1024, Duration.seconds(29), props.code(), environment));
     props.storage().grantSessions(function);

@@ -243,6 +243,14 @@ class GantryStackTest {
   }
 
   @Test
+  void the_webhook_receiver_and_the_push_function_read_the_same_push_rules() {
+    for (String description : List.of("Gantry HTTP API", "Starts sessions for repository pushes that match the push rules")) {
+      TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of("Description", description,
+          "Environment", Map.of("Variables", Match.objectLike(Map.of("GANTRY_PUSH_RULES", "rules: []")))));
+    }
+  }
+
+  @Test
   void codecommit_repositories_in_context_add_a_reference_updated_rule_on_the_default_bus() {
     String arn = "arn:aws:codecommit:eu-west-1:123456789012:app";
     Template template = Synthesized.with(Map.of("codeCommitRepositoryArns", arn)).template;

@@ -6,6 +6,7 @@ import dev.gantry.api.Router.Route.Body;
 import dev.gantry.document.DocumentStore;
 import dev.gantry.pipeline.SessionWorkflow;
 import dev.gantry.push.PushPublisher;
+import dev.gantry.push.PushRules;
 import dev.gantry.push.WebhookSecrets;
 import dev.gantry.session.SessionService;
 import java.util.List;
@@ -32,7 +33,9 @@ public final class GantryApi {
    * @param delivery how documents are handed out
    * @param agents the agent catalog
    * @param secrets webhook secrets
-   * @param pushes where verified pushes go
+   * @param rules which pushes start sessions; a webhook push that matches none is answered
+   *     {@code ignored}
+   * @param pushes where verified pushes that match a rule go
    * @param consoleUrl the Step Functions console URL of a session's execution, or empty locally
    */
   public GantryApi(
@@ -42,11 +45,12 @@ public final class GantryApi {
       DocumentDelivery delivery,
       AgentCatalog agents,
       WebhookSecrets secrets,
+      PushRules rules,
       PushPublisher pushes,
       Function<String, Optional<String>> consoleUrl) {
     SessionRoutes s = new SessionRoutes(sessions, workflow, new SessionViews(documents, consoleUrl), delivery, agents);
     AgentRoutes a = new AgentRoutes(agents);
-    WebhookRoutes w = new WebhookRoutes(secrets, pushes);
+    WebhookRoutes w = new WebhookRoutes(secrets, rules, pushes);
     this.router = new Router(List.of(
         new Route("POST", "/sessions", "startSession", true, Body.REQUIRED, Set.of(), s::start),
         new Route("GET", "/sessions", "listSessions", true, Body.NONE, Set.of("status", "limit", "cursor"), s::list),

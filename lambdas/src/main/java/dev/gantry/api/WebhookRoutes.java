@@ -5,6 +5,8 @@ import dev.gantry.json.Json;
 import dev.gantry.push.PushDeliveryException;
 import dev.gantry.push.PushEvents;
 import dev.gantry.push.PushPublisher;
+import dev.gantry.push.PushRules;
+import dev.gantry.push.PushSessionStarter;
 import dev.gantry.push.RepositoryPush;
 import dev.gantry.push.WebhookSecrets;
 import dev.gantry.push.WebhookSignatures;
@@ -13,25 +15,54 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The webhook routes. They need no bearer token: a delivery is trusted only when it proves the
- * webhook secret (GitHub's HMAC signature, GitLab's token); then a push is normalised and handed to
- * the {@link PushPublisher}. Anything else a provider sends is acknowledged (202) and ignored with
- * the reason, so the provider does not mark the hook as failing.
+ * webhook secret (GitHub's HMAC signature, GitLab's token); then a push is normalised and matched
+ * against the push rules.
+ *
+ * <ul>
+ *   <li>A push that matches a rule is handed to the {@link PushPublisher} and answered 202 {@code
+ *       accepted} with the id of the session it starts (or already started: the id derives from
+ *       the delivery id, so a redelivery names the same session).
+ *   <li>Anything that starts nothing (a ping, another event, a tag push, a deleted ref, a branch or
+ *       repository no rule names) is answered 200 {@code ignored} with the reason, and one log line
+ *       gives the delivery id and the reason. A 2xx keeps the provider from marking the hook as
+ *       failing (GitHub docs, "Best practices for using webhooks": respond with a 2XX response).
+ * </ul>
  */
 final class WebhookRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
+
   private final WebhookSecrets secrets;
+  private final PushRules rules;
   private final PushPublisher publisher;
 
-  WebhookRoutes(WebhookSecrets secrets, PushPublisher publisher) {
+  WebhookRoutes(WebhookSecrets secrets, PushRules rules, PushPublisher publisher) {
     this.secrets = secrets;
+    this.rules = rules;
     this.publisher = publisher;
   }
 
-  /** The answer to a delivery. */
-  record Receipt(String status, String event, String delivery, String repository, String ref, String after, String reason,
-      String zen) {}
+  /**
+   * The answer to a delivery.
+   *
+   * @param status {@code accepted} (a session starts or was started) or {@code ignored}
+   * @param session for an accepted push, the id of its session
+   * @param reason for an ignored delivery, why nothing starts
+   * @param zen GitHub's ping quote, echoed on a ping
+   */
+  record Receipt(String status, String event, String delivery, String repository, String ref, String after, String session,
+      String reason, String zen) {
+
+    static Receipt ignored(String event, String delivery, String repository, String ref, String after, String reason,
+        String zen) {
+      LOG.info("webhook delivery {} ({}) ignored: {}", delivery, event, reason);
+      return new Receipt("ignored", event, delivery, repository, ref, after, null, reason, zen);
+    }
+  }
 
   ApiResponse gitHub(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     String secret = secrets.gitHubSecret().orElseThrow(() -> unauthorized(
@@ -44,11 +75,11 @@ final class WebhookRoutes {
     String delivery = required(request, "X-GitHub-Delivery");
     JsonNode payload = payload(request);
     if (event.equals("ping")) {
-      return ApiResponse.json(200, new Receipt("pong", event, delivery, repository(payload, "full_name"), null, null, null,
-          payload.path("zen").asText(null)));
+      return ApiResponse.json(200, Receipt.ignored(event, delivery, repository(payload, "full_name"), null, null,
+          "ping: the webhook reaches Gantry; sessions start from push events", payload.path("zen").asText(null)));
     }
     if (!event.equals("push")) {
-      return ApiResponse.json(202, new Receipt("ignored", event, delivery, repository(payload, "full_name"), null, null,
+      return ApiResponse.json(200, Receipt.ignored(event, delivery, repository(payload, "full_name"), null, null,
           "event '" + event + "' is not handled: Gantry starts sessions from push events", null));
     }
     return publish(normalise(() -> PushEvents.gitHub(payload, delivery)), event);
@@ -66,13 +97,18 @@ final class WebhookRoutes {
             "Idempotency-Key (or X-Gitlab-Event-UUID) is missing: deliveries cannot be told apart", "Idempotency-Key"));
     JsonNode payload = payload(request);
     if (!event.equals("Push Hook") || !"push".equals(payload.path("object_kind").asText())) {
-      return ApiResponse.json(202, new Receipt("ignored", event, delivery, payload.path("project").path("path_with_namespace").asText(null),
+      return ApiResponse.json(200, Receipt.ignored(event, delivery, payload.path("project").path("path_with_namespace").asText(null),
           null, null, "event '" + event + "' is not handled: Gantry starts sessions from push hooks", null));
     }
     return publish(normalise(() -> PushEvents.gitLab(payload, delivery)), event);
   }
 
   private ApiResponse publish(RepositoryPush push, String event) {
+    PushRules.Match match = rules.match(push);
+    if (match.rule().isEmpty()) {
+      return ApiResponse.json(200, Receipt.ignored(event, push.deliveryId(), push.repository(), push.ref(), push.after(),
+          match.reason(), null));
+    }
     try {
       publisher.publish(push);
     } catch (PushDeliveryException e) {
@@ -80,7 +116,7 @@ final class WebhookRoutes {
           "the push could not be handed on; nothing was started: redeliver it", null, Map.of("Retry-After", "30"));
     }
     return ApiResponse.json(202, new Receipt("accepted", event, push.deliveryId(), push.repository(), push.ref(), push.after(),
-        null, null));
+        PushSessionStarter.sessionIdOf(push), null, null));
   }
 
   private static RepositoryPush normalise(Supplier<RepositoryPush> normaliser) {

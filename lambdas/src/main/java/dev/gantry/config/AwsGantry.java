@@ -70,6 +70,11 @@ public final class AwsGantry {
       return new ExecutionRecorder(PipelineDefinition.standard(), store, clock, StageListener.NONE);
     }
 
+    /** The push rules, read by both the webhook receiver and the bus rule's target. */
+    PushRules pushRules() {
+      return PushRules.parse(aws.pushRules(), EnvironmentVariables.PUSH_RULES);
+    }
+
     StepFunctionsWorkflow workflow() {
       return new StepFunctionsWorkflow(client(SfnClient.builder()), aws.stateMachineArn());
     }
@@ -92,6 +97,7 @@ public final class AwsGantry {
         DocumentDelivery.presigned(presigner, base.settings().documentsBucket(), Duration.ofMinutes(5)),
         AgentCatalog.load(Path.of(base.aws().agentsDirectory())),
         new SecretsManagerWebhookSecrets(base.client(SecretsManagerClient.builder()), base.aws().webhookSecretArn(), base.clock()),
+        base.pushRules(),
         new EventBridgePushPublisher(base.client(EventBridgeClient.builder()), base.aws().eventBusName()),
         id -> Optional.of(StepFunctionsWorkflow.consoleUrl(stateMachineArn, id)));
   }
@@ -103,8 +109,7 @@ public final class AwsGantry {
    */
   public static PushSessionStarter pushes(Map<String, String> environment) {
     Base base = Base.fromEnvironment(environment);
-    PushRules rules = PushRules.parse(base.aws().pushRules(), EnvironmentVariables.PUSH_RULES);
-    return new PushSessionStarter(rules, base.sessions(), base.workflow());
+    return new PushSessionStarter(base.pushRules(), base.sessions(), base.workflow());
   }
 
   /**

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The target of the EventBridge rule for repository pushes: Gantry's own {@code RepositoryPush}
@@ -23,6 +25,8 @@ import java.util.Optional;
  * the event to the rule's dead-letter queue; the delivery id keeps retries to one session.
  */
 public final class PushEventHandler implements RequestStreamHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(PushEventHandler.class);
+
   private final PushSessionStarter starter;
 
   /** Wires everything from the Lambda environment. */
@@ -48,6 +52,7 @@ public final class PushEventHandler implements RequestStreamHandler {
       result.put("created", outcome.created());
       if (outcome.ignoredBecause() != null) {
         result.put("ignored", outcome.ignoredBecause());
+        LOG.info("push delivery {} ignored: {}", push.get().deliveryId(), outcome.ignoredBecause());
       }
     }
     output.write(Json.write(result).getBytes(StandardCharsets.UTF_8));

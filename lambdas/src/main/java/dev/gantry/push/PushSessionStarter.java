@@ -65,10 +65,22 @@ public final class PushSessionStarter implements PushPublisher {
     PushRule rule = match.rule().get();
     SessionRequest request =
         new SessionRequest(goal(push), rule.path(), rule.path() == null ? push.cloneUrl() : null, push.ref(), push.after(),
-            rule.stack(), rule.agents(), "push", push.deliveryId(), "push:" + push.provider());
+            rule.stack(), rule.agents(), "push", push.deliveryId(), idempotencyScope(push));
     SessionService.Started started = sessions.start(request, "push:" + push.provider() + ":" + push.pusher());
     workflow.start(started.session());
     return new Outcome(Optional.of(started.session()), started.created(), null);
+  }
+
+  /**
+   * The id of the session a push starts: derived from the provider and the delivery id, so every
+   * redelivery names the same session, and a webhook receiver can name it before it exists.
+   */
+  public static String sessionIdOf(RepositoryPush push) {
+    return SessionService.idFor(idempotencyScope(push), push.deliveryId());
+  }
+
+  private static String idempotencyScope(RepositoryPush push) {
+    return "push:" + push.provider();
   }
 
   /** The goal of a push session: what was pushed, where and by whom, and the head commit's subject. */

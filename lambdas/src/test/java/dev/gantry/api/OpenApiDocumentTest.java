@@ -27,7 +27,7 @@ class OpenApiDocumentTest {
   }
 
   static Router router() {
-    return new GantryApi(null, null, null, null, AgentCatalog.load(Path.of("../agents")), null, null, id -> java.util.Optional.empty())
+    return new GantryApi(null, null, null, null, AgentCatalog.load(Path.of("../agents")), null, null, null, id -> java.util.Optional.empty())
         .router();
   }
 

@@ -73,7 +73,7 @@ public final class LocalGantry implements AutoCloseable {
   public GantryApi api(PushRules rules, WebhookSecrets secrets) {
     PushSessionStarter pushes = new PushSessionStarter(rules, runtime.sessions(), workflow);
     return new GantryApi(runtime.sessions(), workflow, stores.documents(), DocumentDelivery.streamed(stores.documents()),
-        agents, secrets, pushes, sessionId -> Optional.empty());
+        agents, secrets, rules, pushes, sessionId -> Optional.empty());
   }
 
   /** The session store. */

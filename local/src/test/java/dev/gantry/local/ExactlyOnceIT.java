@@ -112,12 +112,62 @@ class ExactlyOnceIT {
 
     Answer pong = serve.send(gitHub("ping", UUID.randomUUID().toString(), ping));
     assertThat(pong.status()).isEqualTo(200);
+    assertThat(pong.json().path("status").asText()).isEqualTo("ignored");
+    assertThat(pong.json().path("reason").asText()).startsWith("ping: the webhook reaches Gantry");
     assertThat(pong.json().path("zen").asText()).isEqualTo("Design for failure.");
 
     Call forged = gitHub("push", UUID.randomUUID().toString(), resource("webhooks/github-push.json"))
         .header("X-Hub-Signature-256", WebhookSignatures.gitHubSignature("guess".getBytes(StandardCharsets.UTF_8), ping));
     assertThat(serve.send(forged).status()).isEqualTo(401);
-    assertThat(serve.send(gitHub("issues", UUID.randomUUID().toString(), ping)).json().path("status").asText()).isEqualTo("ignored");
+  }
+
+  /** The GitHub push fixture with some fields replaced. */
+  static byte[] gitHubPush(Map<String, Object> changes) throws IOException {
+    com.fasterxml.jackson.databind.node.ObjectNode push =
+        (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(resource("webhooks/github-push.json"));
+    changes.forEach((field, value) -> {
+      if (field.startsWith("repository.")) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) push.path("repository")).put(field.substring(11), (String) value);
+      } else {
+        push.set(field, Json.MAPPER.valueToTree(value));
+      }
+    });
+    return Json.MAPPER.writeValueAsBytes(push);
+  }
+
+  @Test
+  void a_delivery_that_starts_nothing_is_answered_200_ignored_with_its_reason_and_logged_once() throws IOException {
+    Map<String, Call> deliveries = new java.util.LinkedHashMap<>();
+    deliveries.put("another event", gitHub("issues", UUID.randomUUID().toString(), resource("webhooks/github-ping.json")));
+    deliveries.put("a tag push", gitHub("push", UUID.randomUUID().toString(), gitHubPush(Map.of("ref", "refs/tags/v1.2.0"))));
+    deliveries.put("a branch deletion", gitHub("push", UUID.randomUUID().toString(),
+        gitHubPush(Map.of("deleted", true, "after", "0".repeat(40)))));
+    deliveries.put("a branch no rule covers", gitHub("push", UUID.randomUUID().toString(),
+        gitHubPush(Map.of("ref", "refs/heads/feature/spike"))));
+    deliveries.put("a repository no rule names", gitHub("push", UUID.randomUUID().toString(),
+        gitHubPush(Map.of("repository.full_name", "octo-org/unknown", "repository.name", "unknown"))));
+    Map<String, String> expectedReasons = Map.of(
+        "another event", "event 'issues' is not handled: Gantry starts sessions from push events",
+        "a tag push", "refs/tags/v1.2.0 is not a branch: Gantry starts sessions for branch pushes",
+        "a branch deletion", "refs/heads/main was deleted: nothing to build",
+        "a branch no rule covers", "branch feature/spike is not the default branch main of octo-org/orders-service",
+        "a repository no rule names", "no push rule names repository octo-org/unknown");
+    int before = gantry.runtime().sessions().list(null, 100, null).sessions().size();
+
+    try (LogLines log = LogLines.of("dev.gantry.api.WebhookRoutes")) {
+      for (Map.Entry<String, Call> delivery : deliveries.entrySet()) {
+        Answer answer = serve.send(delivery.getValue());
+
+        assertThat(answer.status()).as(delivery.getKey() + ": " + answer.text()).isEqualTo(200);
+        assertThat(answer.json().path("status").asText()).as(delivery.getKey()).isEqualTo("ignored");
+        assertThat(answer.json().path("reason").asText()).as(delivery.getKey()).isEqualTo(expectedReasons.get(delivery.getKey()));
+        assertThat(answer.json().has("session")).as(delivery.getKey()).isFalse();
+        String id = delivery.getValue().headers().get("X-GitHub-Delivery");
+        assertThat(log.lines()).as(delivery.getKey()).filteredOn(line -> line.contains(id)).singleElement().asString()
+            .contains("ignored: " + expectedReasons.get(delivery.getKey()));
+      }
+    }
+    assertThat(gantry.runtime().sessions().list(null, 100, null).sessions()).hasSize(before);
   }
 
   @Test
@@ -134,6 +184,8 @@ class ExactlyOnceIT {
     List<Session> sessions = sessionsOf("github", delivery);
     assertThat(sessions).hasSize(1);
     Session session = sessions.get(0);
+    assertThat(first.json().path("session").asText()).isEqualTo(session.sessionId());
+    assertThat(second.json().path("session").asText()).isEqualTo(session.sessionId());
     assertThat(session.stackName()).isEqualTo("orders-prod");
     assertThat(session.goal()).contains("octo-org/orders-service at 0d1a26e67d8f, pushed to main by mona")
         .contains("Add DynamoDB table for orders");
@@ -185,7 +237,7 @@ class ExactlyOnceIT {
     };
     Router router = new GantryApi(gantry.runtime().sessions(), gantry.workflow(), gantry.documents(),
         dev.gantry.api.DocumentDelivery.streamed(gantry.documents()), AgentCatalog.load(REPOSITORY.resolve("agents")),
-        WebhookSecrets.of(SECRET, null), flaky, id -> java.util.Optional.empty()).router();
+        WebhookSecrets.of(SECRET, null), rules, flaky, id -> java.util.Optional.empty()).router();
     Transport lambda = ApiTransports.lambda(router);
     String delivery = UUID.randomUUID().toString();
     Call call = gitHub("push", delivery, resource("webhooks/github-push.json"));
