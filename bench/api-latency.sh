@@ -2,7 +2,7 @@
 # Times the HTTP API of gantry serve on this machine: per-request latency of POST /sessions,
 # GET /sessions/{id} and GET /sessions, and a whole session over HTTP (start, wait for approval,
 # approve, wait for SUCCEEDED). Prints medians. Needs curl and jq; build first with
-# `mvn -B -DskipTests package`.
+# `mvn -B -DskipTests -pl local -am package`.
 # Usage: bench/api-latency.sh [SESSIONS] [REPO]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -4,7 +4,7 @@
 # JVM that starts DynamoDB Local and s3proxy, as a user runs them. Prints every run and the median.
 #
 #   bench/session-wall-time.sh [RUNS] [REPO]      (defaults: 5 runs, this repository)
-# Build first: mvn -B -DskipTests package
+# Build first: mvn -B -DskipTests -pl local -am package
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-5}"
