@@ -1,6 +1,8 @@
 package dev.gantry.infra;
 
 import dev.gantry.config.Settings;
+import dev.gantry.push.PushRule;
+import dev.gantry.push.PushRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -91,13 +93,7 @@ public record DeploymentSettings(
         throw new IllegalArgumentException("context codeCommitRepositoryArns: " + arn + " is not a CodeCommit repository ARN");
       }
     }
-    String rules = text(context, "pushRulesFile").map(file -> {
-      try {
-        return Files.readString(Path.of(file));
-      } catch (java.io.IOException e) {
-        throw new IllegalArgumentException("context pushRulesFile: cannot read " + file + " (" + e.getMessage() + ")");
-      }
-    }).orElse("rules: []");
+    String rules = text(context, "pushRulesFile").map(DeploymentSettings::pushRules).orElse("rules: []");
     List<String> models = list(context, "bedrockModelIds");
     return new DeploymentSettings(
         lambdaJar,
@@ -109,6 +105,30 @@ public record DeploymentSettings(
         number(context, "throttleRatePerSecond", 25),
         number(context, "throttleBurst", 50),
         number(context, "sessionRetentionDays", 365));
+  }
+
+  /**
+   * Reads and checks a push rules file at synth time, so a mistake fails {@code cdk synth} with the
+   * field named instead of failing the API and push functions at start-up.
+   *
+   * @throws IllegalArgumentException for an unreadable file, bad YAML, an unknown field, or a rule
+   *     with a local {@code path} (only {@code gantry serve} has local checkouts)
+   */
+  static String pushRules(String file) {
+    String text;
+    try {
+      text = Files.readString(Path.of(file));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("context pushRulesFile: cannot read " + file + " (" + e.getMessage() + ")");
+    }
+    List<PushRule> rules = PushRules.parse(text, "context pushRulesFile " + file).rules();
+    for (int i = 0; i < rules.size(); i++) {
+      if (rules.get(i).path() != null) {
+        throw new IllegalArgumentException("context pushRulesFile " + file + ": rules[" + i + "].path names a local "
+            + "checkout, which only gantry serve has: remove it, and the session reads the pushed repository");
+      }
+    }
+    return text;
   }
 
   private static Optional<String> text(Function<String, Object> context, String key) {

@@ -7,9 +7,13 @@ import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.StageDefinition;
 import dev.gantry.push.RepositoryPush;
 import dev.gantry.session.SessionTables;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -332,5 +336,20 @@ class GantryStackTest {
         Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context throttleBurst:");
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("codeCommitRepositoryArns", "app")::get,
         Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context codeCommitRepositoryArns:");
+  }
+
+  @Test
+  void a_push_rules_file_is_checked_at_synth_so_no_function_fails_at_start_up(@TempDir Path dir) throws IOException {
+    Path typo = Files.writeString(dir.resolve("typo.yaml"), "rules:\n  - repository: octo-org/app\n    branch: [main]\n");
+    Path local = Files.writeString(dir.resolve("local.yaml"), "rules:\n  - repository: octo-org/app\n    path: /home/me/app\n");
+    Path good = Files.writeString(dir.resolve("good.yaml"), "rules:\n  - repository: octo-org/app\n    branches: [main]\n");
+
+    assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", typo.toString())::get,
+        Synthesized.LAMBDA_JAR)).hasMessage("context pushRulesFile " + typo + ": rules[0]: unknown field 'branch' "
+            + "(use repository, branches, stack, path, agents)");
+    assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", local.toString())::get,
+        Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context pushRulesFile " + local + ": rules[0].path names a local checkout");
+    assertThat(DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", good.toString())::get,
+        Synthesized.LAMBDA_JAR).pushRules()).isEqualTo(Files.readString(good));
   }
 }

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * model} an alias such as {@code sonnet}, {@code opus}, {@code haiku}, {@code inherit}, or a model
  * id).
  *
- * @param name unique name: lowercase letters and digits, with hyphens and dots inside ({@link #NAME})
+ * @param name unique name: lowercase letters, digits, hyphens and dots, starting with a letter or
+ *     digit ({@link #NAME})
  * @param description when to use the agent; literal {@code \n} escapes turned into line breaks
  * @param tools Claude Code tool names as written, or empty when the field is absent
  * @param model the {@code model} field, {@code inherit} when absent

@@ -69,7 +69,8 @@ public final class AgentLoader {
       throw new AgentDefinitionException(
           source,
           lineOf(yamlLines, "name"),
-          "name '" + name + "' must use lowercase letters, digits, hyphens and dots (at most 64), e.g. 'my-agent'");
+          "name '" + name + "' must be lowercase letters, digits, hyphens and dots, starting with a letter or digit "
+              + "(at most 64), e.g. 'my-agent'");
     }
     String description =
         requiredString(fields, "description", yamlLines, source).replace("\\n", "\n");

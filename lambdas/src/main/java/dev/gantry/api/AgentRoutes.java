@@ -4,7 +4,6 @@ import dev.gantry.agent.AgentCatalog;
 import dev.gantry.agent.AgentDefinition;
 import dev.gantry.agent.AgentDefinitionException;
 import dev.gantry.agent.ToolMapping;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,11 +33,11 @@ final class AgentRoutes {
   ApiResponse list(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     List<AgentSummary> agents = catalog.agents().stream().map(a -> {
       ToolMapping.Selection tools = ToolMapping.select(a.tools());
-      return new AgentSummary(a.name(), a.description(), a.model(), offered(tools), tools.dropped(), file(a.source()),
+      return new AgentSummary(a.name(), a.description(), a.model(), offered(tools), tools.dropped(), catalog.displayName(a.source()),
           Map.of("self", "/agents/" + a.name()));
     }).toList();
     List<LoadProblem> problems = catalog.problems().stream()
-        .map((AgentDefinitionException p) -> new LoadProblem(file(p.source()), p.line(), p.problem())).toList();
+        .map((AgentDefinitionException p) -> new LoadProblem(catalog.displayName(p.source()), p.line(), p.problem())).toList();
     return ApiResponse.json(200, new Listing(agents, problems));
   }
 
@@ -47,15 +46,10 @@ final class AgentRoutes {
         "no agent named '" + path.get("name") + "': GET /agents lists them", null));
     ToolMapping.Selection tools = ToolMapping.select(a.tools());
     return ApiResponse.json(200, new AgentDetail(a.name(), a.description(), a.model(), offered(tools), tools.dropped(),
-        file(a.source()), new TreeMap<>(a.frontmatter()), a.body()));
+        catalog.displayName(a.source()), new TreeMap<>(a.frontmatter()), a.body()));
   }
 
   private static List<String> offered(ToolMapping.Selection tools) {
     return tools.offered().stream().map(t -> t.toolName()).sorted().toList();
-  }
-
-  private static String file(String source) {
-    Path name = Path.of(source).getFileName();
-    return name == null ? source : name.toString();
   }
 }

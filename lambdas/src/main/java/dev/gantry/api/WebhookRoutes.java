@@ -55,13 +55,13 @@ final class WebhookRoutes {
    * @param zen GitHub's ping quote, echoed on a ping
    */
   record Receipt(String status, String event, String delivery, String repository, String ref, String after, String session,
-      String reason, String zen) {
+      String reason, String zen) {}
 
-    static Receipt ignored(String event, String delivery, String repository, String ref, String after, String reason,
-        String zen) {
-      LOG.info("webhook delivery {} ({}) ignored: {}", delivery, event, reason);
-      return new Receipt("ignored", event, delivery, repository, ref, after, null, reason, zen);
-    }
+  /** Answers 200 {@code ignored} with the reason, and logs the delivery id and the reason. */
+  private static ApiResponse ignored(String event, String delivery, String repository, String ref, String after,
+      String reason, String zen) {
+    LOG.info("webhook delivery {} ({}) ignored: {}", delivery, event, reason);
+    return ApiResponse.json(200, new Receipt("ignored", event, delivery, repository, ref, after, null, reason, zen));
   }
 
   ApiResponse gitHub(ApiRequest request, Map<String, String> path, Map<String, String> query) {
@@ -75,12 +75,12 @@ final class WebhookRoutes {
     String delivery = required(request, "X-GitHub-Delivery");
     JsonNode payload = payload(request);
     if (event.equals("ping")) {
-      return ApiResponse.json(200, Receipt.ignored(event, delivery, repository(payload, "full_name"), null, null,
-          "ping: the webhook reaches Gantry; sessions start from push events", payload.path("zen").asText(null)));
+      return ignored(event, delivery, repository(payload, "full_name"), null, null,
+          "ping: the webhook reaches Gantry; sessions start from push events", payload.path("zen").asText(null));
     }
     if (!event.equals("push")) {
-      return ApiResponse.json(200, Receipt.ignored(event, delivery, repository(payload, "full_name"), null, null,
-          "event '" + event + "' is not handled: Gantry starts sessions from push events", null));
+      return ignored(event, delivery, repository(payload, "full_name"), null, null,
+          "event '" + event + "' is not handled: Gantry starts sessions from push events", null);
     }
     return publish(normalise(() -> PushEvents.gitHub(payload, delivery)), event);
   }
@@ -97,8 +97,8 @@ final class WebhookRoutes {
             "Idempotency-Key (or X-Gitlab-Event-UUID) is missing: deliveries cannot be told apart", "Idempotency-Key"));
     JsonNode payload = payload(request);
     if (!event.equals("Push Hook") || !"push".equals(payload.path("object_kind").asText())) {
-      return ApiResponse.json(200, Receipt.ignored(event, delivery, payload.path("project").path("path_with_namespace").asText(null),
-          null, null, "event '" + event + "' is not handled: Gantry starts sessions from push hooks", null));
+      return ignored(event, delivery, payload.path("project").path("path_with_namespace").asText(null),
+          null, null, "event '" + event + "' is not handled: Gantry starts sessions from push hooks", null);
     }
     return publish(normalise(() -> PushEvents.gitLab(payload, delivery)), event);
   }
@@ -106,8 +106,7 @@ final class WebhookRoutes {
   private ApiResponse publish(RepositoryPush push, String event) {
     PushRules.Match match = rules.match(push);
     if (match.rule().isEmpty()) {
-      return ApiResponse.json(200, Receipt.ignored(event, push.deliveryId(), push.repository(), push.ref(), push.after(),
-          match.reason(), null));
+      return ignored(event, push.deliveryId(), push.repository(), push.ref(), push.after(), match.reason(), null);
     }
     try {
       publisher.publish(push);

@@ -186,7 +186,7 @@ public final class SessionService {
       }
       if (agent.getValue() == null || !AgentDefinition.NAME.matcher(agent.getValue()).matches()) {
         throw new InvalidRequestException(
-            "agents." + agent.getKey(), "'" + agent.getValue() + "' is not an agent name (lowercase letters, digits, hyphens, dots)");
+            "agents." + agent.getKey(), "'" + agent.getValue() + "' is not an agent name (lowercase letters, digits, hyphens and dots, starting with a letter or digit)");
       }
     }
     String key = request.idempotencyKey();

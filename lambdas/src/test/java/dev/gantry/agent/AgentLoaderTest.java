@@ -113,13 +113,26 @@ class AgentLoaderTest {
         .extracting(ToolMapping.DroppedTool::name).containsExactly("Bash", "mcp__aws__cloudformation");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"release-shipper.md", "python-service-mentor.md"})
+  void the_fixtures_with_colons_in_their_descriptions_are_not_strict_yaml_as_real_files_are_not(String file)
+      throws IOException {
+    String text = Files.readString(FIXTURES.resolve(file));
+    String frontmatter = text.substring(4, text.indexOf("\n---\n", 4));
+
+    assertThatThrownBy(() -> new org.yaml.snakeyaml.Yaml().load(frontmatter))
+        .isInstanceOf(org.yaml.snakeyaml.error.YAMLException.class).hasMessageContaining("mapping values are not allowed");
+  }
+
   @Test
   void a_folder_lists_agents_in_subfolders_and_refuses_the_second_file_of_a_name_naming_both() {
     AgentCatalog catalog = AgentCatalog.load(FIXTURES);
 
     assertThat(catalog.agents()).extracting(AgentDefinition::name).containsExactly(
-        "api-contract-designer", "autonomous-builder", "cdk-deployer", "dotnet-framework-4.8-expert",
-        "python-service-mentor", "release-shipper", "iam-policy-reviewer", "serverless-cost-architect");
+        "api-contract-designer", "autonomous-builder", "dotnet-framework-4.8-expert", "python-service-mentor",
+        "release-shipper", "serverless-cost-architect", "cdk-deployer", "iam-policy-reviewer");
+    assertThat(catalog.find("iam-policy-reviewer").map(a -> catalog.displayName(a.source())))
+        .contains("review/security/iam-policy-reviewer.md");
     assertThat(catalog.find("iam-policy-reviewer")).map(AgentDefinition::source)
         .contains(FIXTURES.resolve("review/security/iam-policy-reviewer.md").toString());
     assertThat(catalog.find("api-contract-designer")).map(AgentDefinition::source)
@@ -127,6 +140,34 @@ class AgentLoaderTest {
     assertThat(catalog.problems()).extracting(Throwable::getMessage).containsExactly(
         FIXTURES.resolve("archive/api-contract-designer.md") + ":2: duplicate name 'api-contract-designer': also defined in "
             + FIXTURES.resolve("api-contract-designer.md") + "; rename one of them");
+  }
+
+  @Test
+  void a_top_level_file_keeps_its_name_against_a_copy_in_a_subfolder_whatever_the_folder_is_called(@TempDir Path dir)
+      throws IOException {
+    Files.createDirectories(dir.resolve("aaa"));
+    Files.copy(FIXTURES.resolve("archive/api-contract-designer.md"), dir.resolve("aaa/old.md"));
+    Files.copy(FIXTURES.resolve("api-contract-designer.md"), dir.resolve("zz-designer.md"));
+
+    AgentCatalog catalog = AgentCatalog.load(dir);
+
+    assertThat(catalog.find("api-contract-designer")).map(AgentDefinition::source).contains(dir.resolve("zz-designer.md").toString());
+    assertThat(catalog.problems()).extracting(AgentDefinitionException::source).containsExactly(dir.resolve("aaa/old.md").toString());
+  }
+
+  @Test
+  void a_linked_folder_is_read_as_the_folder_it_names_but_links_to_folders_inside_are_not_followed(@TempDir Path dir)
+      throws IOException {
+    Path real = Files.createDirectories(dir.resolve("dotfiles/agents"));
+    Files.copy(FIXTURES.resolve("release-shipper.md"), real.resolve("shipper.md"));
+    Files.createSymbolicLink(real.resolve("loop"), real);
+    Path linked = Files.createSymbolicLink(dir.resolve("agents"), real);
+
+    AgentCatalog catalog = AgentCatalog.load(linked);
+
+    assertThat(catalog.agents()).extracting(AgentDefinition::name).containsExactly("release-shipper");
+    assertThat(catalog.agents().get(0).source()).isEqualTo(linked.resolve("shipper.md").toString());
+    assertThat(catalog.problems()).isEmpty();
   }
 
   @Test
@@ -169,13 +210,14 @@ class AgentLoaderTest {
   @Test
   void a_name_with_capitals_is_refused_on_its_line() {
     assertThatThrownBy(() -> loader.parse("---\ndescription: d\nname: Big Name\n---\nbody", "big.md"))
-        .hasMessageStartingWith("big.md:3: name 'Big Name' must use lowercase letters");
+        .hasMessageStartingWith("big.md:3: name 'Big Name' must be lowercase letters, digits, hyphens and dots");
   }
 
   @Test
   void a_name_starting_with_a_dot_is_refused() {
     assertThatThrownBy(() -> loader.parse("---\nname: .hidden\ndescription: d\n---\nbody", "dot.md"))
-        .hasMessageStartingWith("dot.md:2: name '.hidden' must use lowercase letters, digits, hyphens and dots");
+        .hasMessage("dot.md:2: name '.hidden' must be lowercase letters, digits, hyphens and dots, starting with a letter "
+            + "or digit (at most 64), e.g. 'my-agent'");
   }
 
   @Test

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * An opt-in check of agent files from outside the repository, such as a team's
  * {@code ~/.claude/agents}: {@code mvn -pl lambdas test -Dtest=ExtraAgentFilesTest
  * -Dgantry.agents.extra=DIR}. Every regular file in DIR and its subfolders (any extension, since
- * collected samples are often saved as {@code .txt}) must load as an agent definition. Without the
+ * collected samples are often saved as {@code .txt}; hidden files such as {@code .DS_Store} skipped)
+ * must load as an agent definition. Without the
  * property the check does not run, so the build never reads files outside the repository.
  */
 @EnabledIfSystemProperty(named = ExtraAgentFilesTest.PROPERTY, matches = ".*\\S.*")
@@ -29,7 +30,7 @@ class ExtraAgentFilesTest {
     assertThat(folder).as("-D%s", PROPERTY).isDirectory();
     List<Path> files;
     try (Stream<Path> walk = Files.walk(folder)) {
-      files = walk.filter(Files::isRegularFile).sorted().toList();
+      files = walk.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
     }
     assertThat(files).as("agent files under %s", folder).isNotEmpty();
     AgentLoader loader = new AgentLoader();

@@ -42,9 +42,8 @@ import picocli.CommandLine.Parameters;
  * 0, and shows only the options it uses: the model and agent options belong to the verbs that run
  * agents ({@code run}, {@code approve}, {@code serve}).
  *
- * <p>Exit codes: 0 success (a session that succeeded or waits for approval, or help), 1 a session
- * that failed or was rejected, or agent files that failed to load, 2 bad arguments (nothing
- * changed).
+ * <p>Exit codes (listed once, in {@code exitCodeList} below, which {@code --help} prints): {@link
+ * CommandLine.ExitCode#OK}, {@link #FAILED}, {@link #BAD_ARGUMENTS}.
  */
 @Command(
     name = "gantry",
@@ -53,9 +52,10 @@ import picocli.CommandLine.Parameters;
     version = "gantry 0.1.0",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:success, a session waiting for approval, or help",
-      "1:a session failed or was rejected, or agent files failed to load",
-      "2:bad arguments; nothing changed"
+      CommandLine.ExitCode.OK + ":success, a session waiting for approval, or help",
+      GantryCommand.FAILED + ":a session failed or was rejected, show found a broken audit chain or a changed "
+          + "document, or agent files failed to load",
+      GantryCommand.BAD_ARGUMENTS + ":bad arguments; nothing changed"
     },
     subcommands = {
       GantryCommand.Run.class, GantryCommand.Sessions.class, GantryCommand.Show.class,
@@ -281,7 +281,7 @@ public final class GantryCommand {
 
   @Command(name = "sessions", description = "List sessions, newest first.")
   static final class Sessions extends Base {
-    @Option(names = "--limit", defaultValue = "50", description = "How many (default 50).")
+    @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "How many (default 50).")
     int limit;
 
     @Override
@@ -416,13 +416,13 @@ public final class GantryCommand {
         throw new InvalidRequestException("dir", "agent directory not found: " + dir);
       }
       AgentCatalog catalog = AgentCatalog.load(dir);
-      out.printf("%-26s %-8s %-62s %s%n", "NAME", "MODEL", "TOOLS", "FILE");
+      out.printf("%-28s %-8s %-62s %s%n", "NAME", "MODEL", "TOOLS", "FILE");
       for (AgentDefinition a : catalog.agents()) {
         ToolMapping.Selection tools = ToolMapping.select(a.tools());
         String offered = tools.offered().stream().map(t -> t.toolName()).collect(Collectors.joining(","));
         String dropped = tools.dropped().isEmpty() ? "" : " (not offered: "
             + tools.dropped().stream().map(ToolMapping.DroppedTool::name).collect(Collectors.joining(",")) + ")";
-        out.printf("%-26s %-8s %-62s %s%n", a.name(), abbreviate(a.model(), 8), offered + dropped, Path.of(a.source()).getFileName());
+        out.printf("%-28s %-8s %-62s %s%n", a.name(), abbreviate(a.model(), 8), offered + dropped, catalog.displayName(a.source()));
       }
       for (AgentDefinitionException p : catalog.problems()) {
         out.println("error: " + p.getMessage());

@@ -258,12 +258,17 @@ class ExactlyOnceIT {
     Call call = new Call("POST", "/webhooks/gitlab", Map.of("Content-Type", "application/json", "X-Gitlab-Event", "Push Hook",
         "X-Gitlab-Token", GITLAB_TOKEN, "Idempotency-Key", key), body, false);
 
-    assertThat(serve.send(call).status()).isEqualTo(202);
+    Answer first = serve.send(call);
+    assertThat(first.status()).isEqualTo(202);
     assertThat(serve.send(call).status()).isEqualTo(202);
     assertThat(serve.send(call.header("X-Gitlab-Token", "wrong")).status()).isEqualTo(401);
+    Answer tag = serve.send(call.header("X-Gitlab-Event", "Tag Push Hook").header("Idempotency-Key", UUID.randomUUID().toString()));
+    assertThat(tag.status()).isEqualTo(200);
+    assertThat(tag.json().path("reason").asText()).isEqualTo("event 'Tag Push Hook' is not handled: Gantry starts sessions from push hooks");
 
     List<Session> sessions = sessionsOf("gitlab", key);
     assertThat(sessions).hasSize(1);
+    assertThat(first.json().path("session").asText()).isEqualTo(sessions.get(0).sessionId());
     assertThat(sessions.get(0).goal()).contains("shop/payments at da1560886d4f, pushed to main by jsmith (2 commits)");
   }
 
