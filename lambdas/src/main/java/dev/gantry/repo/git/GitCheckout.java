@@ -1,0 +1,259 @@
+package dev.gantry.repo.git;
+
+import dev.gantry.repo.RepositoryCheckout;
+import dev.gantry.repo.RepositoryFetchException;
+import dev.gantry.repo.SnapshotArchive;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.FetchCommand;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Checks out one commit of a Git repository over smart HTTP(S) or {@code file://} with JGit (the
+ * Lambda runtime has no {@code git} binary) and writes its tree into a {@link SnapshotArchive}.
+ *
+ * <p>The ref is resolved with ls-remote ({@code HEAD} when none is given; a short name is tried as
+ * {@code refs/heads/}, then {@code refs/tags/}); then only that commit is fetched, shallow (depth
+ * 1), without tags, submodules or LFS content (LFS files stay pointer files). A given commit is
+ * fetched by its id, which GitHub, GitLab and Gitea serve for reachable commits
+ * ({@code uploadpack.allowReachableSHA1InWant}). Submodules and symbolic links leaving the tree are
+ * counted as dropped.
+ *
+ * <p>Errors are {@link RepositoryFetchException}s without tokens in them: authentication and
+ * missing refs are final; unknown hosts, refused connections and timeouts may be retried.
+ */
+public final class GitCheckout {
+  private static final String SNAPSHOT_REF = "refs/gantry/snapshot";
+
+  private final GitCredentials credentials;
+  private final Duration timeout;
+
+  /**
+   * @param credentials tokens per host
+   * @param timeout the most one network operation may take (JGit's timeout, in whole seconds)
+   */
+  public GitCheckout(GitCredentials credentials, Duration timeout) {
+    this.credentials = credentials;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Fetches {@code commit} (or the commit {@code ref} points at) and writes its files to {@code
+   * archive}.
+   *
+   * @param url an {@code https://}, {@code http://} or {@code file://} clone URL without credentials
+   * @param ref a ref name ({@code main}, {@code refs/heads/main}, {@code v1.2}), or null for the
+   *     remote's HEAD; ignored for the fetch when {@code commit} is given, but recorded
+   * @param commit a 40-hex commit id, or null to resolve {@code ref}
+   * @param archive where the files go; the caller closes it
+   * @param scratch a folder for the temporary bare repository (removed before returning)
+   * @return the resolved ref and commit and what the snapshot holds
+   * @throws RepositoryFetchException when the repository cannot be read
+   * @throws dev.gantry.repo.SnapshotLimitException when the commit's tree passes a limit
+   */
+  public RepositoryCheckout checkout(String url, String ref, String commit, SnapshotArchive.Writer archive, Path scratch) {
+    CredentialsProvider login = credentials.tokenFor(URI.create(url))
+        .<CredentialsProvider>map(token -> new UsernamePasswordCredentialsProvider(GitCredentials.USER_NAME, token))
+        .orElse(null);
+    Path gitDir = null;
+    try {
+      gitDir = Files.createTempDirectory(scratch, "git-");
+      try (Git git = Git.init().setBare(true).setDirectory(gitDir.toFile()).call()) {
+        String resolvedRef = ref;
+        String want = commit;
+        if (commit == null) {
+          Ref found = resolve(url, ref, login);
+          resolvedRef = found.getName();
+          want = found.getName();
+        }
+        fetch(git, url, login, new RefSpec("+" + want + ":" + SNAPSHOT_REF), commit != null);
+        Repository repository = git.getRepository();
+        // a fetch by id brings the objects but JGit writes no ref for it: look the commit up directly
+        Ref fetched = repository.exactRef(SNAPSHOT_REF);
+        ObjectId target = commit != null ? ObjectId.fromString(commit) : fetched == null ? null : fetched.getObjectId();
+        if (target == null || !repository.getObjectDatabase().has(target)) {
+          throw new RepositoryFetchException(url + " sent nothing for " + want, false, null);
+        }
+        try (RevWalk walk = new RevWalk(repository)) {
+          RevCommit revCommit = walk.parseCommit(target);
+          writeTree(repository, revCommit, archive);
+          return new RepositoryCheckout(url, resolvedRef, revCommit.name(), archive.files(), archive.bytes(), archive.dropped());
+        }
+      }
+    } catch (GitAPIException e) {
+      throw translate(url, "fetch", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the temporary repository for " + url, e);
+    } finally {
+      delete(gitDir);
+    }
+  }
+
+  /** The ref {@code ref} names on the remote: HEAD's target when null. */
+  private Ref resolve(String url, String ref, CredentialsProvider login) {
+    Map<String, Ref> refs;
+    try {
+      refs = Git.lsRemoteRepository().setRemote(url).setCredentialsProvider(login).setTimeout(seconds())
+          .setHeads(false).setTags(false).callAsMap();
+    } catch (GitAPIException e) {
+      throw translate(url, "list the refs of", e);
+    }
+    if (ref == null || ref.isBlank() || ref.equals(Constants.HEAD)) {
+      Ref head = refs.get(Constants.HEAD);
+      if (head == null) {
+        throw new RepositoryFetchException(url + " has no HEAD (an empty repository?): name a branch with ref", false, null);
+      }
+      if (head.isSymbolic()) {
+        return head.getTarget();
+      }
+      return refs.values().stream()
+          .filter(r -> r.getName().startsWith(Constants.R_HEADS) && head.getObjectId().equals(r.getObjectId()))
+          .min(Comparator.comparing(Ref::getName)).orElse(head);
+    }
+    for (String candidate : List.of(ref, Constants.R_HEADS + ref, Constants.R_TAGS + ref)) {
+      Ref found = refs.get(candidate);
+      if (found != null) {
+        return found;
+      }
+    }
+    List<String> branches = refs.keySet().stream().filter(n -> n.startsWith(Constants.R_HEADS))
+        .map(n -> n.substring(Constants.R_HEADS.length())).sorted().limit(20).toList();
+    throw new RepositoryFetchException("ref '" + ref + "' not found in " + url + "; branches: "
+        + (branches.isEmpty() ? "none" : String.join(", ", branches)), false, null);
+  }
+
+  private void fetch(Git git, String url, CredentialsProvider login, RefSpec spec, boolean byId) throws GitAPIException {
+    FetchCommand fetch = git.fetch().setRemote(url).setCredentialsProvider(login).setTimeout(seconds())
+        .setRefSpecs(spec).setDepth(1).setTagOpt(TagOpt.NO_TAGS);
+    try {
+      fetch.call();
+    } catch (TransportException e) {
+      if (byId && !authentication(e)) {
+        throw new RepositoryFetchException("commit " + spec.getSource() + " could not be fetched from " + url
+            + " (" + scrub(firstLine(e)) + "): check that it exists and is reachable from a branch", false, e);
+      }
+      throw e;
+    }
+  }
+
+  private void writeTree(Repository repository, RevCommit commit, SnapshotArchive.Writer archive) throws IOException {
+    try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
+      walk.addTree(commit.getTree());
+      walk.setRecursive(true);
+      while (walk.next()) {
+        String path = walk.getPathString();
+        FileMode mode = walk.getFileMode(0);
+        if (!SnapshotArchive.safePath(path) || mode == FileMode.GITLINK) {
+          archive.drop();
+          continue;
+        }
+        ObjectId id = walk.getObjectId(0);
+        if (mode == FileMode.SYMLINK) {
+          archive.addLink(path, new String(reader.open(id).getBytes(), StandardCharsets.UTF_8));
+        } else if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
+          ObjectLoader loader = reader.open(id);
+          archive.checkFits(path, loader.getSize());
+          archive.addFile(path, loader.getBytes(), mode == FileMode.EXECUTABLE_FILE);
+        } else {
+          archive.drop();
+        }
+      }
+    } catch (MissingObjectException e) {
+      throw new RepositoryFetchException("the fetched commit " + commit.name() + " is missing object " + e.getObjectId().name(),
+          true, e);
+    }
+  }
+
+  private RepositoryFetchException translate(String url, String action, GitAPIException e) {
+    if (e instanceof InvalidRemoteException || e.getCause() instanceof NoRemoteRepositoryException) {
+      return new RepositoryFetchException("no Git repository at " + url + ": check the URL (and the token, for a private "
+          + "repository)", false, e);
+    }
+    if (e instanceof TransportException transport) {
+      if (authentication(transport)) {
+        return new RepositoryFetchException(url + " refused the credentials (HTTP 401/403): "
+            + (credentials.tokenFor(URI.create(url)).isPresent() ? "check the token's access to the repository"
+                : "a private repository needs a token (GANTRY_GIT_TOKEN, GANTRY_GIT_TOKENS or the Git secret)"), false, e);
+      }
+      Optional<Throwable> network = causes(e).filter(c -> c instanceof UnknownHostException || c instanceof ConnectException
+          || c instanceof SocketTimeoutException).findFirst();
+      if (network.isPresent()) {
+        String what = network.get() instanceof UnknownHostException ? "unknown host"
+            : network.get() instanceof ConnectException ? "connection refused" : "timed out after " + seconds() + " s";
+        return new RepositoryFetchException("cannot " + action + " " + url + ": " + what, true, e);
+      }
+      return new RepositoryFetchException("cannot " + action + " " + url + ": " + scrub(firstLine(e)), true, e);
+    }
+    return new RepositoryFetchException("cannot " + action + " " + url + ": " + scrub(firstLine(e)), false, e);
+  }
+
+  private static boolean authentication(Exception e) {
+    return causes(e).map(Throwable::getMessage).filter(m -> m != null).anyMatch(m -> m.contains("not authorized")
+        || m.contains("Authentication is required") || m.contains("authentication not supported") || m.contains(" 403 "));
+  }
+
+  private static Stream<Throwable> causes(Throwable e) {
+    return Stream.iterate(e, c -> c != null, Throwable::getCause);
+  }
+
+  private String scrub(String message) {
+    String scrubbed = message;
+    for (String token : credentials.all()) {
+      scrubbed = scrubbed.replace(token, "***");
+    }
+    return scrubbed;
+  }
+
+  private static String firstLine(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+  }
+
+  private int seconds() {
+    return (int) Math.max(1, timeout.toSeconds());
+  }
+
+  private static void delete(Path folder) {
+    if (folder == null) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(folder)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // scratch space: a leftover folder costs disk, not correctness
+    }
+  }
+}

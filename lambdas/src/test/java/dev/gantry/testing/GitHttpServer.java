@@ -1,0 +1,123 @@
+package dev.gantry.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.PacketLineOut;
+import org.eclipse.jgit.transport.RefAdvertiser;
+import org.eclipse.jgit.transport.UploadPack;
+
+/**
+ * A Git server on loopback speaking smart HTTP (protocol v0, stateless RPC) for the fetch side:
+ * {@code GET /NAME/info/refs?service=git-upload-pack} and {@code POST /NAME/git-upload-pack},
+ * answered by JGit's own {@link UploadPack}, so clients meet the real protocol. Like GitHub, it
+ * serves reachable commits by id. With a token it asks for HTTP Basic credentials (401 with {@code
+ * WWW-Authenticate}) and refuses any other password.
+ */
+public final class GitHttpServer implements AutoCloseable {
+  private final HttpServer server;
+  private final Path root;
+  private final Optional<String> token;
+  private final AtomicInteger uploads = new AtomicInteger();
+
+  private GitHttpServer(Path root, Optional<String> token) throws IOException {
+    this.root = root;
+    this.token = token;
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /**
+   * Serves every repository under {@code root}: {@code NAME} is a work tree with {@code .git} or a
+   * bare repository folder.
+   *
+   * @param token the password clients must send, or empty for public access
+   */
+  public static GitHttpServer serve(Path root, Optional<String> token) throws IOException {
+    return new GitHttpServer(root, token);
+  }
+
+  /** The clone URL of the repository in folder {@code name}. */
+  public String url(String name) {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + name).toString();
+  }
+
+  /** How many upload-pack requests (fetches) were served. */
+  public int uploads() {
+    return uploads.get();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (token.isPresent() && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"git\"");
+        exchange.sendResponseHeaders(401, -1);
+        return;
+      }
+      String path = exchange.getRequestURI().getPath();
+      boolean advertise = path.endsWith("/info/refs") && "service=git-upload-pack".equals(exchange.getRequestURI().getQuery());
+      boolean upload = path.endsWith("/git-upload-pack") && exchange.getRequestMethod().equals("POST");
+      if (!advertise && !upload) {
+        exchange.sendResponseHeaders(404, -1);
+        return;
+      }
+      String name = path.substring(1, path.lastIndexOf(advertise ? "/info/refs" : "/git-upload-pack"));
+      Path folder = root.resolve(name);
+      if (!folder.normalize().startsWith(root) || !folder.toFile().isDirectory()) {
+        exchange.sendResponseHeaders(404, -1);
+        return;
+      }
+      try (Repository repository = new FileRepositoryBuilder().findGitDir(folder.toFile()).setMustExist(true).build()) {
+        UploadPack pack = new UploadPack(repository);
+        pack.setBiDirectionalPipe(false);
+        pack.setRequestPolicy(UploadPack.RequestPolicy.REACHABLE_COMMIT);
+        if (advertise) {
+          exchange.getResponseHeaders().add("Content-Type", "application/x-git-upload-pack-advertisement");
+          exchange.sendResponseHeaders(200, 0);
+          OutputStream out = exchange.getResponseBody();
+          PacketLineOut packets = new PacketLineOut(out);
+          packets.writeString("# service=git-upload-pack\n");
+          packets.end();
+          pack.sendAdvertisedRefs(new RefAdvertiser.PacketLineOutRefAdvertiser(packets));
+          out.flush();
+        } else {
+          uploads.incrementAndGet();
+          InputStream in = exchange.getRequestBody();
+          if ("gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+            in = new GZIPInputStream(in);
+          }
+          exchange.getResponseHeaders().add("Content-Type", "application/x-git-upload-pack-result");
+          exchange.sendResponseHeaders(200, 0);
+          pack.upload(in, exchange.getResponseBody(), null);
+        }
+      }
+    }
+  }
+
+  private boolean authorized(String header) {
+    if (header == null || !header.startsWith("Basic ")) {
+      return false;
+    }
+    String decoded = new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8);
+    return decoded.substring(decoded.indexOf(':') + 1).equals(token.get());
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
