@@ -54,6 +54,18 @@ public final class EnvironmentVariables {
   public static final String GITLAB_WEBHOOK_TOKEN = "GANTRY_GITLAB_WEBHOOK_TOKEN";
   /** Local data directory of the gantry command (DynamoDB Local and S3 files). */
   public static final String GANTRY_HOME = "GANTRY_HOME";
+  /** A Git token for every host (HTTPS only). */
+  public static final String GIT_TOKEN = "GANTRY_GIT_TOKEN";
+  /** Git tokens by host, a JSON object such as {@code {"github.com": "..."}}. */
+  public static final String GIT_TOKENS = "GANTRY_GIT_TOKENS";
+  /** The most bytes of file content a repository snapshot may hold. */
+  public static final String SNAPSHOT_MAX_BYTES = "GANTRY_SNAPSHOT_MAX_BYTES";
+  /** The most files a repository snapshot may hold. */
+  public static final String SNAPSHOT_MAX_FILES = "GANTRY_SNAPSHOT_MAX_FILES";
+  /** The most bytes one file of a repository snapshot may hold. */
+  public static final String SNAPSHOT_MAX_FILE_BYTES = "GANTRY_SNAPSHOT_MAX_FILE_BYTES";
+  /** Where checkouts work and extracted snapshots are kept by digest ({@code /tmp/gantry} in Lambda). */
+  public static final String SCRATCH_DIR = "GANTRY_SCRATCH_DIR";
 
   private EnvironmentVariables() {}
 }

@@ -8,10 +8,11 @@ import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.PipelineExecutor;
 import dev.gantry.pipeline.StageListener;
 import dev.gantry.pipeline.Stages;
-import dev.gantry.repo.RepositorySnapshot;
+import dev.gantry.pipeline.CheckoutStage;
+import dev.gantry.repo.SnapshotCache;
+import dev.gantry.repo.git.GitCheckout;
 import dev.gantry.session.SessionService;
 import dev.gantry.session.SessionStore;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -46,13 +47,23 @@ public final class GantryRuntime implements AutoCloseable {
         new PipelineExecutor(
             PipelineDefinition.standard(),
             Stages.standard(agents, new AgentRunner(model), settings.modelSelection(), limits,
-                settings.sessionBudgetMicrodollars(), clock, model.describe()),
+                settings.sessionBudgetMicrodollars(), clock, model.describe(), checkout(settings)),
             sessionStore,
             documents,
-            session -> new RepositorySnapshot(Path.of(session.repository()), settings.readLimitBytes(), 2000),
+            CheckoutStage.snapshots(new SnapshotCache(documents, settings.scratchDirectory().resolve("snapshots"),
+                settings.snapshotLimits(), SNAPSHOTS_KEPT), settings.readLimitBytes()),
             clock,
             duration -> Thread.sleep(duration.toMillis()),
             listener);
+  }
+
+  /** Extracted snapshots kept on disk: the sessions one function or process works on at a time, and some. */
+  private static final int SNAPSHOTS_KEPT = 4;
+
+  /** The checkout stage on the settings' Git tokens, limits and scratch folder; one network operation may take 2 minutes. */
+  public static CheckoutStage checkout(Settings settings) {
+    return new CheckoutStage(new GitCheckout(settings.gitCredentials(), java.time.Duration.ofMinutes(2)),
+        settings.snapshotLimits(), settings.scratchDirectory().resolve("checkouts"));
   }
 
   /** Starting sessions and deciding approvals. */

@@ -2,6 +2,9 @@ package dev.gantry.config;
 
 import dev.gantry.agent.AgentRunner;
 import dev.gantry.model.ModelSelection;
+import dev.gantry.repo.SnapshotLimits;
+import dev.gantry.repo.git.GitCredentials;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +29,12 @@ import java.util.Optional;
  * @param outputTokenBudget most output tokens per agent run ({@code GANTRY_OUTPUT_TOKEN_BUDGET})
  * @param stageBudgetMicrodollars most model cost per stage ({@code GANTRY_STAGE_BUDGET_USD}, default $5)
  * @param sessionBudgetMicrodollars most model cost per session ({@code GANTRY_SESSION_BUDGET_USD}, default $20)
+ * @param snapshotLimits the most a repository snapshot may hold ({@code GANTRY_SNAPSHOT_MAX_BYTES},
+ *     {@code _MAX_FILES}, {@code _MAX_FILE_BYTES}; defaults {@link SnapshotLimits#DEFAULT})
+ * @param gitCredentials Git tokens: {@code GANTRY_GIT_TOKEN} for any host, {@code GANTRY_GIT_TOKENS}
+ *     (JSON object, host to token) per host
+ * @param scratchDirectory where checkouts work and snapshots are extracted ({@code GANTRY_SCRATCH_DIR};
+ *     default {@code <java.io.tmpdir>/gantry}, which is {@code /tmp/gantry} in Lambda)
  */
 public record Settings(
     String region,
@@ -42,7 +51,10 @@ public record Settings(
     long readLimitBytes,
     long outputTokenBudget,
     long stageBudgetMicrodollars,
-    long sessionBudgetMicrodollars) {
+    long sessionBudgetMicrodollars,
+    SnapshotLimits snapshotLimits,
+    GitCredentials gitCredentials,
+    Path scratchDirectory) {
 
   /** Default model: a Claude Sonnet cross-region inference profile (Bedrock model ids page). */
   public static final String DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-20250514-v1:0";
@@ -79,7 +91,30 @@ public record Settings(
         number(environment, EnvironmentVariables.READ_LIMIT_BYTES, 64 * 1024, 1024, 10 * 1024 * 1024),
         number(environment, EnvironmentVariables.OUTPUT_TOKEN_BUDGET, 64_000, 1_000, 1_000_000),
         microdollars(environment, EnvironmentVariables.STAGE_BUDGET_USD, 5.0),
-        microdollars(environment, EnvironmentVariables.SESSION_BUDGET_USD, 20.0));
+        microdollars(environment, EnvironmentVariables.SESSION_BUDGET_USD, 20.0),
+        new SnapshotLimits(
+            number(environment, EnvironmentVariables.SNAPSHOT_MAX_BYTES, SnapshotLimits.DEFAULT.maxTotalBytes(), 1, 1L << 40),
+            (int) number(environment, EnvironmentVariables.SNAPSHOT_MAX_FILES, SnapshotLimits.DEFAULT.maxFiles(), 1, 10_000_000),
+            number(environment, EnvironmentVariables.SNAPSHOT_MAX_FILE_BYTES, SnapshotLimits.DEFAULT.maxFileBytes(), 1, 1L << 40)),
+        new GitCredentials(environment.get(EnvironmentVariables.GIT_TOKEN), gitTokens(environment)),
+        text(environment, EnvironmentVariables.SCRATCH_DIR).map(Path::of)
+            .orElse(Path.of(System.getProperty("java.io.tmpdir"), "gantry")));
+  }
+
+  private static Map<String, String> gitTokens(Map<String, String> environment) {
+    Optional<String> json = text(environment, EnvironmentVariables.GIT_TOKENS);
+    if (json.isEmpty()) {
+      return Map.of();
+    }
+    try {
+      Map<String, String> tokens = dev.gantry.json.Json.MAPPER.readValue(json.get(),
+          new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+      return tokens == null ? Map.of() : tokens;
+    } catch (java.io.IOException e) {
+      // never echo the value: it holds tokens
+      throw new IllegalArgumentException(EnvironmentVariables.GIT_TOKENS
+          + " is not a JSON object of host names to tokens, e.g. {\"github.com\": \"...\"}");
+    }
   }
 
   /** The per-call token limit ({@code maxTokens}): 8,192 tokens at 30 tokens/s fit well inside the model call timeout. */

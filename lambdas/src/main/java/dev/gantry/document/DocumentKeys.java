@@ -42,6 +42,9 @@ public final class DocumentKeys {
     if (name.endsWith(".yaml") || name.endsWith(".yml")) {
       return "application/yaml";
     }
+    if (name.endsWith(".tar.gz")) {
+      return "application/gzip";
+    }
     return "text/plain; charset=utf-8";
   }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 public record PipelineDefinition(List<StageDefinition> stages) {
 
   /** Stage names, in order. */
+  public static final String CHECKOUT = "checkout";
   public static final String ARCHITECT = "architect";
   public static final String PLAN = "plan";
   public static final String VALIDATE = "validate";
@@ -58,8 +59,9 @@ public record PipelineDefinition(List<StageDefinition> stages) {
   }
 
   /**
-   * architect → plan → validate → approval → deploy → report. The approval waits at most 7 days,
-   * and at most 24 hours without a heartbeat (a reviewer reading the session sends one).
+   * checkout → architect → plan → validate → approval → deploy → report. The approval waits at most
+   * 7 days, and at most 24 hours without a heartbeat (a reviewer reading the session sends one). A
+   * checkout's network errors are retried with backoff; it fetches one commit, within 5 minutes.
    */
   public static PipelineDefinition standard() {
     RetryPolicy modelRetry =
@@ -69,8 +71,12 @@ public record PipelineDefinition(List<StageDefinition> stages) {
     RetryPolicy storageRetry =
         new RetryPolicy(
             List.of(TransientStageException.class), Duration.ofSeconds(1), 2, 2.0, Duration.ofSeconds(10));
+    RetryPolicy networkRetry =
+        new RetryPolicy(
+            List.of(TransientStageException.class), Duration.ofSeconds(3), 3, 2.0, Duration.ofSeconds(30));
     return new PipelineDefinition(
         List.of(
+            new StageDefinition(CHECKOUT, "Checkout", Optional.empty(), networkRetry, Duration.ofMinutes(5), false),
             new StageDefinition(ARCHITECT, "Architect", Optional.of("architect"), modelRetry, Duration.ofMinutes(10), false),
             new StageDefinition(PLAN, "Plan", Optional.of("planner"), modelRetry, Duration.ofMinutes(10), false),
             new StageDefinition(VALIDATE, "Validate", Optional.empty(), storageRetry, Duration.ofMinutes(1), false),

@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The local executor: runs the {@link PipelineDefinition} in-process, the same declaration the CDK
@@ -269,7 +270,7 @@ public final class PipelineExecutor implements AutoCloseable {
     Future<StageOutcome> future =
         worker.submit(
             () -> {
-              RepositorySnapshot repository = repositories.apply(session);
+              Supplier<RepositorySnapshot> repository = () -> repositories.apply(session);
               return stages.get(stage.name()).run(new StageContext(session, stage, attempt, repository, stageDocuments));
             });
     try {
@@ -307,6 +308,9 @@ public final class PipelineExecutor implements AutoCloseable {
       if (outcome.pendingDigest() != null) {
         next = next.withPendingDigest(outcome.pendingDigest());
         details.put("digest", outcome.pendingDigest());
+      }
+      if (outcome.checkout() != null) {
+        next = next.withCheckout(outcome.checkout());
       }
       action = "StageSucceeded";
     } else {

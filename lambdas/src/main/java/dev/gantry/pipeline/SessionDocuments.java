@@ -34,15 +34,21 @@ public final class SessionDocuments implements DocumentSink {
 
   @Override
   public synchronized DocumentRef write(String name, String content) {
+    return write(name, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Writes a document of Gantry's own (such as the repository snapshot), of any content.
+   *
+   * @throws ToolException when an earlier stage wrote {@code name}
+   */
+  public synchronized DocumentRef write(String name, byte[] content) {
     if (session.documents().containsKey(name)) {
       throw new ToolException(
           "document '" + name + "' was written by an earlier stage; documents are written once");
     }
     DocumentRef ref =
-        store.put(
-            DocumentKeys.sessionDocument(session.sessionId(), name),
-            content.getBytes(StandardCharsets.UTF_8),
-            DocumentKeys.contentTypeOf(name));
+        store.put(DocumentKeys.sessionDocument(session.sessionId(), name), content, DocumentKeys.contentTypeOf(name));
     written.put(name, ref);
     return ref;
   }

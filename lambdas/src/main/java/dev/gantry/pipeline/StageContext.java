@@ -1,5 +1,6 @@
 package dev.gantry.pipeline;
 
+import java.util.function.Supplier;
 import dev.gantry.repo.RepositorySnapshot;
 import dev.gantry.session.Session;
 
@@ -11,5 +12,14 @@ public record StageContext(
     Session session,
     StageDefinition definition,
     int attempt,
-    RepositorySnapshot repository,
-    SessionDocuments documents) {}
+    Supplier<RepositorySnapshot> repositorySnapshot,
+    SessionDocuments documents) {
+
+  /**
+   * The session's repository snapshot, opened on first use (the checkout stage, which makes it,
+   * never asks).
+   */
+  public RepositorySnapshot repository() {
+    return repositorySnapshot.get();
+  }
+}

@@ -1,5 +1,6 @@
 package dev.gantry.pipeline;
 
+import dev.gantry.repo.RepositoryCheckout;
 import dev.gantry.agent.AgentRunner;
 
 import dev.gantry.model.TokenUsage;
@@ -15,6 +16,7 @@ import java.util.Map;
  * @param droppedTools frontmatter tools not offered, with the reason
  * @param pendingDigest the template digest to approve, set by the validate stage
  * @param modelCalls the model calls of the stage's agent, for the audit entry
+ * @param checkout what the checkout stage pinned (commit, counts), recorded on the session; else null
  */
 public record StageOutcome(
     boolean succeeded,
@@ -22,11 +24,23 @@ public record StageOutcome(
     TokenUsage usage,
     List<String> droppedTools,
     String pendingDigest,
-    List<AgentRunner.ModelCall> modelCalls) {
+    List<AgentRunner.ModelCall> modelCalls,
+    RepositoryCheckout checkout) {
 
   public StageOutcome {
     droppedTools = List.copyOf(droppedTools);
     modelCalls = List.copyOf(modelCalls);
+  }
+
+  /** An outcome of an agent stage. */
+  public StageOutcome(boolean succeeded, String summary, TokenUsage usage, List<String> droppedTools, String pendingDigest,
+      List<AgentRunner.ModelCall> modelCalls) {
+    this(succeeded, summary, usage, droppedTools, pendingDigest, modelCalls, null);
+  }
+
+  /** The checkout stage's success: the repository pinned to {@code checkout}'s commit. */
+  public static StageOutcome checkedOut(String summary, RepositoryCheckout checkout) {
+    return new StageOutcome(true, summary, TokenUsage.ZERO, List.of(), null, List.of(), checkout);
   }
 
   /** An outcome without model calls. */
@@ -49,6 +63,9 @@ public record StageOutcome(
     Map<String, String> details = new java.util.LinkedHashMap<>(usageDetails(usage, modelCalls));
     details.put("summary", summary);
     details.put("droppedTools", String.join("; ", droppedTools));
+    if (checkout != null) {
+      details.putAll(checkout.auditDetails());
+    }
     return details;
   }
 

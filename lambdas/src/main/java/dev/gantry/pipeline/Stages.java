@@ -17,11 +17,12 @@ public final class Stages {
    * @param limits per-run turn and token limits
    * @param clock time source for the report
    * @param modelLabel the model's description, for the report
+   * @param checkout the checkout stage
    */
   public static Map<String, Stage> standard(
       AgentCatalog agents, AgentRunner runner, ModelSelection models, AgentRunner.Limits limits, Clock clock,
-      String modelLabel) {
-    return standard(agents, runner, models, limits, Long.MAX_VALUE, clock, modelLabel);
+      String modelLabel, CheckoutStage checkout) {
+    return standard(agents, runner, models, limits, Long.MAX_VALUE, clock, modelLabel, checkout);
   }
 
   /**
@@ -31,9 +32,10 @@ public final class Stages {
    */
   public static Map<String, Stage> standard(
       AgentCatalog agents, AgentRunner runner, ModelSelection models, AgentRunner.Limits limits,
-      long sessionBudgetMicrodollars, Clock clock, String modelLabel) {
+      long sessionBudgetMicrodollars, Clock clock, String modelLabel, CheckoutStage checkout) {
     AgentStep step = new AgentStep(agents, runner, models, limits, sessionBudgetMicrodollars);
     return Map.of(
+        PipelineDefinition.CHECKOUT, checkout,
         PipelineDefinition.ARCHITECT, new ArchitectStage(step),
         PipelineDefinition.PLAN, new PlanStage(step),
         PipelineDefinition.VALIDATE, new ValidateStage(),

@@ -1,5 +1,6 @@
 package dev.gantry.session;
 
+import dev.gantry.repo.RepositoryCheckout;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.model.TokenUsage;
@@ -33,6 +34,7 @@ import java.util.Map;
  *     never shown by the API
  * @param decision the approval decision, once made
  * @param failure why the session failed, null otherwise
+ * @param checkout the commit and snapshot the checkout stage pinned, null before it ran
  * @param createdAt creation time
  * @param updatedAt time of the last change
  * @param auditSeq sequence number of the last audit entry
@@ -55,6 +57,7 @@ public record Session(
     String approvalTaskToken,
     ApprovalDecision decision,
     String failure,
+    RepositoryCheckout checkout,
     Instant createdAt,
     Instant updatedAt,
     long auditSeq,
@@ -80,7 +83,7 @@ public record Session(
       SessionOrigin origin, Instant now) {
     return new Session(
         sessionId, SessionStatus.RUNNING, 0, goal, repository, stackName, agents, origin, null, List.of(),
-        Map.of(), TokenUsage.ZERO, null, null, null, null, now, now, 0, AuditEntry.GENESIS_HASH);
+        Map.of(), TokenUsage.ZERO, null, null, null, null, null, now, now, 0, AuditEntry.GENESIS_HASH);
   }
 
   /** A new session started from the gantry command, with the default agents. */
@@ -154,6 +157,13 @@ public record Session(
     return c.build();
   }
 
+  /** A copy with the repository checkout pinned by the checkout stage. */
+  public Session withCheckout(RepositoryCheckout pinned) {
+    Copy c = new Copy(this);
+    c.checkout = pinned;
+    return c.build();
+  }
+
   /**
    * This value's content on {@code current}'s stored bookkeeping (version, creation time, audit
    * head), so a store can write it as {@code current}'s successor. Used by stores only.
@@ -206,6 +216,7 @@ public record Session(
     private String approvalTaskToken;
     private ApprovalDecision decision;
     private String failure;
+    private RepositoryCheckout checkout;
     private Instant createdAt;
     private Instant updatedAt;
     private long auditSeq;
@@ -228,6 +239,7 @@ public record Session(
       this.approvalTaskToken = s.approvalTaskToken;
       this.decision = s.decision;
       this.failure = s.failure;
+      this.checkout = s.checkout;
       this.createdAt = s.createdAt;
       this.updatedAt = s.updatedAt;
       this.auditSeq = s.auditSeq;
@@ -235,7 +247,7 @@ public record Session(
     }
 
     Session build() {
-      return new Session(sessionId, status, version, goal, repository, stackName, agents, origin, currentStage, stages, documents, usage, pendingDigest, approvalTaskToken, decision, failure, createdAt, updatedAt, auditSeq, auditHash);
+      return new Session(sessionId, status, version, goal, repository, stackName, agents, origin, currentStage, stages, documents, usage, pendingDigest, approvalTaskToken, decision, failure, checkout, createdAt, updatedAt, auditSeq, auditHash);
     }
   }
 }

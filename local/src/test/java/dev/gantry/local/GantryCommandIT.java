@@ -55,7 +55,7 @@ class GantryCommandIT {
     Result run = gantry("run", "--repo", REPOSITORY.toString(), "--goal", "Serve Gantry's session API on AWS");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("architect  SUCCEEDED", "plan       SUCCEEDED", "validate   SUCCEEDED", "approval   WAITING");
+    assertThat(run.out()).contains("checkout   SUCCEEDED", "architect  SUCCEEDED", "plan       SUCCEEDED", "validate   SUCCEEDED", "approval   WAITING");
     Matcher m = Pattern.compile("session ([0-9a-f-]{36}): AWAITING_APPROVAL").matcher(run.out());
     assertThat(m.find()).isTrue();
     String id = m.group(1);
@@ -70,7 +70,7 @@ class GantryCommandIT {
 
     Result show = gantry("show", id);
     assertThat(show.exitCode()).as(show.err()).isZero();
-    assertThat(show.out()).contains("status      SUCCEEDED", "stages (6)", "chain verified");
+    assertThat(show.out()).contains("status      SUCCEEDED", "stages (7)", "chain verified");
     assertThat(show.out().lines().filter(l -> l.contains(" verified  s3://"))).hasSizeGreaterThanOrEqualTo(5);
 
     Result list = gantry("sessions");

@@ -199,7 +199,7 @@ class HttpApiIT {
 
     JsonNode waiting = awaitStatus(t, id, s -> !s.equals("RUNNING"));
     assertThat(waiting.path("status").asText()).isEqualTo("AWAITING_APPROVAL");
-    assertThat(waiting.path("stages").findValuesAsText("name")).containsExactly("architect", "plan", "validate", "approval");
+    assertThat(waiting.path("stages").findValuesAsText("name")).containsExactly("checkout", "architect", "plan", "validate", "approval");
     assertThat(waiting.path("stages").get(0).path("durationMillis").asLong()).isGreaterThanOrEqualTo(0);
     assertThat(waiting.path("documents").findValuesAsText("name")).contains("architecture.md", "template.yaml", "validation.json");
     assertThat(waiting.path("findings").isArray()).isTrue();

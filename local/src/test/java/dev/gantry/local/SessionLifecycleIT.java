@@ -95,7 +95,8 @@ class SessionLifecycleIT {
 
       assertThat(waiting.status()).as("failure: %s", waiting.failure()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
       assertThat(waiting.pendingDigest()).isEqualTo(waiting.documents().get("template.yaml").sha256());
-      assertThat(waiting.documents()).containsOnlyKeys("architecture.md", "plan.md", "template.yaml", "validation.json");
+      assertThat(waiting.documents()).containsOnlyKeys("repository.tar.gz", "architecture.md", "plan.md", "template.yaml",
+          "validation.json");
       assertThatThrownBy(() -> sessions.decide(waiting.sessionId(), true, "0".repeat(64), "tester", null))
           .isInstanceOf(DecisionRefusedException.class);
       assertThat(sessions.get(waiting.sessionId()).version()).isEqualTo(waiting.version());
@@ -105,7 +106,7 @@ class SessionLifecycleIT {
 
       assertThat(done.status()).as("failure: %s", done.failure()).isEqualTo(SessionStatus.SUCCEEDED);
       assertThat(done.stages()).extracting(StageRecord::name, StageRecord::status).containsExactly(
-          org.assertj.core.groups.Tuple.tuple("architect", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("plan", StageStatus.SUCCEEDED),
+          org.assertj.core.groups.Tuple.tuple("checkout", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("architect", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("plan", StageStatus.SUCCEEDED),
           org.assertj.core.groups.Tuple.tuple("validate", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("approval", StageStatus.APPROVED),
           org.assertj.core.groups.Tuple.tuple("deploy", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("report", StageStatus.SUCCEEDED));
       assertThat(done.documents()).hasSizeGreaterThanOrEqualTo(5);
@@ -219,7 +220,8 @@ class SessionLifecycleIT {
   void an_agent_file_that_fails_to_load_fails_its_stage_with_the_loader_message(@TempDir Path agents) throws Exception {
     java.nio.file.Files.writeString(agents.resolve("architect.md"), "---\nname: architect\n---\nno description\n");
     Map<String, Stage> stages = Stages.standard(AgentCatalog.load(agents), new AgentRunner(new OfflineModel()),
-        SETTINGS.modelSelection(), new AgentRunner.Limits(20, 1_000_000, 8192), Clock.systemUTC(), OfflineModel.DESCRIPTION);
+        SETTINGS.modelSelection(), new AgentRunner.Limits(20, 1_000_000, 8192), Clock.systemUTC(), OfflineModel.DESCRIPTION,
+        dev.gantry.config.GantryRuntime.checkout(SETTINGS));
     try (PipelineExecutor executor = executor(PipelineDefinition.standard(), Map.of("architect", stages.get("architect")))) {
       Session failed = executor.advance(start("agentless-stack"));
 
@@ -307,8 +309,9 @@ class SessionLifecycleIT {
   @Test
   void a_stage_that_outlives_its_timeout_fails_the_session() {
     List<StageDefinition> declared = new ArrayList<>(PipelineDefinition.standard().stages());
-    StageDefinition architect = declared.get(0);
-    declared.set(0, new StageDefinition(architect.name(), architect.stateName(), architect.agent(), architect.retry(),
+    int index = PipelineDefinition.standard().indexOf("architect");
+    StageDefinition architect = declared.get(index);
+    declared.set(index, new StageDefinition(architect.name(), architect.stateName(), architect.agent(), architect.retry(),
         Duration.ofMillis(300), false));
     Stage slow = context -> {
       try {

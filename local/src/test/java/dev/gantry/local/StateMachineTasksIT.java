@@ -92,14 +92,14 @@ class StateMachineTasksIT {
   }
 
   @Test
-  void the_tasks_carry_a_session_from_architect_through_approval_to_report() throws IOException {
+  void the_tasks_carry_a_session_from_checkout_through_approval_to_report() throws IOException {
     List<Session> notices = new ArrayList<>();
     try (PipelineExecutor executor = executor(Map.of())) {
       StageHandler stages = new StageHandler(executor);
       ApprovalRequestHandler approval = new ApprovalRequestHandler(executor.recorder(), notices::add);
       Session session = start("tasks-stack");
 
-      for (String stage : List.of("architect", "plan", "validate")) {
+      for (String stage : List.of("checkout", "architect", "plan", "validate")) {
         assertThat(invoke(stages, stageTask(session, stage, 1)).get("status").asText()).as(stage).isEqualTo("RUNNING");
       }
       JsonNode waiting = invoke(approval, Map.of("sessionId", session.sessionId(), "taskToken", "token-1"));
@@ -120,6 +120,7 @@ class StateMachineTasksIT {
       assertThat(done.get("status").asText()).isEqualTo("SUCCEEDED");
       Session finished = sessions.get(session.sessionId());
       assertThat(finished.stages()).extracting(StageRecord::name, StageRecord::status).containsExactly(
+          org.assertj.core.groups.Tuple.tuple("checkout", StageStatus.SUCCEEDED),
           org.assertj.core.groups.Tuple.tuple("architect", StageStatus.SUCCEEDED),
           org.assertj.core.groups.Tuple.tuple("plan", StageStatus.SUCCEEDED),
           org.assertj.core.groups.Tuple.tuple("validate", StageStatus.SUCCEEDED),
@@ -137,6 +138,7 @@ class StateMachineTasksIT {
     try (PipelineExecutor executor = executor(Map.of())) {
       StageHandler stages = new StageHandler(executor);
       Session session = start("redelivery-stack");
+      invoke(stages, stageTask(session, "checkout", 1));
       invoke(stages, stageTask(session, "architect", 1));
       Session after = sessions.get(session.sessionId());
 
@@ -231,7 +233,7 @@ class StateMachineTasksIT {
     try (PipelineExecutor executor = executor(Map.of())) {
       StageHandler stages = new StageHandler(executor);
       Session session = start("timeout-stack");
-      for (String stage : List.of("architect", "plan", "validate")) {
+      for (String stage : List.of("checkout", "architect", "plan", "validate")) {
         invoke(stages, stageTask(session, stage, 1));
       }
       invoke(new ApprovalRequestHandler(executor.recorder(), s -> {}), Map.of("sessionId", session.sessionId(), "taskToken", "token-2"));

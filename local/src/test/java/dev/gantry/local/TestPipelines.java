@@ -9,7 +9,9 @@ import dev.gantry.pipeline.PipelineExecutor;
 import dev.gantry.pipeline.Stage;
 import dev.gantry.pipeline.StageListener;
 import dev.gantry.pipeline.Stages;
-import dev.gantry.repo.RepositorySnapshot;
+import dev.gantry.config.GantryRuntime;
+import dev.gantry.pipeline.CheckoutStage;
+import dev.gantry.repo.SnapshotCache;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -26,9 +28,11 @@ final class TestPipelines {
       Map<String, Stage> overrides, PipelineExecutor.Sleeper sleeper) {
     Map<String, Stage> stages = new HashMap<>(Stages.standard(
         AgentCatalog.load(REPOSITORY.resolve("agents")), new AgentRunner(new OfflineModel()), settings.modelSelection(),
-        new AgentRunner.Limits(20, 1_000_000, 8192), Clock.systemUTC(), OfflineModel.DESCRIPTION));
+        new AgentRunner.Limits(20, 1_000_000, 8192), Clock.systemUTC(), OfflineModel.DESCRIPTION,
+        GantryRuntime.checkout(settings)));
     stages.putAll(overrides);
     return new PipelineExecutor(definition, stages, stores.sessions(), stores.documents(),
-        s -> new RepositorySnapshot(Path.of(s.repository()), 65536, 2000), Clock.systemUTC(), sleeper, StageListener.NONE);
+        CheckoutStage.snapshots(new SnapshotCache(stores.documents(), settings.scratchDirectory().resolve("snapshots"),
+            settings.snapshotLimits(), 4), 65536), Clock.systemUTC(), sleeper, StageListener.NONE);
   }
 }

@@ -91,6 +91,9 @@ public final class GitCheckout {
     try {
       gitDir = Files.createTempDirectory(scratch, "git-");
       try (Git git = Git.init().setBare(true).setDirectory(gitDir.toFile()).call()) {
+        // no background garbage collection after the fetch: the folder is deleted right after
+        git.getRepository().getConfig().setInt("gc", null, "auto", 0);
+        git.getRepository().getConfig().save();
         String resolvedRef = ref;
         String want = commit;
         if (commit == null) {
@@ -252,7 +255,7 @@ public final class GitCheckout {
       for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
         Files.deleteIfExists(p);
       }
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       // scratch space: a leftover folder costs disk, not correctness
     }
   }

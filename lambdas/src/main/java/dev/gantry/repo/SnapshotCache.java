@@ -1,0 +1,106 @@
+package dev.gantry.repo;
+
+import dev.gantry.document.DocumentRef;
+import dev.gantry.document.DocumentStore;
+import dev.gantry.hash.Sha256;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Extracted snapshots kept on local disk by their SHA-256, so a warm function (or the gantry
+ * command) extracts a session's {@code repository.tar.gz} once and every later stage reads the same
+ * files. The archive is checked against the digest recorded on the session before it is extracted;
+ * extraction goes to a temporary folder renamed into place, so a half-extracted snapshot is never
+ * seen. The least recently used snapshots beyond {@code keep} are removed, which bounds the disk
+ * ({@code /tmp} in Lambda).
+ */
+public final class SnapshotCache {
+  private final DocumentStore documents;
+  private final Path folder;
+  private final SnapshotLimits limits;
+  private final int keep;
+
+  /**
+   * @param documents where snapshots are stored
+   * @param folder where extracted snapshots are kept, one folder per digest
+   * @param limits the limits extraction enforces again
+   * @param keep how many extracted snapshots to keep, at least 1
+   */
+  public SnapshotCache(DocumentStore documents, Path folder, SnapshotLimits limits, int keep) {
+    this.documents = documents;
+    this.folder = folder;
+    this.limits = limits;
+    this.keep = Math.max(1, keep);
+  }
+
+  /**
+   * The extracted files of {@code snapshot}.
+   *
+   * @throws RepositoryAccessException when the stored archive is missing or its SHA-256 differs from
+   *     the one recorded
+   */
+  public Path extracted(DocumentRef snapshot) {
+    Path target = folder.resolve(snapshot.sha256());
+    try {
+      Files.createDirectories(folder);
+      if (Files.isDirectory(target)) {
+        Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+        return target;
+      }
+      byte[] archive = documents.get(snapshot.key())
+          .orElseThrow(() -> new RepositoryAccessException("the snapshot " + snapshot.key() + " is missing from the document store"));
+      if (!Sha256.hex(archive).equals(snapshot.sha256())) {
+        throw new RepositoryAccessException("the snapshot " + snapshot.key() + " does not match the SHA-256 recorded on the session");
+      }
+      evictOthers();
+      Path partial = Files.createTempDirectory(folder, "extracting-");
+      SnapshotArchive.extract(new ByteArrayInputStream(archive), partial, limits);
+      try {
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException | AtomicMoveNotSupportedException raced) {
+        delete(partial); // another stage extracted the same snapshot first
+      }
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot extract the snapshot into " + folder, e);
+    }
+  }
+
+  private void evictOthers() throws IOException {
+    List<Path> extracted;
+    try (Stream<Path> children = Files.list(folder)) {
+      extracted = children.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}"))
+          .sorted(Comparator.comparing(SnapshotCache::lastModified).reversed()).toList();
+    }
+    for (Path old : extracted.subList(Math.min(extracted.size(), keep - 1), extracted.size())) {
+      delete(old);
+    }
+  }
+
+  private static java.nio.file.attribute.FileTime lastModified(Path path) {
+    try {
+      return Files.getLastModifiedTime(path);
+    } catch (IOException e) {
+      return java.nio.file.attribute.FileTime.fromMillis(0);
+    }
+  }
+
+  static void delete(Path path) {
+    try (Stream<Path> paths = Files.walk(path)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // a leftover folder costs disk, not correctness
+    }
+  }
+}
