@@ -1,5 +1,7 @@
 package dev.gantry.api;
 
+import dev.gantry.repo.RepositoryCheckout;
+import dev.gantry.repo.SnapshotArchive;
 import dev.gantry.deploy.Finding;
 import dev.gantry.deploy.ValidationReport;
 import dev.gantry.document.DocumentRef;
@@ -62,8 +64,21 @@ public final class SessionViews {
       ApprovalDecision decision, String failure, Instant createdAt, Instant updatedAt, String executionConsoleUrl,
       Map<String, String> links) {}
 
-  /** Where the repository is and which revision was asked for. */
-  public record RepositoryView(String path, String url, String ref, String commit) {}
+  /**
+   * Where the repository is and which revision the session reads: the ref and commit the checkout
+   * stage pinned (before it ran, the ones asked for), and the snapshot it stored.
+   */
+  public record RepositoryView(String path, String url, String ref, String commit, SnapshotView snapshot) {}
+
+  /**
+   * The repository snapshot every stage after checkout reads.
+   *
+   * @param sha256 SHA-256 of {@code repository.tar.gz}
+   * @param fileCount files in it
+   * @param byteCount bytes of file content in it, uncompressed
+   * @param droppedCount links out of the tree, special files and submodules left out
+   */
+  public record SnapshotView(String sha256, int fileCount, long byteCount, int droppedCount) {}
 
   /** What started the session. */
   public record OriginView(String trigger, String actor, String idempotencyKey) {}
@@ -115,8 +130,13 @@ public final class SessionViews {
   /** The full shape of a session. */
   public Detail detail(Session s) {
     boolean url = s.origin() != null && s.origin().repositoryUrl() != null;
+    RepositoryCheckout pinned = s.checkout();
+    DocumentRef archive = s.documents().get(SnapshotArchive.DOCUMENT_NAME);
     RepositoryView repository = new RepositoryView(url ? null : s.repository(), url ? s.origin().repositoryUrl() : null,
-        s.origin() == null ? null : s.origin().ref(), s.origin() == null ? null : s.origin().commit());
+        pinned != null ? pinned.ref() : s.origin() == null ? null : s.origin().ref(),
+        pinned != null ? pinned.commit() : s.origin() == null ? null : s.origin().commit(),
+        pinned == null || archive == null ? null
+            : new SnapshotView(archive.sha256(), pinned.fileCount(), pinned.byteCount(), pinned.droppedCount()));
     OriginView origin = s.origin() == null ? null : new OriginView(s.origin().trigger(), s.origin().actor(), s.origin().idempotencyKey());
     List<StageView> stages = s.stages().stream().map(SessionViews::stage).toList();
     List<DocumentView> docs = s.documents().values().stream()

@@ -1,5 +1,7 @@
 package dev.gantry.pipeline;
 
+import dev.gantry.repo.RepositoryCheckout;
+import dev.gantry.repo.SnapshotArchive;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.json.Json;
@@ -39,6 +41,14 @@ public final class ReportStage implements Stage {
     row(md, "Session", s.sessionId());
     row(md, "Goal", s.goal());
     row(md, "Repository", s.repository());
+    if (s.checkout() != null) {
+      RepositoryCheckout pinned = s.checkout();
+      row(md, "Commit", (pinned.commit() == null ? "working tree (not a Git commit)" : pinned.commit())
+          + (pinned.ref() == null ? "" : " (" + pinned.ref() + ")"));
+      documents.find(SnapshotArchive.DOCUMENT_NAME).ifPresent(snapshot -> row(md, "Snapshot",
+          SnapshotArchive.DOCUMENT_NAME + ", SHA-256 " + snapshot.sha256() + ", " + pinned.fileCount() + " files, "
+              + pinned.byteCount() + " bytes"));
+    }
     row(md, "Stack", s.stackName());
     row(md, "Started", s.createdAt().toString());
     row(md, "Elapsed until this report", seconds(Duration.between(s.createdAt(), clock.instant()).toMillis()));

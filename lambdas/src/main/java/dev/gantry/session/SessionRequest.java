@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * @param goal what to build, 1..4000 characters
  * @param repositoryPath a local directory (the gantry command and {@code gantry serve} only)
- * @param repositoryUrl an {@code https://} or {@code ssh://} clone URL without credentials
+ * @param repositoryUrl an {@code https://} or {@code http://} clone URL without credentials ({@code file://} where local checkouts are allowed)
  * @param ref branch or tag, such as {@code main} or {@code refs/heads/main}; null for the default
  * @param commit a 40- or 64-hex commit id; null for the ref's head
  * @param stack CloudFormation stack name; null for {@code gantry-<repository name>}

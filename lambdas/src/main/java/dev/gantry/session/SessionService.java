@@ -160,7 +160,7 @@ public final class SessionService {
       repository = absolute.toString();
       defaultName = absolute.getFileName() == null ? "repository" : absolute.getFileName().toString();
     } else {
-      url = cloneUrl(request.repositoryUrl());
+      url = cloneUrl(request.repositoryUrl(), localRepositories);
       repository = url;
       String last = url.replaceAll("/+$", "");
       last = last.substring(last.lastIndexOf('/') + 1);
@@ -196,7 +196,12 @@ public final class SessionService {
     return new Validated(goal.strip(), repository, url, ref, commit == null ? null : commit.toLowerCase(), stack, request.agents());
   }
 
-  private static String cloneUrl(String text) {
+  /**
+   * A clone URL the checkout stage can fetch: {@code https://} or {@code http://} (smart HTTP, as
+   * GitHub, GitLab, Bitbucket and Gitea serve it), and {@code file://} where local checkouts are
+   * allowed; never with a password or token in it.
+   */
+  private static String cloneUrl(String text, boolean localRepositories) {
     if (text.length() > MAX_URL_CHARS) {
       throw new InvalidRequestException("repository.url", "the URL is longer than " + MAX_URL_CHARS + " characters");
     }
@@ -207,8 +212,15 @@ public final class SessionService {
       throw new InvalidRequestException("repository.url", "'" + text + "' is not a URL: use https://host/owner/repo.git");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
-    if (!(scheme.equals("https") || scheme.equals("ssh")) || uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
-      throw new InvalidRequestException("repository.url", "use an https:// or ssh:// clone URL, e.g. https://github.com/owner/repo.git");
+    if (scheme.equals("ssh") || text.matches("[^/:@]+@[^/:]+:.*")) {
+      throw new InvalidRequestException("repository.url", "SSH clone URLs are not supported: use the https:// clone URL "
+          + "(with a Git token for a private repository)");
+    }
+    if (scheme.equals("file") && localRepositories && uri.getPath() != null && uri.getPath().length() > 1) {
+      return uri.toString();
+    }
+    if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
+      throw new InvalidRequestException("repository.url", "use an https:// clone URL, e.g. https://github.com/owner/repo.git");
     }
     if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
       throw new InvalidRequestException("repository.url", "the URL holds a password or token: remove it; Gantry never stores credentials");

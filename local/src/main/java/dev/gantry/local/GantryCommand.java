@@ -18,6 +18,7 @@ import dev.gantry.session.DecisionRefusedException;
 import dev.gantry.session.InvalidRequestException;
 import dev.gantry.session.Session;
 import dev.gantry.session.SessionNotFoundException;
+import dev.gantry.session.SessionRequest;
 import dev.gantry.session.SessionService;
 import dev.gantry.session.SessionStatus;
 import dev.gantry.session.StageRecord;
@@ -244,8 +245,16 @@ public final class GantryCommand {
 
   @Command(name = "run", description = "Start a session on a repository and run it to the approval gate (or to the end with --approve).")
   static final class Run extends AgentVerb {
-    @Option(names = "--repo", required = true, paramLabel = "PATH", description = "Repository directory.")
-    Path repository;
+    @Option(names = "--repo", required = true, paramLabel = "PATH|URL",
+        description = "A repository folder (read as it is on disk), or a clone URL (https://, http:// or file://) whose "
+            + "commit the checkout stage pins.")
+    String repository;
+
+    @Option(names = "--ref", paramLabel = "REF", description = "With a URL: the branch or tag to check out (default: the remote's HEAD).")
+    String ref;
+
+    @Option(names = "--commit", paramLabel = "SHA", description = "With a URL: the commit to check out (40 hex digits).")
+    String commit;
 
     @Option(names = "--goal", required = true, paramLabel = "TEXT", description = "What to build.")
     String goal;
@@ -261,12 +270,20 @@ public final class GantryCommand {
       if (goal == null || goal.isBlank()) {
         throw new InvalidRequestException("goal", "--goal is empty: say what to build, e.g. --goal \"a REST API for orders\"");
       }
-      if (!Files.isDirectory(repository)) {
-        throw new InvalidRequestException("repo", "--repo " + repository + " is not a directory");
+      boolean url = repository.contains("://");
+      if (!url && !Files.isDirectory(Path.of(repository))) {
+        throw new InvalidRequestException("repo", "--repo " + repository + " is not a directory (or a clone URL)");
+      }
+      if (!url && (ref != null || commit != null)) {
+        throw new InvalidRequestException("repo", "--ref and --commit need a clone URL; a folder is read as it is on disk "
+            + "(use --repo file://" + Path.of(repository).toAbsolutePath().normalize() + " to check out a ref of it)");
       }
       try (LocalGantry gantry = open(new ConsoleOutput(out))) {
         SessionService sessions = gantry.runtime().sessions();
-        Session session = sessions.start(goal, repository, stack, actor());
+        SessionRequest request = url
+            ? new SessionRequest(goal, null, repository, ref, commit, stack, Map.of(), "cli", null, null)
+            : SessionRequest.local(goal, repository, stack);
+        Session session = sessions.start(request, actor()).session();
         out.println("session " + session.sessionId() + " on " + session.repository() + " (stack " + session.stackName() + ")");
         session = advance(gantry, session);
         if (approve && session.status() == SessionStatus.AWAITING_APPROVAL) {
@@ -315,6 +332,15 @@ public final class GantryCommand {
         out.println("status      " + s.status() + (s.failure() == null ? "" : " (" + s.failure() + ")"));
         out.println("goal        " + s.goal());
         out.println("repository  " + s.repository());
+        if (s.checkout() != null) {
+          out.println("commit      " + (s.checkout().commit() == null ? "working tree (not a Git commit)" : s.checkout().commit())
+              + (s.checkout().ref() == null ? "" : " (" + s.checkout().ref() + ")"));
+          DocumentRef snapshot = s.documents().get(dev.gantry.repo.SnapshotArchive.DOCUMENT_NAME);
+          if (snapshot != null) {
+            out.println("snapshot    sha256 " + snapshot.sha256() + ", " + s.checkout().fileCount() + " files, "
+                + s.checkout().byteCount() + " bytes");
+          }
+        }
         out.println("stack       " + s.stackName());
         out.println("created     " + s.createdAt() + ", updated " + s.updatedAt());
         out.println("usage       " + ConsoleOutput.usage(s.usage()));

@@ -83,10 +83,37 @@ class GantryCommandIT {
   }
 
   @Test
+  void run_checks_out_a_clone_url_and_show_prints_the_pinned_commit_and_snapshot(@TempDir Path work) throws Exception {
+    String commit;
+    try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+      Files.writeString(work.resolve("package.json"), "{\"name\": \"tiny\"}\n");
+      git.add().addFilepattern(".").call();
+      commit = git.commit().setMessage("tiny").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call().name();
+    }
+    String url = work.toUri().toString();
+
+    Result run = gantry("run", "--repo", url, "--ref", "main", "--goal", "Serve a tiny API");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("checkout   SUCCEEDED", "commit " + commit.substring(0, 12) + " of " + url + " (refs/heads/main): 1 files");
+    Matcher m = Pattern.compile("session ([0-9a-f-]{36}): AWAITING_APPROVAL").matcher(run.out());
+    assertThat(m.find()).isTrue();
+    Result show = gantry("show", m.group(1));
+    assertThat(show.out()).contains("commit      " + commit + " (refs/heads/main)").containsPattern("snapshot    sha256 [0-9a-f]{64}, 1 files");
+
+    Result refOnAFolder = gantry("run", "--repo", work.toString(), "--ref", "main", "--goal", "x");
+    assertThat(refOnAFolder.exitCode()).isEqualTo(2);
+    assertThat(refOnAFolder.err()).startsWith("gantry: --ref and --commit need a clone URL");
+    Result ssh = gantry("run", "--repo", "ssh://git@github.com/octo/app.git", "--goal", "x");
+    assertThat(ssh.exitCode()).isEqualTo(2);
+    assertThat(ssh.err()).startsWith("gantry: SSH clone URLs are not supported");
+  }
+
+  @Test
   void bad_arguments_get_one_line_a_non_zero_exit_and_change_nothing() {
     Result missingRepo = gantry("run", "--repo", home.resolve("nope").toString(), "--goal", "x");
     assertThat(missingRepo.exitCode()).isEqualTo(2);
-    assertThat(missingRepo.err().lines()).containsExactly("gantry: --repo " + home.resolve("nope") + " is not a directory");
+    assertThat(missingRepo.err().lines()).containsExactly("gantry: --repo " + home.resolve("nope") + " is not a directory (or a clone URL)");
 
     Result emptyGoal = gantry("run", "--repo", REPOSITORY.toString(), "--goal", "  ");
     assertThat(emptyGoal.exitCode()).isEqualTo(2);

@@ -24,12 +24,17 @@ final class TestPipelines {
 
   private TestPipelines() {}
 
-  static PipelineExecutor executor(LocalStores stores, Settings settings, PipelineDefinition definition,
-      Map<String, Stage> overrides, PipelineExecutor.Sleeper sleeper) {
-    Map<String, Stage> stages = new HashMap<>(Stages.standard(
+  /** The standard stages with the offline model, this repository's agents and the settings' checkout. */
+  static Map<String, Stage> standardStages(Settings settings) {
+    return Stages.standard(
         AgentCatalog.load(REPOSITORY.resolve("agents")), new AgentRunner(new OfflineModel()), settings.modelSelection(),
         new AgentRunner.Limits(20, 1_000_000, 8192), Clock.systemUTC(), OfflineModel.DESCRIPTION,
-        GantryRuntime.checkout(settings)));
+        GantryRuntime.checkout(settings));
+  }
+
+  static PipelineExecutor executor(LocalStores stores, Settings settings, PipelineDefinition definition,
+      Map<String, Stage> overrides, PipelineExecutor.Sleeper sleeper) {
+    Map<String, Stage> stages = new HashMap<>(standardStages(settings));
     stages.putAll(overrides);
     return new PipelineExecutor(definition, stages, stores.sessions(), stores.documents(),
         CheckoutStage.snapshots(new SnapshotCache(stores.documents(), settings.scratchDirectory().resolve("snapshots"),

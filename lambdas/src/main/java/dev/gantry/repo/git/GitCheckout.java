@@ -84,6 +84,10 @@ public final class GitCheckout {
    * @throws dev.gantry.repo.SnapshotLimitException when the commit's tree passes a limit
    */
   public RepositoryCheckout checkout(String url, String ref, String commit, SnapshotArchive.Writer archive, Path scratch) {
+    if (commit != null && !ObjectId.isId(commit)) {
+      throw new RepositoryFetchException("commit " + commit + " is not a SHA-1 commit id (40 hex digits); the checkout reads "
+          + "SHA-1 repositories", false, null);
+    }
     CredentialsProvider login = credentials.tokenFor(URI.create(url))
         .<CredentialsProvider>map(token -> new UsernamePasswordCredentialsProvider(GitCredentials.USER_NAME, token))
         .orElse(null);
