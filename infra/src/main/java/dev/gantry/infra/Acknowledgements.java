@@ -78,6 +78,13 @@ final class Acknowledgements {
             + "moment; a rotation function cannot update the provider, so rotation is a documented manual step (README)");
   }
 
+  /** The Git tokens secret. */
+  static void gitSecret(IConstruct secret) {
+    suppress(secret, "AwsSolutions-SMG4",
+        "the Git secret holds access tokens issued by GitHub, GitLab or another host, which only that host can "
+            + "rotate; a rotation function cannot mint them, so rotation is the token owner's manual step (README)");
+  }
+
   /** The dead-letter queue of the push rule. */
   static void deadLetterQueue(IConstruct queue) {
     suppress(queue, "AwsSolutions-SQS3",

@@ -2,6 +2,7 @@ package dev.gantry.infra;
 
 import java.util.Map;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Size;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.Role;
@@ -41,9 +42,17 @@ public final class GantryFunction extends Construct {
    * @param timeout the function timeout
    * @param code the deployment package
    * @param environment environment variables
+   * @param ephemeralStorageMb the size of {@code /tmp} in MiB, 512 (Lambda's default) to 10240
    */
   public record Props(String handler, String description, int memoryMb, Duration timeout, Code code,
-      Map<String, String> environment) {}
+      Map<String, String> environment, int ephemeralStorageMb) {
+
+    /** A function with Lambda's default {@code /tmp} of 512 MiB. */
+    public Props(String handler, String description, int memoryMb, Duration timeout, Code code,
+        Map<String, String> environment) {
+      this(handler, description, memoryMb, timeout, code, environment, 512);
+    }
+  }
 
   /** Creates the function, its log group, role, published version and {@code live} alias. */
   public GantryFunction(Construct scope, String id, Props props) {
@@ -64,6 +73,7 @@ public final class GantryFunction extends Construct {
         .description(props.description())
         .code(props.code())
         .memorySize(props.memoryMb())
+        .ephemeralStorageSize(Size.mebibytes(props.ephemeralStorageMb()))
         .timeout(props.timeout())
         .role(role)
         .logGroup(logs)

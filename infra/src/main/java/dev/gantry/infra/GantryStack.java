@@ -56,6 +56,8 @@ public final class GantryStack extends Stack {
         .value(pipeline.stateMachine().getStateMachineArn()).build();
     CfnOutput.Builder.create(this, "DocumentsBucketName").description("Where session documents are stored")
         .value(storage.documents().getBucketName()).build();
+    CfnOutput.Builder.create(this, "GitSecretArn").description("Secret holding Git tokens by host, read by the checkout stage")
+        .value(pipeline.gitSecret().getSecretArn()).build();
     CfnOutput.Builder.create(this, "WebhookSecretArn").description("Secret holding the webhook secrets")
         .value(triggers.webhookSecret().getSecretArn()).build();
   }

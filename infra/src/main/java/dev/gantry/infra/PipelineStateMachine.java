@@ -18,6 +18,7 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.stepfunctions.CatchProps;
 import software.amazon.awscdk.services.stepfunctions.Chain;
@@ -73,6 +74,7 @@ public final class PipelineStateMachine extends Construct {
   public static final String REJECTED = "Rejected";
 
   private final StateMachine stateMachine;
+  private final Secret gitSecret;
   private final Map<String, GantryFunction> functions = new LinkedHashMap<>();
 
   /**
@@ -87,9 +89,23 @@ public final class PipelineStateMachine extends Construct {
   public record Props(PipelineDefinition definition, Code code, SessionStorage storage, IEventBus bus, ModelAccess model,
       Map<String, String> environment) {}
 
+  /**
+   * The size of every stage function's {@code /tmp}, in MiB, set explicitly: 512 is the most SnapStart
+   * allows (Lambda developer guide, "Improving startup performance with Lambda SnapStart": ephemeral
+   * storage larger than 512 MB is not supported), and it holds one fetched pack or one extracted
+   * snapshot within {@code SnapshotLimits.DEFAULT} (192 MiB of files), one at a time.
+   */
+  public static final int STAGE_TMP_MB = 512;
+
   /** Creates the stage functions, the approval and failure functions, and the state machine. */
   public PipelineStateMachine(Construct scope, String id, Props props) {
     super(scope, id);
+    this.gitSecret = Secret.Builder.create(this, "GitTokens")
+        .description("Gantry Git tokens: a JSON object of host names to tokens, e.g. {\"github.com\": \"ghp_...\"}; "
+            + "\"*\" for any host. Only the checkout function reads it")
+        .secretObjectValue(Map.of())
+        .build();
+    Acknowledgements.gitSecret(gitSecret);
     Map<String, String> environment = new LinkedHashMap<>(props.environment());
     environment.putAll(props.storage().environment());
     environment.putAll(props.model().environment());
@@ -134,10 +150,22 @@ public final class PipelineStateMachine extends Construct {
 
   private LambdaInvoke stageTask(StageDefinition stage, Props props, Map<String, String> environment) {
     boolean agent = stage.agent().isPresent();
-    GantryFunction function = function(stage.stateName() + "Stage", StageHandler.class,
-        "Runs the " + stage.name() + " stage", agent ? 1536 : 1024, duration(PipelineDefinition.functionTimeout(stage)),
-        props, environment);
+    boolean checkout = stage.name().equals(PipelineDefinition.CHECKOUT);
+    Map<String, String> stageEnvironment = new LinkedHashMap<>(environment);
+    if (checkout) {
+      stageEnvironment.put(EnvironmentVariables.GIT_SECRET_ARN, gitSecret.getSecretArn());
+    }
+    // one invocation at a time per function instance: keep only the snapshot in use in /tmp
+    stageEnvironment.put(EnvironmentVariables.SNAPSHOTS_KEPT, "1");
+    GantryFunction function = new GantryFunction(this, stage.stateName() + "Stage", new GantryFunction.Props(
+        StageHandler.class.getName(), "Runs the " + stage.name() + " stage", agent ? 1536 : 1024,
+        duration(PipelineDefinition.functionTimeout(stage)), props.code(), stageEnvironment, STAGE_TMP_MB));
+    props.storage().grantSessions(function);
+    functions.put(stage.stateName() + "Stage", function);
     props.storage().grantDocuments(function, true);
+    if (checkout) {
+      gitSecret.grantRead(function.role());
+    }
     if (agent) {
       props.model().grantInvoke(function.function());
       Acknowledgements.bedrockRegions(function.role());
@@ -236,6 +264,11 @@ public final class PipelineStateMachine extends Construct {
 
   private static Duration duration(java.time.Duration duration) {
     return Duration.seconds(duration.toSeconds());
+  }
+
+  /** The Git tokens secret, read by the checkout function alone. */
+  public Secret gitSecret() {
+    return gitSecret;
   }
 
   /** The state machine. */

@@ -247,6 +247,32 @@ class GantryStackTest {
   }
 
   @Test
+  void every_stage_function_has_room_in_tmp_for_a_snapshot_and_only_the_checkout_function_reads_the_git_secret() {
+    Map<String, Map<String, Object>> stageFunctions = TEMPLATE.findResources("AWS::Lambda::Function", Map.of("Properties",
+        Map.of("Description", Match.stringLikeRegexp("Runs the .* stage"))));
+    assertThat(stageFunctions).hasSize((int) PipelineDefinition.standard().stages().stream().filter(s -> !s.approvalGate()).count());
+    assertThat(stageFunctions.values()).allSatisfy(f ->
+        assertThat(props(f)).containsEntry("EphemeralStorage", Map.of("Size", PipelineStateMachine.STAGE_TMP_MB)));
+
+    Map<String, Map<String, Object>> secrets = TEMPLATE.findResources("AWS::SecretsManager::Secret", Map.of("Properties",
+        Map.of("Description", Match.stringLikeRegexp("Gantry Git tokens.*"))));
+    assertThat(secrets).hasSize(1);
+    String gitSecret = secrets.keySet().iterator().next();
+    Map<String, Map<String, Object>> readers = TEMPLATE.findResources("AWS::IAM::Policy", Map.of("Properties", Map.of(
+        "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+            "Action", Match.arrayWith(List.of("secretsmanager:GetSecretValue")), "Resource", Map.of("Ref", gitSecret)))))))));
+    assertThat(readers).hasSize(1);
+    String checkoutRole = TEMPLATE.findResources("AWS::IAM::Role").keySet().stream()
+        .filter(id -> id.startsWith("PipelineCheckoutStageRole")).findFirst().orElseThrow();
+    assertThat(props(readers.values().iterator().next())).containsEntry("Roles", List.of(Map.of("Ref", checkoutRole)));
+    TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of("Description", "Runs the checkout stage",
+        "Environment", Map.of("Variables", Match.objectLike(Map.of("GANTRY_GIT_SECRET_ARN", Map.of("Ref", gitSecret))))));
+    Map<String, Map<String, Object>> withSecret = TEMPLATE.findResources("AWS::Lambda::Function", Map.of("Properties",
+        Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of("GANTRY_GIT_SECRET_ARN", Match.anyValue()))))));
+    assertThat(withSecret).hasSize(1);
+  }
+
+  @Test
   void the_webhook_receiver_and_the_push_function_read_the_same_push_rules() {
     for (String description : List.of("Gantry HTTP API", "Starts sessions for repository pushes that match the push rules")) {
       TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of("Description", description,

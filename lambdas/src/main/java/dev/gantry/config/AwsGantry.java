@@ -23,6 +23,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
+import dev.gantry.repo.git.GitCredentials;
+import dev.gantry.repo.git.SecretsManagerGitCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -121,9 +124,14 @@ public final class AwsGantry {
    */
   public static PipelineExecutor stages(Map<String, String> environment) {
     Base base = Base.fromEnvironment(environment);
+    // only the checkout function has the Git secret; it is read at checkout time, never at init
+    Supplier<GitCredentials> gitTokens = base.aws().gitSecretArn()
+        .<Supplier<GitCredentials>>map(arn -> new SecretsManagerGitCredentials(base.client(SecretsManagerClient.builder()), arn,
+            base.clock()))
+        .orElse(base.settings()::gitCredentials);
     return new GantryRuntime(base.settings(), base.store(), base.documents(),
         ModelClients.fromSettings(base.settings()), AgentCatalog.load(Path.of(base.aws().agentsDirectory())),
-        base.clock(), StageListener.NONE).executor();
+        base.clock(), StageListener.NONE, gitTokens).executor();
   }
 
   /**

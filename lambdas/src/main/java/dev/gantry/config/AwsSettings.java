@@ -36,6 +36,12 @@ public final class AwsSettings {
     return required(EnvironmentVariables.WEBHOOK_SECRET_ARN);
   }
 
+  /** The Git tokens secret ({@value EnvironmentVariables#GIT_SECRET_ARN}), set on the checkout function alone. */
+  public Optional<String> gitSecretArn() {
+    String arn = environment.get(EnvironmentVariables.GIT_SECRET_ARN);
+    return arn == null || arn.isBlank() ? Optional.empty() : Optional.of(arn);
+  }
+
   /** Push rules text (YAML or JSON); no rules when unset. */
   public String pushRules() {
     return environment.getOrDefault(EnvironmentVariables.PUSH_RULES, "rules: []");

@@ -64,6 +64,10 @@ public final class EnvironmentVariables {
   public static final String SNAPSHOT_MAX_FILES = "GANTRY_SNAPSHOT_MAX_FILES";
   /** The most bytes one file of a repository snapshot may hold. */
   public static final String SNAPSHOT_MAX_FILE_BYTES = "GANTRY_SNAPSHOT_MAX_FILE_BYTES";
+  /** The Secrets Manager secret of Git tokens (AWS; set on the checkout function alone). */
+  public static final String GIT_SECRET_ARN = "GANTRY_GIT_SECRET_ARN";
+  /** How many extracted snapshots to keep on disk (1 in Lambda, where /tmp is small; 4 by default). */
+  public static final String SNAPSHOTS_KEPT = "GANTRY_SNAPSHOTS_KEPT";
   /** Where checkouts work and extracted snapshots are kept by digest ({@code /tmp/gantry} in Lambda). */
   public static final String SCRATCH_DIR = "GANTRY_SCRATCH_DIR";
 

@@ -11,6 +11,8 @@ import dev.gantry.pipeline.Stages;
 import dev.gantry.pipeline.CheckoutStage;
 import dev.gantry.repo.SnapshotCache;
 import dev.gantry.repo.git.GitCheckout;
+import dev.gantry.repo.git.GitCredentials;
+import java.util.function.Supplier;
 import dev.gantry.session.SessionService;
 import dev.gantry.session.SessionStore;
 import java.time.Clock;
@@ -41,28 +43,47 @@ public final class GantryRuntime implements AutoCloseable {
       AgentCatalog agents,
       Clock clock,
       StageListener listener) {
+    this(settings, sessionStore, documents, model, agents, clock, listener, settings::gitCredentials);
+  }
+
+  /**
+   * As above, with the Git tokens from elsewhere (in AWS, the Git secret).
+   *
+   * @param gitTokens the Git tokens, asked for at each checkout
+   */
+  public GantryRuntime(
+      Settings settings,
+      SessionStore sessionStore,
+      DocumentStore documents,
+      ModelClient model,
+      AgentCatalog agents,
+      Clock clock,
+      StageListener listener,
+      Supplier<GitCredentials> gitTokens) {
     this.sessions = new SessionService(sessionStore, clock, () -> UUID.randomUUID().toString(), true);
     AgentRunner.Limits limits = settings.stageLimits();
     this.executor =
         new PipelineExecutor(
             PipelineDefinition.standard(),
             Stages.standard(agents, new AgentRunner(model), settings.modelSelection(), limits,
-                settings.sessionBudgetMicrodollars(), clock, model.describe(), checkout(settings)),
+                settings.sessionBudgetMicrodollars(), clock, model.describe(), checkout(settings, gitTokens)),
             sessionStore,
             documents,
             CheckoutStage.snapshots(new SnapshotCache(documents, settings.scratchDirectory().resolve("snapshots"),
-                settings.snapshotLimits(), SNAPSHOTS_KEPT), settings.readLimitBytes()),
+                settings.snapshotLimits(), settings.snapshotsKept()), settings.readLimitBytes()),
             clock,
             duration -> Thread.sleep(duration.toMillis()),
             listener);
   }
 
-  /** Extracted snapshots kept on disk: the sessions one function or process works on at a time, and some. */
-  private static final int SNAPSHOTS_KEPT = 4;
-
-  /** The checkout stage on the settings' Git tokens, limits and scratch folder; one network operation may take 2 minutes. */
+  /** The checkout stage on the settings' Git tokens, limits and scratch folder. */
   public static CheckoutStage checkout(Settings settings) {
-    return new CheckoutStage(new GitCheckout(settings.gitCredentials(), java.time.Duration.ofMinutes(2)),
+    return checkout(settings, settings::gitCredentials);
+  }
+
+  /** The checkout stage on the given Git tokens; one network operation may take 2 minutes. */
+  public static CheckoutStage checkout(Settings settings, Supplier<GitCredentials> gitTokens) {
+    return new CheckoutStage(new GitCheckout(gitTokens, java.time.Duration.ofMinutes(2)),
         settings.snapshotLimits(), settings.scratchDirectory().resolve("checkouts"));
   }
 

@@ -35,6 +35,8 @@ import java.util.Optional;
  *     (JSON object, host to token) per host
  * @param scratchDirectory where checkouts work and snapshots are extracted ({@code GANTRY_SCRATCH_DIR};
  *     default {@code <java.io.tmpdir>/gantry}, which is {@code /tmp/gantry} in Lambda)
+ * @param snapshotsKept how many extracted snapshots stay on disk ({@code GANTRY_SNAPSHOTS_KEPT}, default
+ *     4: the sessions a process runs at once; the stack sets 1)
  */
 public record Settings(
     String region,
@@ -54,7 +56,8 @@ public record Settings(
     long sessionBudgetMicrodollars,
     SnapshotLimits snapshotLimits,
     GitCredentials gitCredentials,
-    Path scratchDirectory) {
+    Path scratchDirectory,
+    int snapshotsKept) {
 
   /** Default model: a Claude Sonnet cross-region inference profile (Bedrock model ids page). */
   public static final String DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-20250514-v1:0";
@@ -98,7 +101,8 @@ public record Settings(
             number(environment, EnvironmentVariables.SNAPSHOT_MAX_FILE_BYTES, SnapshotLimits.DEFAULT.maxFileBytes(), 1, 1L << 40)),
         new GitCredentials(environment.get(EnvironmentVariables.GIT_TOKEN), gitTokens(environment)),
         text(environment, EnvironmentVariables.SCRATCH_DIR).map(Path::of)
-            .orElse(Path.of(System.getProperty("java.io.tmpdir"), "gantry")));
+            .orElse(Path.of(System.getProperty("java.io.tmpdir"), "gantry")),
+        (int) number(environment, EnvironmentVariables.SNAPSHOTS_KEPT, 4, 1, 100));
   }
 
   private static Map<String, String> gitTokens(Map<String, String> environment) {

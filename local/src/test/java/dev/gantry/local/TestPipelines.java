@@ -38,6 +38,6 @@ final class TestPipelines {
     stages.putAll(overrides);
     return new PipelineExecutor(definition, stages, stores.sessions(), stores.documents(),
         CheckoutStage.snapshots(new SnapshotCache(stores.documents(), settings.scratchDirectory().resolve("snapshots"),
-            settings.snapshotLimits(), 4), 65536), Clock.systemUTC(), sleeper, StageListener.NONE);
+            settings.snapshotLimits(), settings.snapshotsKept()), 65536), Clock.systemUTC(), sleeper, StageListener.NONE);
   }
 }

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
@@ -57,16 +58,21 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 public final class GitCheckout {
   private static final String SNAPSHOT_REF = "refs/gantry/snapshot";
 
-  private final GitCredentials credentials;
+  private final Supplier<GitCredentials> tokens;
   private final Duration timeout;
 
   /**
-   * @param credentials tokens per host
+   * @param tokens the tokens per host, asked for at each checkout (in AWS they come from a secret)
    * @param timeout the most one network operation may take (JGit's timeout, in whole seconds)
    */
-  public GitCheckout(GitCredentials credentials, Duration timeout) {
-    this.credentials = credentials;
+  public GitCheckout(Supplier<GitCredentials> tokens, Duration timeout) {
+    this.tokens = tokens;
     this.timeout = timeout;
+  }
+
+  /** A checkout with fixed tokens. */
+  public GitCheckout(GitCredentials tokens, Duration timeout) {
+    this(() -> tokens, timeout);
   }
 
   /**
@@ -88,6 +94,7 @@ public final class GitCheckout {
       throw new RepositoryFetchException("commit " + commit + " is not a SHA-1 commit id (40 hex digits); the checkout reads "
           + "SHA-1 repositories", false, null);
     }
+    GitCredentials credentials = tokens.get();
     CredentialsProvider login = credentials.tokenFor(URI.create(url))
         .<CredentialsProvider>map(token -> new UsernamePasswordCredentialsProvider(GitCredentials.USER_NAME, token))
         .orElse(null);
@@ -101,11 +108,11 @@ public final class GitCheckout {
         String resolvedRef = ref;
         String want = commit;
         if (commit == null) {
-          Ref found = resolve(url, ref, login);
+          Ref found = resolve(url, ref, login, credentials);
           resolvedRef = found.getName();
           want = found.getName();
         }
-        fetch(git, url, login, new RefSpec("+" + want + ":" + SNAPSHOT_REF), commit != null);
+        fetch(git, url, login, new RefSpec("+" + want + ":" + SNAPSHOT_REF), commit != null, credentials);
         Repository repository = git.getRepository();
         // a fetch by id brings the objects but JGit writes no ref for it: look the commit up directly
         Ref fetched = repository.exactRef(SNAPSHOT_REF);
@@ -120,7 +127,7 @@ public final class GitCheckout {
         }
       }
     } catch (GitAPIException e) {
-      throw translate(url, "fetch", e);
+      throw translate(url, "fetch", e, credentials);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the temporary repository for " + url, e);
     } finally {
@@ -129,13 +136,13 @@ public final class GitCheckout {
   }
 
   /** The ref {@code ref} names on the remote: HEAD's target when null. */
-  private Ref resolve(String url, String ref, CredentialsProvider login) {
+  private Ref resolve(String url, String ref, CredentialsProvider login, GitCredentials credentials) {
     Map<String, Ref> refs;
     try {
       refs = Git.lsRemoteRepository().setRemote(url).setCredentialsProvider(login).setTimeout(seconds())
           .setHeads(false).setTags(false).callAsMap();
     } catch (GitAPIException e) {
-      throw translate(url, "list the refs of", e);
+      throw translate(url, "list the refs of", e, credentials);
     }
     if (ref == null || ref.isBlank() || ref.equals(Constants.HEAD)) {
       Ref head = refs.get(Constants.HEAD);
@@ -161,7 +168,8 @@ public final class GitCheckout {
         + (branches.isEmpty() ? "none" : String.join(", ", branches)), false, null);
   }
 
-  private void fetch(Git git, String url, CredentialsProvider login, RefSpec spec, boolean byId) throws GitAPIException {
+  private void fetch(Git git, String url, CredentialsProvider login, RefSpec spec, boolean byId, GitCredentials credentials)
+      throws GitAPIException {
     FetchCommand fetch = git.fetch().setRemote(url).setCredentialsProvider(login).setTimeout(seconds())
         .setRefSpecs(spec).setDepth(1).setTagOpt(TagOpt.NO_TAGS);
     try {
@@ -169,7 +177,7 @@ public final class GitCheckout {
     } catch (TransportException e) {
       if (byId && !authentication(e)) {
         throw new RepositoryFetchException("commit " + spec.getSource() + " could not be fetched from " + url
-            + " (" + scrub(firstLine(e)) + "): check that it exists and is reachable from a branch", false, e);
+            + " (" + scrub(firstLine(e), credentials) + "): check that it exists and is reachable from a branch", false, e);
       }
       throw e;
     }
@@ -203,7 +211,7 @@ public final class GitCheckout {
     }
   }
 
-  private RepositoryFetchException translate(String url, String action, GitAPIException e) {
+  private RepositoryFetchException translate(String url, String action, GitAPIException e, GitCredentials credentials) {
     if (e instanceof InvalidRemoteException || e.getCause() instanceof NoRemoteRepositoryException) {
       return new RepositoryFetchException("no Git repository at " + url + ": check the URL (and the token, for a private "
           + "repository)", false, e);
@@ -221,9 +229,9 @@ public final class GitCheckout {
             : network.get() instanceof ConnectException ? "connection refused" : "timed out after " + seconds() + " s";
         return new RepositoryFetchException("cannot " + action + " " + url + ": " + what, true, e);
       }
-      return new RepositoryFetchException("cannot " + action + " " + url + ": " + scrub(firstLine(e)), true, e);
+      return new RepositoryFetchException("cannot " + action + " " + url + ": " + scrub(firstLine(e), credentials), true, e);
     }
-    return new RepositoryFetchException("cannot " + action + " " + url + ": " + scrub(firstLine(e)), false, e);
+    return new RepositoryFetchException("cannot " + action + " " + url + ": " + scrub(firstLine(e), credentials), false, e);
   }
 
   private static boolean authentication(Exception e) {
@@ -235,7 +243,7 @@ public final class GitCheckout {
     return Stream.iterate(e, c -> c != null, Throwable::getCause);
   }
 
-  private String scrub(String message) {
+  private static String scrub(String message, GitCredentials credentials) {
     String scrubbed = message;
     for (String token : credentials.all()) {
       scrubbed = scrubbed.replace(token, "***");
