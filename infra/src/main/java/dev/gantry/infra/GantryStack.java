@@ -43,7 +43,8 @@ public final class GantryStack extends Stack {
     this.bus = EventBus.Builder.create(this, "Bus").description("Gantry repository pushes and approval notices").build();
     this.pipeline = new PipelineStateMachine(this, "Pipeline", new PipelineStateMachine.Props(
         PipelineDefinition.standard(), code, storage, bus,
-        new ModelAccess(this, settings.modelProvider(), settings.bedrockModelIds()), common));
+        new ModelAccess(this, settings.modelProvider(), settings.bedrockModelIds()), common,
+        settings.codeCommitRepositoryArns()));
     this.triggers = new PushTriggers(this, "Pushes", new PushTriggers.Props(
         settings, code, storage, bus, pipeline.stateMachine(), common));
     this.api = new GantryHttpApi(this, "Api", new GantryHttpApi.Props(

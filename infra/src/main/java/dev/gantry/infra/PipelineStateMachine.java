@@ -17,6 +17,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -85,9 +86,10 @@ public final class PipelineStateMachine extends Construct {
    * @param storage tables and bucket
    * @param bus where approval notices go
    * @param model the stage functions' model settings
+   * @param codeCommitRepositoryArns CodeCommit repositories the checkout function may pull with its role
    */
   public record Props(PipelineDefinition definition, Code code, SessionStorage storage, IEventBus bus, ModelAccess model,
-      Map<String, String> environment) {}
+      Map<String, String> environment, List<String> codeCommitRepositoryArns) {}
 
   /**
    * The size of every stage function's {@code /tmp}, in MiB, set explicitly: 512 is the most SnapStart
@@ -165,6 +167,13 @@ public final class PipelineStateMachine extends Construct {
     props.storage().grantDocuments(function, true);
     if (checkout) {
       gitSecret.grantRead(function.role());
+      if (!props.codeCommitRepositoryArns().isEmpty()) {
+        function.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+            .sid("PullConfiguredCodeCommitRepositories")
+            .actions(List.of("codecommit:GitPull"))
+            .resources(props.codeCommitRepositoryArns())
+            .build());
+      }
     }
     if (agent) {
       props.model().grantInvoke(function.function());

@@ -286,6 +286,10 @@ class GantryStackTest {
     Template template = Synthesized.with(Map.of("codeCommitRepositoryArns", arn)).template;
 
     template.resourceCountIs("AWS::Events::Rule", 2);
+    template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
+        Match.objectLike(Map.of("Sid", "PullConfiguredCodeCommitRepositories", "Action", "codecommit:GitPull", "Resource", arn)))),
+        "Version", "2012-10-17"), "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("PipelineCheckoutStageRole.*")))));
+    assertThat(TEMPLATE.toJSON().toString()).doesNotContain("codecommit:GitPull");
     template.hasResourceProperties("AWS::Events::Rule", Map.of(
         "EventPattern", Map.of("source", List.of("aws.codecommit"), "detail-type", List.of("CodeCommit Repository State Change"),
             "resources", List.of(arn), "detail", Map.of("event", List.of("referenceUpdated"), "referenceType", List.of("branch"))),

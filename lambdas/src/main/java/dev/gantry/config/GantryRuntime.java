@@ -81,9 +81,15 @@ public final class GantryRuntime implements AutoCloseable {
     return checkout(settings, settings::gitCredentials);
   }
 
-  /** The checkout stage on the given Git tokens; one network operation may take 2 minutes. */
+  /**
+   * The checkout stage on the given Git tokens, signing CodeCommit logins with the default AWS
+   * credentials (resolved only when a CodeCommit URL is checked out); one network operation may take
+   * 2 minutes.
+   */
   public static CheckoutStage checkout(Settings settings, Supplier<GitCredentials> gitTokens) {
-    return new CheckoutStage(new GitCheckout(gitTokens, java.time.Duration.ofMinutes(2)),
+    return new CheckoutStage(new GitCheckout(gitTokens,
+        java.util.Optional.of(software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()),
+        java.time.Duration.ofMinutes(2)),
         settings.snapshotLimits(), settings.scratchDirectory().resolve("checkouts"));
   }
 

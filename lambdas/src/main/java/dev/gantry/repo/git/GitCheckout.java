@@ -40,6 +40,7 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * Checks out one commit of a Git repository over smart HTTP(S) or {@code file://} with JGit (the
@@ -59,20 +60,23 @@ public final class GitCheckout {
   private static final String SNAPSHOT_REF = "refs/gantry/snapshot";
 
   private final Supplier<GitCredentials> tokens;
+  private final Optional<AwsCredentialsProvider> aws;
   private final Duration timeout;
 
   /**
    * @param tokens the tokens per host, asked for at each checkout (in AWS they come from a secret)
+   * @param aws the AWS credentials that sign CodeCommit logins ({@link CodeCommitCredentials}), if any
    * @param timeout the most one network operation may take (JGit's timeout, in whole seconds)
    */
-  public GitCheckout(Supplier<GitCredentials> tokens, Duration timeout) {
+  public GitCheckout(Supplier<GitCredentials> tokens, Optional<AwsCredentialsProvider> aws, Duration timeout) {
     this.tokens = tokens;
+    this.aws = aws;
     this.timeout = timeout;
   }
 
-  /** A checkout with fixed tokens. */
+  /** A checkout with fixed tokens and no AWS credentials. */
   public GitCheckout(GitCredentials tokens, Duration timeout) {
-    this(() -> tokens, timeout);
+    this(() -> tokens, Optional.empty(), timeout);
   }
 
   /**
@@ -95,9 +99,7 @@ public final class GitCheckout {
           + "SHA-1 repositories", false, null);
     }
     GitCredentials credentials = tokens.get();
-    CredentialsProvider login = credentials.tokenFor(URI.create(url))
-        .<CredentialsProvider>map(token -> new UsernamePasswordCredentialsProvider(GitCredentials.USER_NAME, token))
-        .orElse(null);
+    CredentialsProvider login = login(URI.create(url), credentials);
     Path gitDir = null;
     try {
       gitDir = Files.createTempDirectory(scratch, "git-");
@@ -133,6 +135,17 @@ public final class GitCheckout {
     } finally {
       delete(gitDir);
     }
+  }
+
+  /** A CodeCommit login signed with the AWS credentials, else the host's token, else none. */
+  private CredentialsProvider login(URI url, GitCredentials credentials) {
+    if (CodeCommitCredentials.region(url).isPresent() && aws.isPresent()) {
+      CodeCommitCredentials.Login signed = CodeCommitCredentials.login(url, aws.get().resolveCredentials(), java.time.Instant.now());
+      return new UsernamePasswordCredentialsProvider(signed.userName(), signed.password());
+    }
+    return credentials.tokenFor(url)
+        .<CredentialsProvider>map(token -> new UsernamePasswordCredentialsProvider(GitCredentials.USER_NAME, token))
+        .orElse(null);
   }
 
   /** The ref {@code ref} names on the remote: HEAD's target when null. */
