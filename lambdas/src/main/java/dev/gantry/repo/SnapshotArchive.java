@@ -222,6 +222,10 @@ public final class SnapshotArchive {
           Files.createDirectories(target.getParent());
           requireInside(root, target.getParent(), name);
           Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+          if (Files.exists(target) && !target.toRealPath().startsWith(root)) {
+            Files.delete(target); // in the tree by its text, out of it through an earlier link
+            throw new RepositoryAccessException("snapshot link '" + name + "' points outside the tree through a link");
+          }
         } else if (entry.isFile()) {
           files++;
           bytes += entry.getSize();

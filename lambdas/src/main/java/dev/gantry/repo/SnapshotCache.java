@@ -63,7 +63,12 @@ public final class SnapshotCache {
       }
       evictOthers();
       Path partial = Files.createTempDirectory(folder, "extracting-");
-      SnapshotArchive.extract(new ByteArrayInputStream(archive), partial, limits);
+      try {
+        SnapshotArchive.extract(new ByteArrayInputStream(archive), partial, limits);
+      } catch (RuntimeException e) {
+        delete(partial);
+        throw e;
+      }
       try {
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException | AtomicMoveNotSupportedException raced) {

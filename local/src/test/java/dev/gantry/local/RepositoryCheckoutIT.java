@@ -9,7 +9,12 @@ import dev.gantry.handler.StageHandler;
 import dev.gantry.hash.Sha256;
 import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.PipelineExecutor;
+import dev.gantry.pipeline.SessionWorkflow;
 import dev.gantry.pipeline.Stage;
+import dev.gantry.push.PushRule;
+import dev.gantry.push.PushRules;
+import dev.gantry.push.PushSessionStarter;
+import dev.gantry.push.RepositoryPush;
 import dev.gantry.session.AuditEntry;
 import dev.gantry.session.Session;
 import dev.gantry.session.SessionRequest;
@@ -133,6 +138,47 @@ class RepositoryCheckoutIT {
           + "; branches: main");
       assertThat(failed.documents()).isEmpty();
       assertThat(sessions.audit(failed.sessionId()).verification().valid()).isTrue();
+    }
+  }
+
+  @Test
+  void a_push_without_a_local_path_checks_out_exactly_the_pushed_commit() throws Exception {
+    RevCommit pushed = origin.log().setMaxCount(1).call().iterator().next();
+    List<Session> ran = new java.util.ArrayList<>();
+    try (PipelineExecutor executor = TestPipelines.executor(stores, settings, PipelineDefinition.standard(), Map.of(), d -> { })) {
+      SessionWorkflow runNow = new SessionWorkflow() {
+        @Override public void start(Session session) { ran.add(executor.advance(session)); }
+        @Override public void decided(Session session) { }
+        @Override public void cancelled(Session session) { }
+      };
+      PushRules rules = new PushRules(List.of(new PushRule("octo-org/orders-service", List.of("main"), "pushed-stack", null, Map.of())));
+      RepositoryPush push = new RepositoryPush("github", UUID.randomUUID().toString(), "octo-org/orders-service",
+          server.url("orders-service"), "refs/heads/main", "0".repeat(40), pushed.name(), "mona", "main", "orders", 1);
+
+      new PushSessionStarter(rules, sessions, runNow).deliver(push);
+
+      assertThat(ran).singleElement().satisfies(session -> {
+        assertThat(session.status()).as("failure: %s", session.failure()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
+        assertThat(session.repository()).isEqualTo(server.url("orders-service"));
+        assertThat(session.checkout().commit()).isEqualTo(pushed.name());
+      });
+    }
+  }
+
+  @Test
+  void an_unreachable_host_is_retried_by_the_stage_policy_then_fails_the_session_at_checkout() {
+    List<java.time.Duration> waits = new java.util.ArrayList<>();
+    try (PipelineExecutor executor = TestPipelines.executor(stores, settings, PipelineDefinition.standard(), Map.of(), waits::add)) {
+      Session session = sessions.start(new SessionRequest("x", null, "http://127.0.0.1:1/orders-service", null, null,
+          "unreachable-stack", Map.of(), "api", null, null), "tester").session();
+
+      Session failed = executor.advance(session);
+
+      assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
+      assertThat(failed.failure()).startsWith("checkout: ").contains("connection refused");
+      int retries = PipelineDefinition.standard().stage("checkout").retry().maxAttempts();
+      assertThat(waits).hasSize(retries);
+      assertThat(sessions.audit(failed.sessionId()).entries()).filteredOn(e -> e.action().equals("StageRetried")).hasSize(retries);
     }
   }
 
