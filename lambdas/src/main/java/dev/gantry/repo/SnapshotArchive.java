@@ -25,6 +25,12 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
  * are acceptable. Tar format: POSIX.1-2001 (pax) long names, via Apache Commons Compress.
  */
 public final class SnapshotArchive {
+  /**
+   * Every entry's modification time: fixed, so the same files in the same order make the same bytes
+   * and the same SHA-256 (a warm function reuses an extracted snapshot by its digest).
+   */
+  private static final java.util.Date ENTRY_TIME = new java.util.Date(0);
+
   /** The snapshot document's name. */
   public static final String DOCUMENT_NAME = "repository.tar.gz";
 
@@ -124,6 +130,7 @@ public final class SnapshotArchive {
       requireSafe(path);
       checkFits(path, content.length);
       TarArchiveEntry entry = new TarArchiveEntry(path);
+      entry.setModTime(ENTRY_TIME);
       entry.setSize(content.length);
       entry.setMode(executable ? 0100755 : 0100644);
       write(entry, content);
@@ -143,6 +150,7 @@ public final class SnapshotArchive {
         return false;
       }
       TarArchiveEntry entry = new TarArchiveEntry(path, TarArchiveEntry.LF_SYMLINK);
+      entry.setModTime(ENTRY_TIME);
       entry.setLinkName(target);
       write(entry, null);
       return true;

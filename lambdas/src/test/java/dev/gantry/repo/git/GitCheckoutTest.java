@@ -97,6 +97,20 @@ class GitCheckoutTest {
   }
 
   @Test
+  void the_same_commit_makes_the_same_snapshot_bytes() throws IOException {
+    Result one = checkout(anonymous(), server.url("orders"), null, null, SnapshotLimits.DEFAULT);
+    Result two = checkout(anonymous(), server.url("orders"), null, first.name(), SnapshotLimits.DEFAULT);
+
+    assertThat(dev.gantry.hash.Sha256.hex(two.archive())).isEqualTo(dev.gantry.hash.Sha256.hex(one.archive()));
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+        new java.util.zip.GZIPInputStream(new ByteArrayInputStream(one.archive())))) {
+      for (var entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+        assertThat(entry.getModTime().getTime()).as(entry.getName()).isZero(); // no clock in the bytes
+      }
+    }
+  }
+
+  @Test
   void a_given_commit_is_fetched_by_id_even_after_the_branch_moved_on() throws Exception {
     RevCommit second = commitMore();
 
