@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * Extracted snapshots kept on local disk by their SHA-256, so a warm function (or the gantry
@@ -100,12 +101,11 @@ public final class SnapshotCache {
   }
 
   static void delete(Path path) {
-    try (Stream<Path> paths = Files.walk(path)) {
-      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      PathUtils.deleteDirectory(path);
     } catch (IOException | UncheckedIOException e) {
       // a leftover folder costs disk, not correctness
     }
   }
+
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
 import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -276,12 +277,11 @@ public final class GitCheckout {
     if (folder == null) {
       return;
     }
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      PathUtils.deleteDirectory(folder);
     } catch (IOException | UncheckedIOException e) {
       // scratch space: a leftover folder costs disk, not correctness
     }
   }
+
 }
