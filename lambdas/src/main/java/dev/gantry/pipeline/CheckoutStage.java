@@ -52,6 +52,7 @@ public final class CheckoutStage implements Stage {
     Session session = context.session();
     SessionOrigin origin = session.origin();
     String url = origin == null ? null : origin.repositoryUrl();
+    removeAbandonedFetches();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     RepositoryCheckout checkout;
     try (SnapshotArchive.Writer archive = new SnapshotArchive.Writer(bytes, limits)) {
@@ -63,6 +64,13 @@ public final class CheckoutStage implements Stage {
         throw new TransientStageException(e.getMessage(), e);
       }
       throw new StageFailedException(e.getMessage());
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      // the Git secret or the AWS credentials could not be read: throttling and outages pass
+      if (e.retryable()) {
+        throw new TransientStageException("reading the Git credentials failed: " + e.getClass().getSimpleName(), e);
+      }
+      throw new StageFailedException("reading the Git credentials failed: " + e.getClass().getSimpleName()
+          + " (check the checkout function's access to the Git secret)");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the scratch folder " + scratch, e);
     }
@@ -73,6 +81,23 @@ public final class CheckoutStage implements Stage {
         SnapshotArchive.DOCUMENT_NAME, snapshot.sizeBytes(),
         checkout.droppedCount() == 0 ? "" : "; " + checkout.droppedCount() + " links out of the tree, special files or submodules left out");
     return StageOutcome.checkedOut(summary, checkout);
+  }
+
+  /** Deletes fetch folders older than an hour: left by a process stopped mid-fetch (a Lambda timeout). */
+  private void removeAbandonedFetches() {
+    if (!Files.isDirectory(scratch)) {
+      return;
+    }
+    java.time.Instant hourAgo = java.time.Instant.now().minusSeconds(3600);
+    try (java.util.stream.Stream<Path> children = Files.list(scratch)) {
+      for (Path child : children.toList()) {
+        if (Files.getLastModifiedTime(child).toInstant().isBefore(hourAgo)) {
+          org.apache.commons.io.file.PathUtils.deleteDirectory(child);
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // scratch space: what is left costs disk, not correctness
+    }
   }
 
   /**

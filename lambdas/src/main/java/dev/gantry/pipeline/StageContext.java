@@ -16,8 +16,8 @@ public record StageContext(
     SessionDocuments documents) {
 
   /**
-   * The session's repository snapshot, opened on first use (the checkout stage, which makes it,
-   * never asks).
+   * The session's repository snapshot, opened when asked for (the checkout stage, which makes it,
+   * never asks); the snapshot cache extracts it once per digest.
    */
   public RepositorySnapshot repository() {
     return repositorySnapshot.get();

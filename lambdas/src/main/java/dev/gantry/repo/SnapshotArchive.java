@@ -52,6 +52,9 @@ public final class SnapshotArchive {
     return true;
   }
 
+  /** The longest symbolic link target kept, in bytes. */
+  public static final int MAX_LINK_TARGET = 4096;
+
   /**
    * Whether a symbolic link at {@code linkPath} pointing to {@code target} stays inside the tree:
    * the target is relative and, resolved from the link's folder, never climbs above the root.
@@ -127,33 +130,112 @@ public final class SnapshotArchive {
      * @throws IllegalArgumentException for a path that {@link #safePath} refuses
      */
     public void addFile(String path, byte[] content, boolean executable) {
-      requireSafe(path);
-      checkFits(path, content.length);
-      TarArchiveEntry entry = new TarArchiveEntry(path);
-      entry.setModTime(ENTRY_TIME);
-      entry.setSize(content.length);
-      entry.setMode(executable ? 0100755 : 0100644);
-      write(entry, content);
-      files++;
-      bytes += content.length;
+      addFile(path, new java.io.ByteArrayInputStream(content), content.length, executable);
     }
 
     /**
-     * Adds a symbolic link if its target stays inside the tree; otherwise counts it as dropped.
+     * Adds a regular file of {@code size} bytes read from {@code content}, without holding it in
+     * memory.
+     *
+     * @throws SnapshotLimitException when the file does not fit
+     * @throws IllegalArgumentException for a path that {@link #safePath} refuses
+     */
+    public void addFile(String path, InputStream content, long size, boolean executable) {
+      requireSafe(path);
+      checkFits(path, size);
+      TarArchiveEntry entry = entry(path, TarArchiveEntry.LF_NORMAL);
+      entry.setSize(size);
+      entry.setMode(executable ? 0100755 : 0100644);
+      try {
+        tar.putArchiveEntry(entry);
+        long copied = content.transferTo(tar);
+        if (copied != size) {
+          throw new IllegalStateException(path + " changed while it was read: " + copied + " bytes, not " + size);
+        }
+        tar.closeArchiveEntry();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the snapshot archive", e);
+      }
+      files++;
+      bytes += size;
+    }
+
+    /**
+     * Adds a symbolic link whose target was checked against the tree by the caller (a local folder's
+     * real paths), if its text also stays inside; otherwise counts it as dropped.
      *
      * @return whether the link was added
      */
     public boolean addLink(String path, String target) {
+      return addLink(path, target, Set.of());
+    }
+
+    /**
+     * Adds a symbolic link if its target, resolved by its text, stays inside the tree and neither is
+     * nor passes through another link of the tree ({@code links}, every link path): a link to a link
+     * could climb out whatever the order of entries. Otherwise counts it as dropped. A link counts
+     * as a file against the limits.
+     *
+     * @return whether the link was added
+     */
+    public boolean addLink(String path, String target, Set<String> links) {
       requireSafe(path);
-      if (!linkStaysInside(path, target)) {
+      if (!linkStaysInside(path, target) || passesThroughLink(path, target, links) || target.length() > MAX_LINK_TARGET) {
         dropped++;
         return false;
       }
-      TarArchiveEntry entry = new TarArchiveEntry(path, TarArchiveEntry.LF_SYMLINK);
-      entry.setModTime(ENTRY_TIME);
+      checkFits(path, 0);
+      TarArchiveEntry entry = entry(path, TarArchiveEntry.LF_SYMLINK);
       entry.setLinkName(target);
       write(entry, null);
+      files++;
       return true;
+    }
+
+    /**
+     * Whether following {@code target} from the link's folder, one segment at a time as the system
+     * does, ever stands on another link ({@code 0 -> a/up/..} with {@code a/up -> ..} climbs out
+     * although its text alone stays in).
+     */
+    private static boolean passesThroughLink(String linkPath, String target, Set<String> links) {
+      java.util.Deque<String> segments = new java.util.ArrayDeque<>(java.util.Arrays.asList(linkPath.split("/")));
+      segments.removeLast();
+      for (String segment : target.split("/")) {
+        if (segment.equals("..")) {
+          segments.pollLast();
+        } else if (!segment.isEmpty() && !segment.equals(".")) {
+          segments.addLast(segment);
+          if (links.contains(String.join("/", segments))) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    private static boolean throughLink(String resolved, Set<String> links) {
+      if (resolved.isEmpty()) {
+        return false;
+      }
+      String prefix = "";
+      for (String segment : resolved.split("/")) {
+        prefix = prefix.isEmpty() ? segment : prefix + "/" + segment;
+        if (links.contains(prefix)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** An entry with no clock, user or group in it, so the same tree makes the same bytes anywhere. */
+    private static TarArchiveEntry entry(String path, byte type) {
+      TarArchiveEntry entry = new TarArchiveEntry(path, type);
+      entry.setModTime(ENTRY_TIME);
+      entry.setUserName("");
+      entry.setGroupName("");
+      entry.setUserId(0);
+      entry.setGroupId(0);
+      return entry;
     }
 
     /** Counts an entry left out (a special file, a submodule, a link out of the tree). */
@@ -213,11 +295,18 @@ public final class SnapshotArchive {
     long bytes = 0;
     try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(archive))) {
       Path root = folder.toRealPath();
+      Set<String> links = new java.util.HashSet<>();
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         String name = entry.getName().endsWith("/") ? entry.getName().substring(0, entry.getName().length() - 1) : entry.getName();
         if (!safePath(name)) {
           throw new RepositoryAccessException("snapshot entry '" + name + "' is not a safe relative path");
+        }
+        if (Writer.throughLink(name.contains("/") ? name.substring(0, name.lastIndexOf('/')) : "", links)) {
+          throw new RepositoryAccessException("snapshot entry '" + name + "' lies below a link");
+        }
+        if (entry.isLink() || entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+          throw new RepositoryAccessException("snapshot entry '" + name + "' is neither a file, a folder nor a symbolic link");
         }
         Path target = folder.resolve(name);
         if (entry.isDirectory()) {
@@ -230,6 +319,7 @@ public final class SnapshotArchive {
           Files.createDirectories(target.getParent());
           requireInside(root, target.getParent(), name);
           Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+          links.add(name);
           if (Files.exists(target) && !target.toRealPath().startsWith(root)) {
             Files.delete(target); // in the tree by its text, out of it through an earlier link
             throw new RepositoryAccessException("snapshot link '" + name + "' points outside the tree through a link");
@@ -250,6 +340,12 @@ public final class SnapshotArchive {
           }
         } else {
           throw new RepositoryAccessException("snapshot entry '" + name + "' is neither a file, a folder nor a link");
+        }
+      }
+      for (String link : links) { // with every link in place, none may lead out, whatever the entries' order
+        Path path = folder.resolve(link);
+        if (Files.exists(path) && !path.toRealPath().startsWith(root)) {
+          throw new RepositoryAccessException("snapshot link '" + link + "' points outside the tree through a link");
         }
       }
     } catch (IOException e) {

@@ -6,7 +6,6 @@ import dev.gantry.hash.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +52,7 @@ public final class SnapshotCache {
     Path target = folder.resolve(snapshot.sha256());
     try {
       Files.createDirectories(folder);
-      if (Files.isDirectory(target)) {
+      if (Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
         return target;
       }
@@ -72,7 +71,7 @@ public final class SnapshotCache {
       }
       try {
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException | AtomicMoveNotSupportedException raced) {
+      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
         delete(partial); // another stage extracted the same snapshot first
       }
       return target;
@@ -81,15 +80,32 @@ public final class SnapshotCache {
     }
   }
 
+  /**
+   * Removes the least recently used snapshots beyond {@code keep - 1}, and extractions a stopped
+   * process left behind (older than an hour). A snapshot is renamed away before it is deleted, so no
+   * stage ever finds a half-deleted one under its digest.
+   */
   private void evictOthers() throws IOException {
     List<Path> extracted;
+    List<Path> abandoned;
+    java.nio.file.attribute.FileTime hourAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600));
     try (Stream<Path> children = Files.list(folder)) {
-      extracted = children.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}"))
+      List<Path> all = children.toList();
+      extracted = all.stream().filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}"))
           .sorted(Comparator.comparing(SnapshotCache::lastModified).reversed()).toList();
+      abandoned = all.stream().filter(p -> p.getFileName().toString().startsWith("extracting-")
+          || p.getFileName().toString().startsWith("evicted-")).filter(p -> lastModified(p).compareTo(hourAgo) < 0).toList();
     }
     for (Path old : extracted.subList(Math.min(extracted.size(), keep - 1), extracted.size())) {
-      delete(old);
+      Path evicted = folder.resolve("evicted-" + old.getFileName());
+      try {
+        Files.move(old, evicted, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException gone) {
+        continue; // another process evicted it first
+      }
+      delete(evicted);
     }
+    abandoned.forEach(SnapshotCache::delete);
   }
 
   private static java.nio.file.attribute.FileTime lastModified(Path path) {

@@ -222,8 +222,9 @@ public final class SessionService {
     if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
       throw new InvalidRequestException("repository.url", "use an https:// clone URL, e.g. https://github.com/owner/repo.git");
     }
-    if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
-      throw new InvalidRequestException("repository.url", "the URL holds a password or token: remove it; Gantry never stores credentials");
+    if (uri.getRawUserInfo() != null) {
+      throw new InvalidRequestException("repository.url", "the URL holds a user name, password or token: remove it; "
+          + "Gantry never stores credentials (configure a Git token instead)");
     }
     return uri.toString();
   }

@@ -59,6 +59,33 @@ class SnapshotArchiveTest {
   }
 
   @Test
+  void a_link_that_climbs_out_through_another_link_is_dropped_whatever_the_order() throws IOException {
+    java.util.Set<String> links = java.util.Set.of("0", "a/up");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (SnapshotArchive.Writer writer = new SnapshotArchive.Writer(bytes, SnapshotLimits.DEFAULT)) {
+      assertThat(writer.addLink("0", "a/up/..", links)).as("0 -> a/up/.. with a/up -> ..").isFalse();
+      assertThat(writer.addLink("a/up", "..", links)).as("a/up -> .. is the tree's own root").isTrue();
+      assertThat(writer.addLink("b", "a/up", links)).as("a link to a link").isFalse();
+      assertThat(writer.dropped()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void extraction_refuses_a_link_chain_that_leads_out_in_either_order() throws IOException {
+    Path first = Files.createDirectories(folder.resolve("first/snapshot"));
+    Path second = Files.createDirectories(folder.resolve("second/snapshot"));
+
+    assertThatThrownBy(() -> SnapshotArchive.extract(new ByteArrayInputStream(tampered("0 -> a/up/..", "a/up -> ..")), first,
+        SnapshotLimits.DEFAULT)).isInstanceOf(RepositoryAccessException.class).hasMessageContaining("outside the tree");
+    assertThatThrownBy(() -> SnapshotArchive.extract(new ByteArrayInputStream(tampered("a/up -> ..", "0 -> a/up/..")), second,
+        SnapshotLimits.DEFAULT)).isInstanceOf(RepositoryAccessException.class).hasMessageContaining("outside the tree");
+    assertThatThrownBy(() -> SnapshotArchive.extract(new ByteArrayInputStream(tampered("l -> x", "l/y/z.txt")),
+        Files.createDirectories(folder.resolve("third")), SnapshotLimits.DEFAULT))
+        .isInstanceOf(RepositoryAccessException.class).hasMessageContaining("lies below a link");
+    assertThat(folder.resolve("third/x")).doesNotExist(); // nothing was created through the link
+  }
+
+  @Test
   void a_tampered_archive_cannot_write_outside_the_folder() throws IOException {
     Path inside = Files.createDirectories(folder.resolve("snapshot"));
 

@@ -32,6 +32,10 @@ public final class GitHttpServer implements AutoCloseable {
   private final Path root;
   private final Optional<String> token;
   private final AtomicInteger uploads = new AtomicInteger();
+  private final AtomicInteger requests = new AtomicInteger();
+  private final java.util.List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile int refuseWith;
+  private volatile String redirectTo;
 
   private GitHttpServer(Path root, Optional<String> token) throws IOException {
     this.root = root;
@@ -61,8 +65,45 @@ public final class GitHttpServer implements AutoCloseable {
     return uploads.get();
   }
 
+  /** How many requests of any kind arrived. */
+  public int requests() {
+    return requests.get();
+  }
+
+  /** Every Authorization header received, in order. */
+  public java.util.List<String> authorizations() {
+    return java.util.List.copyOf(authorizations);
+  }
+
+  /** From now on answers every request with {@code status} (403: a token without access). */
+  public GitHttpServer refusing(int status) {
+    this.refuseWith = status;
+    return this;
+  }
+
+  /** From now on answers every request 302 to the same path under {@code base}. */
+  public GitHttpServer redirectingTo(String base) {
+    this.redirectTo = base;
+    return this;
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      requests.incrementAndGet();
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      if (authorization != null) {
+        authorizations.add(authorization);
+      }
+      if (redirectTo != null) {
+        String query = exchange.getRequestURI().getRawQuery();
+        exchange.getResponseHeaders().add("Location", redirectTo + exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
+        exchange.sendResponseHeaders(302, -1);
+        return;
+      }
+      if (refuseWith != 0) {
+        exchange.sendResponseHeaders(refuseWith, -1);
+        return;
+      }
       if (token.isPresent() && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
         exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"git\"");
         exchange.sendResponseHeaders(401, -1);

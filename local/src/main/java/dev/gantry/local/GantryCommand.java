@@ -129,7 +129,17 @@ public final class GantryCommand {
 
     /** Settings from the environment. */
     Settings settings() {
-      return Settings.fromEnvironment(environment);
+      return Settings.fromEnvironment(localEnvironment());
+    }
+
+    /**
+     * The environment with this machine's defaults: checkouts and extracted snapshots under {@code
+     * GANTRY_HOME/scratch}, a folder of the user's, not a shared temporary one.
+     */
+    Map<String, String> localEnvironment() {
+      Map<String, String> local = new java.util.HashMap<>(environment);
+      local.putIfAbsent(EnvironmentVariables.SCRATCH_DIR, dataDirectory().resolve("scratch").toString());
+      return local;
     }
 
     /** The agents folder: Gantry's own {@code agents/}. */
@@ -234,7 +244,7 @@ public final class GantryCommand {
 
     @Override
     Settings settings() {
-      return Settings.fromEnvironment(model.over(environment));
+      return Settings.fromEnvironment(model.over(localEnvironment()));
     }
 
     @Override

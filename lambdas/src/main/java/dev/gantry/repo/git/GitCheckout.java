@@ -138,15 +138,49 @@ public final class GitCheckout {
     }
   }
 
-  /** A CodeCommit login signed with the AWS credentials, else the host's token, else none. */
+  /**
+   * A CodeCommit login signed with the AWS credentials, else the host's token, else none; given only
+   * to requests for the URL's own scheme, host and port, so a redirect to another host never gets it.
+   */
   private CredentialsProvider login(URI url, GitCredentials credentials) {
     if (CodeCommitCredentials.region(url).isPresent() && aws.isPresent()) {
       CodeCommitCredentials.Login signed = CodeCommitCredentials.login(url, aws.get().resolveCredentials(), java.time.Instant.now());
-      return new UsernamePasswordCredentialsProvider(signed.userName(), signed.password());
+      return new HostBoundLogin(url, signed.userName(), signed.password());
     }
-    return credentials.tokenFor(url)
-        .<CredentialsProvider>map(token -> new UsernamePasswordCredentialsProvider(GitCredentials.USER_NAME, token))
+    return credentials.tokenFor(url).<CredentialsProvider>map(token -> new HostBoundLogin(url, GitCredentials.USER_NAME, token))
         .orElse(null);
+  }
+
+  /** Basic credentials JGit gets only when it asks for the origin they were made for. */
+  private static final class HostBoundLogin extends CredentialsProvider {
+    private final URI origin;
+    private final UsernamePasswordCredentialsProvider login;
+
+    HostBoundLogin(URI origin, String userName, String password) {
+      this.origin = origin;
+      this.login = new UsernamePasswordCredentialsProvider(userName, password);
+    }
+
+    @Override
+    public boolean isInteractive() {
+      return false;
+    }
+
+    @Override
+    public boolean supports(org.eclipse.jgit.transport.CredentialItem... items) {
+      return login.supports(items);
+    }
+
+    @Override
+    public boolean get(org.eclipse.jgit.transport.URIish uri, org.eclipse.jgit.transport.CredentialItem... items) {
+      boolean sameOrigin = uri != null && origin.getScheme().equalsIgnoreCase(uri.getScheme())
+          && origin.getHost().equalsIgnoreCase(uri.getHost()) && port(origin.getPort(), origin.getScheme()) == port(uri.getPort(), uri.getScheme());
+      return sameOrigin && login.get(uri, items);
+    }
+
+    private static int port(int port, String scheme) {
+      return port > 0 ? port : "https".equalsIgnoreCase(scheme) ? 443 : 80;
+    }
   }
 
   /** The ref {@code ref} names on the remote: HEAD's target when null. */
@@ -189,7 +223,7 @@ public final class GitCheckout {
     try {
       fetch.call();
     } catch (TransportException e) {
-      if (byId && !authentication(e)) {
+      if (byId && missingObject(e)) {
         throw new RepositoryFetchException("commit " + spec.getSource() + " could not be fetched from " + url
             + " (" + scrub(firstLine(e), credentials) + "): check that it exists and is reachable from a branch", false, e);
       }
@@ -198,6 +232,16 @@ public final class GitCheckout {
   }
 
   private void writeTree(Repository repository, RevCommit commit, SnapshotArchive.Writer archive) throws IOException {
+    java.util.Set<String> links = new java.util.HashSet<>();
+    try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
+      walk.addTree(commit.getTree());
+      walk.setRecursive(true);
+      while (walk.next()) {
+        if (walk.getFileMode(0) == FileMode.SYMLINK) {
+          links.add(walk.getPathString());
+        }
+      }
+    }
     try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
       walk.addTree(commit.getTree());
       walk.setRecursive(true);
@@ -210,11 +254,18 @@ public final class GitCheckout {
         }
         ObjectId id = walk.getObjectId(0);
         if (mode == FileMode.SYMLINK) {
-          archive.addLink(path, new String(reader.open(id).getBytes(), StandardCharsets.UTF_8));
+          ObjectLoader target = reader.open(id);
+          if (target.getSize() > SnapshotArchive.MAX_LINK_TARGET) {
+            archive.drop();
+          } else {
+            archive.addLink(path, new String(target.getCachedBytes(), StandardCharsets.UTF_8), links);
+          }
         } else if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
           ObjectLoader loader = reader.open(id);
           archive.checkFits(path, loader.getSize());
-          archive.addFile(path, loader.getBytes(), mode == FileMode.EXECUTABLE_FILE);
+          try (java.io.InputStream content = loader.openStream()) {
+            archive.addFile(path, content, loader.getSize(), mode == FileMode.EXECUTABLE_FILE);
+          }
         } else {
           archive.drop();
         }
@@ -232,9 +283,12 @@ public final class GitCheckout {
     }
     if (e instanceof TransportException transport) {
       if (authentication(transport)) {
-        return new RepositoryFetchException(url + " refused the credentials (HTTP 401/403): "
-            + (credentials.tokenFor(URI.create(url)).isPresent() ? "check the token's access to the repository"
-                : "a private repository needs a token (GANTRY_GIT_TOKEN, GANTRY_GIT_TOKENS or the Git secret)"), false, e);
+        URI uri = URI.create(url);
+        String fix = CodeCommitCredentials.region(uri).isPresent()
+            ? "the checkout's IAM role needs codecommit:GitPull on the repository (context codeCommitRepositoryArns)"
+            : credentials.tokenFor(uri).isPresent() ? "check the token's access to the repository"
+                : "a private repository needs a token (GANTRY_GIT_TOKEN, GANTRY_GIT_TOKENS or the Git secret)";
+        return new RepositoryFetchException(url + " refused the credentials (HTTP 401/403): " + fix, false, e);
       }
       Optional<Throwable> network = causes(e).filter(c -> c instanceof UnknownHostException || c instanceof ConnectException
           || c instanceof SocketTimeoutException).findFirst();
@@ -248,9 +302,17 @@ public final class GitCheckout {
     return new RepositoryFetchException("cannot " + action + " " + url + ": " + scrub(firstLine(e), credentials), false, e);
   }
 
+  /** 401 ("not authorized", "Authentication is required") and 403 (JGit: "... not permitted on ..."). */
   private static boolean authentication(Exception e) {
     return causes(e).map(Throwable::getMessage).filter(m -> m != null).anyMatch(m -> m.contains("not authorized")
-        || m.contains("Authentication is required") || m.contains("authentication not supported") || m.contains(" 403 "));
+        || m.contains("Authentication is required") || m.contains("authentication not supported") || m.contains("not permitted"));
+  }
+
+  /** The server refused a wanted object id: "want ... not valid", "not our ref", "does not have ... available". */
+  private static boolean missingObject(Exception e) {
+    return !authentication(e) && causes(e).map(Throwable::getMessage).filter(m -> m != null)
+        .anyMatch(m -> m.contains("not valid") || m.contains("not our ref") || m.contains("does not have")
+            || m.contains("Missing commit") || m.contains("missing object"));
   }
 
   private static Stream<Throwable> causes(Throwable e) {

@@ -7,10 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Tokens for Git hosts: one for any host ({@code GANTRY_GIT_TOKEN}) and per-host ones ({@code
- * GANTRY_GIT_TOKENS}, a JSON object such as {@code {"github.com": "ghp_...", "gitlab.example.com":
- * "glpat-..."}}; in AWS the same object is the Git secret in Secrets Manager). A per-host token
- * wins over the any-host one.
+ * Tokens for Git hosts: one for any host ({@code GANTRY_GIT_TOKEN}, on one machine only, where the
+ * user names the URLs) and per-host ones ({@code GANTRY_GIT_TOKENS}, a JSON object such as {@code
+ * {"github.com": "ghp_...", "gitlab.example.com": "glpat-..."}}; in AWS the same object is the Git
+ * secret in Secrets Manager, which has no any-host token). A per-host token wins over the any-host
+ * one.
  *
  * <p>A token is sent only over HTTPS, or over HTTP to a loopback address (a test server): never in
  * clear text across a network. It goes as HTTP Basic credentials with the user name {@value

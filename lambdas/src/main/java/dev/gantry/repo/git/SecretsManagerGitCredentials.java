@@ -12,17 +12,15 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Git tokens from one Secrets Manager secret whose string is a JSON object of host names to tokens
- * ({@code {"github.com": "ghp_...", "gitlab.example.com": "glpat-..."}}; a {@code "*"} key is the
- * token for any host). Read on first use, not when the function starts, so a SnapStart snapshot
+ * ({@code {"github.com": "ghp_...", "gitlab.example.com": "glpat-..."}}). There is no token for any
+ * host here: in AWS whoever may start a session chooses the URL, and a token must only reach the
+ * host it was issued by. Read on first use, not when the function starts, so a SnapStart snapshot
  * never holds a token; the value is reused for {@link #TTL}, so a rotated token is picked up within
  * it. Only the checkout function's role may read the secret.
  */
 public final class SecretsManagerGitCredentials implements Supplier<GitCredentials> {
   /** How long a fetched value is reused. */
   public static final Duration TTL = Duration.ofMinutes(5);
-  /** The key whose token goes to any host. */
-  public static final String ANY_HOST = "*";
-
   private final SecretsManagerClient secrets;
   private final String secretId;
   private final Clock clock;
@@ -69,17 +67,12 @@ public final class SecretsManagerGitCredentials implements Supplier<GitCredentia
       throw new IllegalStateException("the Git secret " + secretId + " is not a JSON object of host names to tokens");
     }
     Map<String, String> perHost = new LinkedHashMap<>();
-    String anyHost = null;
     for (Map.Entry<String, JsonNode> entry : json.properties()) {
       if (!entry.getValue().isTextual()) {
         throw new IllegalStateException("the Git secret " + secretId + ": the value of '" + entry.getKey() + "' is not a string");
       }
-      if (entry.getKey().equals(ANY_HOST)) {
-        anyHost = entry.getValue().asText();
-      } else {
-        perHost.put(entry.getKey(), entry.getValue().asText());
-      }
+      perHost.put(entry.getKey(), entry.getValue().asText());
     }
-    return new GitCredentials(anyHost, perHost);
+    return new GitCredentials(null, perHost);
   }
 }

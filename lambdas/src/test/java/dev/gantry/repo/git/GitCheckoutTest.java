@@ -86,7 +86,7 @@ class GitCheckoutTest {
 
     assertThat(result.checkout().commit()).isEqualTo(first.name());
     assertThat(result.checkout().ref()).isEqualTo("refs/heads/main");
-    assertThat(result.checkout().fileCount()).isEqualTo(3);
+    assertThat(result.checkout().fileCount()).isEqualTo(4); // 3 files and the link that stays inside
     assertThat(result.checkout().droppedCount()).isEqualTo(1);
     SnapshotArchive.extract(new ByteArrayInputStream(result.archive()), extracted, SnapshotLimits.DEFAULT);
     assertThat(extracted.resolve("src/handlers/create.js")).hasContent("exports.handler = async () => ({statusCode: 201});");
@@ -113,14 +113,15 @@ class GitCheckoutTest {
   @Test
   void a_given_commit_is_fetched_by_id_even_after_the_branch_moved_on() throws Exception {
     RevCommit second = commitMore();
+    origin.branchDelete().setBranchNames("dev").setForce(true).call(); // no ref advertises the first commit now
 
     Result pinned = checkout(anonymous(), server.url("orders"), "refs/heads/main", first.name(), SnapshotLimits.DEFAULT);
     Result tip = checkout(anonymous(), server.url("orders"), "main", null, SnapshotLimits.DEFAULT);
 
     assertThat(pinned.checkout().commit()).isEqualTo(first.name());
-    assertThat(pinned.checkout().fileCount()).isEqualTo(3);
+    assertThat(pinned.checkout().fileCount()).isEqualTo(4);
     assertThat(tip.checkout().commit()).isEqualTo(second.name());
-    assertThat(tip.checkout().fileCount()).isEqualTo(4);
+    assertThat(tip.checkout().fileCount()).isEqualTo(5);
   }
 
   @Test
@@ -147,6 +148,40 @@ class GitCheckoutTest {
       GitCheckout right = new GitCheckout(new GitCredentials("guess", Map.of("127.0.0.1", TOKEN)), Duration.ofSeconds(20));
       assertThat(checkout(right, url, null, null, SnapshotLimits.DEFAULT).checkout().commit()).isEqualTo(first.name());
     }
+  }
+
+  @Test
+  void a_token_without_access_403_fails_at_once() throws IOException {
+    try (GitHttpServer forbidden = GitHttpServer.serve(served, Optional.empty()).refusing(403)) {
+      GitCheckout git = new GitCheckout(new GitCredentials(null, Map.of("127.0.0.1", TOKEN)), Duration.ofSeconds(20));
+
+      assertThatThrownBy(() -> checkout(git, forbidden.url("orders"), null, null, SnapshotLimits.DEFAULT))
+          .isInstanceOf(RepositoryFetchException.class)
+          .hasMessage(forbidden.url("orders") + " refused the credentials (HTTP 401/403): check the token's access to the repository")
+          .satisfies(e -> assertThat(((RepositoryFetchException) e).retryable()).isFalse());
+    }
+  }
+
+  @Test
+  void a_redirect_to_another_origin_never_receives_the_token() throws IOException {
+    try (GitHttpServer elsewhere = GitHttpServer.serve(served, Optional.of(TOKEN));
+         GitHttpServer redirecting = GitHttpServer.serve(served, Optional.empty())) {
+      redirecting.redirectingTo(elsewhere.url("").replaceAll("/$", ""));
+      // both listen on 127.0.0.1, but a login is bound to the origin it was made for: scheme, host and port
+      String origin = redirecting.url("orders");
+      GitCheckout git = new GitCheckout(new GitCredentials(null, Map.of("127.0.0.1", TOKEN)), Duration.ofSeconds(20));
+
+      assertThatThrownBy(() -> checkout(git, origin, null, null, SnapshotLimits.DEFAULT)).isInstanceOf(RepositoryFetchException.class);
+      assertThat(elsewhere.requests()).as("the redirect was followed").isPositive();
+      assertThat(elsewhere.authorizations()).isEmpty();
+    }
+  }
+
+  @Test
+  void a_fetch_by_id_that_cannot_connect_may_be_retried() {
+    assertThatThrownBy(() -> checkout(anonymous(), "http://127.0.0.1:1/orders", "main", first.name(), SnapshotLimits.DEFAULT))
+        .isInstanceOf(RepositoryFetchException.class).hasMessageContaining("connection refused")
+        .satisfies(e -> assertThat(((RepositoryFetchException) e).retryable()).isTrue());
   }
 
   @Test

@@ -44,7 +44,7 @@ class SecretsManagerGitCredentialsTest {
 
   @Test
   void tokens_are_read_per_host_on_first_use_and_reused_for_the_ttl() {
-    secretString.set("{\"github.com\": \"ghp_one\", \"*\": \"any-host\"}");
+    secretString.set("{\"github.com\": \"ghp_one\", \"*\": \"not-a-host\"}");
     Clock[] clock = {Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC)};
     SecretsManagerGitCredentials tokens = new SecretsManagerGitCredentials(secrets, ARN, new Clock() {
       @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
@@ -54,7 +54,7 @@ class SecretsManagerGitCredentialsTest {
     assertThat(stub.received()).isEmpty(); // nothing is read when the function starts
 
     assertThat(tokens.get().tokenFor(URI.create("https://github.com/octo/app.git"))).contains("ghp_one");
-    assertThat(tokens.get().tokenFor(URI.create("https://gitlab.example.com/g/app.git"))).contains("any-host");
+    assertThat(tokens.get().tokenFor(URI.create("https://evil.example.com/g/app.git"))).isEmpty(); // no token for any host
     assertThat(stub.received()).singleElement().satisfies(r -> {
       assertThat(r.header("X-Amz-Target")).isEqualTo("secretsmanager.GetSecretValue");
       assertThat(Json.tree(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).path("SecretId").asText()).isEqualTo(ARN);
