@@ -1,13 +1,13 @@
 package dev.gantry.api;
 
-import dev.gantry.repo.RepositoryCheckout;
-import dev.gantry.repo.SnapshotArchive;
 import dev.gantry.deploy.Finding;
 import dev.gantry.deploy.ValidationReport;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.document.DocumentStore;
 import dev.gantry.json.Json;
 import dev.gantry.model.TokenUsage;
+import dev.gantry.repo.RepositoryCheckout;
+import dev.gantry.repo.SnapshotArchive;
 import dev.gantry.session.ApprovalDecision;
 import dev.gantry.session.AuditEntry;
 import dev.gantry.session.Session;

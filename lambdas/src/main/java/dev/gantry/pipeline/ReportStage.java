@@ -1,10 +1,10 @@
 package dev.gantry.pipeline;
 
-import dev.gantry.repo.RepositoryCheckout;
-import dev.gantry.repo.SnapshotArchive;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.json.Json;
+import dev.gantry.repo.RepositoryCheckout;
+import dev.gantry.repo.SnapshotArchive;
 import dev.gantry.session.Session;
 import dev.gantry.session.StageRecord;
 import java.time.Clock;

@@ -1,8 +1,8 @@
 package dev.gantry.pipeline;
 
-import java.util.function.Supplier;
 import dev.gantry.repo.RepositorySnapshot;
 import dev.gantry.session.Session;
+import java.util.function.Supplier;
 
 /**
  * What a stage attempt gets: the session as it was when the stage started, its declaration, the

@@ -1,9 +1,8 @@
 package dev.gantry.pipeline;
 
-import dev.gantry.repo.RepositoryCheckout;
 import dev.gantry.agent.AgentRunner;
-
 import dev.gantry.model.TokenUsage;
+import dev.gantry.repo.RepositoryCheckout;
 import java.util.List;
 import java.util.Map;
 

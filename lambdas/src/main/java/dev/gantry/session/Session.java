@@ -1,9 +1,9 @@
 package dev.gantry.session;
 
-import dev.gantry.repo.RepositoryCheckout;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.model.TokenUsage;
+import dev.gantry.repo.RepositoryCheckout;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
