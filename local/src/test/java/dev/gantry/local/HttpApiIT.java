@@ -189,6 +189,40 @@ class HttpApiIT {
     }
   }
 
+  @Test
+  void a_session_named_by_clone_url_shows_the_pinned_commit_and_its_snapshot(@org.junit.jupiter.api.io.TempDir Path work)
+      throws Exception {
+    String commit;
+    try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+      java.nio.file.Files.writeString(work.resolve("package.json"), "{\"name\": \"by-url\"}\n");
+      git.add().addFilepattern(".").call();
+      commit = git.commit().setMessage("one").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call().name();
+    }
+    String url = work.toUri().toString();
+
+    Answer started = serve.send(Call.post("/sessions",
+        "{\"goal\": \"Serve a tiny API\", \"repository\": {\"url\": \"" + url + "\", \"ref\": \"main\"}}"));
+    assertThat(started.status()).as(started.text()).isEqualTo(202);
+    JsonNode waiting = awaitStatus(serve, started.json().path("sessionId").asText(), s -> !s.equals("RUNNING"));
+
+    assertThat(waiting.path("status").asText()).as(waiting.path("failure").asText()).isEqualTo("AWAITING_APPROVAL");
+    JsonNode repository = waiting.path("repository");
+    assertThat(repository.path("url").asText()).isEqualTo(url);
+    assertThat(repository.path("ref").asText()).isEqualTo("refs/heads/main");
+    assertThat(repository.path("commit").asText()).isEqualTo(commit);
+    assertThat(repository.path("snapshot").path("fileCount").asInt()).isEqualTo(1);
+    String snapshotDigest = repository.path("snapshot").path("sha256").asText();
+    assertThat(waiting.path("documents")).anySatisfy(d -> {
+      assertThat(d.path("name").asText()).isEqualTo("repository.tar.gz");
+      assertThat(d.path("sha256").asText()).isEqualTo(snapshotDigest);
+    });
+    Answer withToken = serve.send(Call.post("/sessions",
+        "{\"goal\": \"x\", \"repository\": {\"url\": \"https://ghp_secret@github.com/octo/app.git\"}}"));
+    assertThat(withToken.status()).isEqualTo(400);
+    assertThat(withToken.json().path("field").asText()).isEqualTo("repository.url");
+    assertThat(withToken.text()).doesNotContain("ghp_secret");
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("transports")
   void a_session_is_started_watched_approved_and_its_documents_read(Transport t) {
