@@ -17,6 +17,14 @@ public interface DocumentStore {
    */
   DocumentRef put(String key, byte[] content, String contentType);
 
+  /**
+   * Stores a file's content under {@code key} without holding it in memory (a repository snapshot).
+   *
+   * @return the stored object's reference, with the file's size and SHA-256
+   * @throws java.io.UncheckedIOException when the file cannot be read
+   */
+  DocumentRef put(String key, java.nio.file.Path file, String contentType);
+
   /** The object's bytes, or empty when no object has that key. */
   Optional<byte[]> get(String key);
 

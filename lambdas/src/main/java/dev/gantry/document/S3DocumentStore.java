@@ -26,6 +26,27 @@ public final class S3DocumentStore implements DocumentStore {
   }
 
   @Override
+  public DocumentRef put(String key, java.nio.file.Path file, String contentType) {
+    String sha256;
+    long size;
+    try {
+      sha256 = Sha256.hex(file);
+      size = java.nio.file.Files.size(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file, e);
+    }
+    s3.putObject(
+        PutObjectRequest.builder()
+            .bucket(bucket)
+            .key(key)
+            .contentType(contentType)
+            .metadata(java.util.Map.of("sha256", sha256))
+            .build(),
+        RequestBody.fromFile(file));
+    return new DocumentRef(key.substring(key.lastIndexOf('/') + 1), key, size, sha256, contentType);
+  }
+
+  @Override
   public DocumentRef put(String key, byte[] content, String contentType) {
     String sha256 = Sha256.hex(content);
     s3.putObject(

@@ -18,6 +18,24 @@ public final class Sha256 {
     }
   }
 
+  /** A fresh SHA-256 digest, for hashing a stream as it passes. */
+  public static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime provides SHA-256", e);
+    }
+  }
+
+  /** Lowercase hex SHA-256 of a file's bytes, read as a stream. */
+  public static String hex(java.nio.file.Path file) throws java.io.IOException {
+    MessageDigest digest = digest();
+    try (java.io.InputStream in = new java.security.DigestInputStream(java.nio.file.Files.newInputStream(file), digest)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
   /** Lowercase hex SHA-256 of the UTF-8 bytes of {@code text}. */
   public static String hex(String text) {
     return hex(text.getBytes(StandardCharsets.UTF_8));

@@ -12,7 +12,6 @@ import dev.gantry.repo.SnapshotLimits;
 import dev.gantry.repo.git.GitCheckout;
 import dev.gantry.session.Session;
 import dev.gantry.session.SessionOrigin;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,28 +52,38 @@ public final class CheckoutStage implements Stage {
     SessionOrigin origin = session.origin();
     String url = origin == null ? null : origin.repositoryUrl();
     removeAbandonedFetches();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Path archiveFile = null;
     RepositoryCheckout checkout;
-    try (SnapshotArchive.Writer archive = new SnapshotArchive.Writer(bytes, limits)) {
-      checkout = url != null
-          ? git.checkout(url, origin.ref(), origin.commit(), archive, Files.createDirectories(scratch))
-          : LocalCheckout.checkout(Path.of(session.repository()), archive);
-    } catch (RepositoryFetchException e) {
-      if (e.retryable()) {
-        throw new TransientStageException(e.getMessage(), e);
+    DocumentRef snapshot;
+    try {
+      Files.createDirectories(scratch);
+      archiveFile = Files.createTempFile(scratch, "snapshot-", ".tar.gz");
+      try (SnapshotArchive.Writer archive = new SnapshotArchive.Writer(
+          new java.io.BufferedOutputStream(Files.newOutputStream(archiveFile)), limits)) {
+        checkout = url != null
+            ? git.checkout(url, origin.ref(), origin.commit(), archive, scratch)
+            : LocalCheckout.checkout(Path.of(session.repository()), archive);
+      } catch (RepositoryFetchException e) {
+        if (e.retryable()) {
+          throw new TransientStageException(e.getMessage(), e);
+        }
+        throw new StageFailedException(e.getMessage());
+      } catch (software.amazon.awssdk.core.exception.SdkException e) {
+        // the Git secret or the AWS credentials could not be read: throttling and outages pass
+        if (e.retryable()) {
+          throw new TransientStageException("reading the Git credentials failed: " + e.getClass().getSimpleName(), e);
+        }
+        throw new StageFailedException("reading the Git credentials failed: " + e.getClass().getSimpleName()
+            + " (check the checkout function's access to the Git secret)");
       }
-      throw new StageFailedException(e.getMessage());
-    } catch (software.amazon.awssdk.core.exception.SdkException e) {
-      // the Git secret or the AWS credentials could not be read: throttling and outages pass
-      if (e.retryable()) {
-        throw new TransientStageException("reading the Git credentials failed: " + e.getClass().getSimpleName(), e);
-      }
-      throw new StageFailedException("reading the Git credentials failed: " + e.getClass().getSimpleName()
-          + " (check the checkout function's access to the Git secret)");
+      snapshot = context.documents().write(SnapshotArchive.DOCUMENT_NAME, archiveFile);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the scratch folder " + scratch, e);
+      throw new UncheckedIOException("cannot write the snapshot under " + scratch, e);
+    } finally {
+      if (archiveFile != null) {
+        archiveFile.toFile().delete();
+      }
     }
-    DocumentRef snapshot = context.documents().write(SnapshotArchive.DOCUMENT_NAME, bytes.toByteArray());
     String commit = checkout.commit() == null ? "the working tree" : "commit " + checkout.commit().substring(0, 12);
     String summary = String.format(Locale.ROOT, "%s of %s%s: %d files, %d bytes (%s %d bytes)%s", commit, checkout.source(),
         checkout.ref() == null ? "" : " (" + checkout.ref() + ")", checkout.fileCount(), checkout.byteCount(),
@@ -92,7 +101,7 @@ public final class CheckoutStage implements Stage {
     try (java.util.stream.Stream<Path> children = Files.list(scratch)) {
       for (Path child : children.toList()) {
         if (Files.getLastModifiedTime(child).toInstant().isBefore(hourAgo)) {
-          org.apache.commons.io.file.PathUtils.deleteDirectory(child);
+          org.apache.commons.io.file.PathUtils.delete(child);
         }
       }
     } catch (IOException | UncheckedIOException e) {

@@ -53,6 +53,22 @@ public final class SessionDocuments implements DocumentSink {
     return ref;
   }
 
+  /**
+   * Writes a document of Gantry's own from a file, without holding it in memory (the repository
+   * snapshot).
+   *
+   * @throws ToolException when an earlier stage wrote {@code name}
+   */
+  public synchronized DocumentRef write(String name, java.nio.file.Path file) {
+    if (session.documents().containsKey(name)) {
+      throw new ToolException(
+          "document '" + name + "' was written by an earlier stage; documents are written once");
+    }
+    DocumentRef ref = store.put(DocumentKeys.sessionDocument(session.sessionId(), name), file, DocumentKeys.contentTypeOf(name));
+    written.put(name, ref);
+    return ref;
+  }
+
   /** The text of a document of this session, from an earlier stage or this one. */
   public synchronized Optional<String> read(String name) {
     DocumentRef ref = written.containsKey(name) ? written.get(name) : session.documents().get(name);

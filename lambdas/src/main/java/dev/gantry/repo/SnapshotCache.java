@@ -3,7 +3,6 @@ package dev.gantry.repo;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.document.DocumentStore;
 import dev.gantry.hash.Sha256;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -56,18 +55,24 @@ public final class SnapshotCache {
         Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
         return target;
       }
-      byte[] archive = documents.get(snapshot.key())
-          .orElseThrow(() -> new RepositoryAccessException("the snapshot " + snapshot.key() + " is missing from the document store"));
-      if (!Sha256.hex(archive).equals(snapshot.sha256())) {
-        throw new RepositoryAccessException("the snapshot " + snapshot.key() + " does not match the SHA-256 recorded on the session");
-      }
       evictOthers();
       Path partial = Files.createTempDirectory(folder, "extracting-");
-      try {
-        SnapshotArchive.extract(new ByteArrayInputStream(archive), partial, limits);
-      } catch (RuntimeException e) {
+      java.security.MessageDigest digest = Sha256.digest();
+      try (java.io.InputStream stored = documents.open(snapshot.key()).orElseThrow(() ->
+              new RepositoryAccessException("the snapshot " + snapshot.key() + " is missing from the document store"));
+           java.security.DigestInputStream hashed = new java.security.DigestInputStream(stored, digest)) {
+        // extracted as it streams in, never held in memory; trusted only once the whole stream matched
+        // the buffer answers gzip's mark/reset itself: a reset must never make the digest read bytes twice
+        SnapshotArchive.extract(new java.io.BufferedInputStream(org.apache.commons.io.input.CloseShieldInputStream.wrap(hashed)),
+            partial, limits);
+        hashed.transferTo(java.io.OutputStream.nullOutputStream());
+      } catch (RuntimeException | IOException e) {
         delete(partial);
         throw e;
+      }
+      if (!java.util.HexFormat.of().formatHex(digest.digest()).equals(snapshot.sha256())) {
+        delete(partial);
+        throw new RepositoryAccessException("the snapshot " + snapshot.key() + " does not match the SHA-256 recorded on the session");
       }
       try {
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
