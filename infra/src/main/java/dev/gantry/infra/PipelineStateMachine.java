@@ -159,11 +159,9 @@ public final class PipelineStateMachine extends Construct {
     }
     // one invocation at a time per function instance: keep only the snapshot in use in /tmp
     stageEnvironment.put(EnvironmentVariables.SNAPSHOTS_KEPT, "1");
-    GantryFunction function = new GantryFunction(this, stage.stateName() + "Stage", new GantryFunction.Props(
-        StageHandler.class.getName(), "Runs the " + stage.name() + " stage", agent ? 1536 : 1024,
-        duration(PipelineDefinition.functionTimeout(stage)), props.code(), stageEnvironment, STAGE_TMP_MB));
-    props.storage().grantSessions(function);
-    functions.put(stage.stateName() + "Stage", function);
+    GantryFunction function = function(stage.stateName() + "Stage", StageHandler.class,
+        "Runs the " + stage.name() + " stage", agent ? 1536 : 1024, duration(PipelineDefinition.functionTimeout(stage)),
+        props, stageEnvironment, STAGE_TMP_MB);
     props.storage().grantDocuments(function, true);
     if (checkout) {
       gitSecret.grantRead(function.role());
@@ -264,8 +262,13 @@ public final class PipelineStateMachine extends Construct {
 
   private GantryFunction function(String id, Class<?> handler, String description, int memoryMb, Duration timeout,
       Props props, Map<String, String> environment) {
+    return function(id, handler, description, memoryMb, timeout, props, environment, 512);
+  }
+
+  private GantryFunction function(String id, Class<?> handler, String description, int memoryMb, Duration timeout,
+      Props props, Map<String, String> environment, int tmpMb) {
     GantryFunction function = new GantryFunction(this, id,
-        new GantryFunction.Props(handler.getName(), description, memoryMb, timeout, props.code(), environment));
+        new GantryFunction.Props(handler.getName(), description, memoryMb, timeout, props.code(), environment, tmpMb));
     props.storage().grantSessions(function);
     functions.put(id, function);
     return function;

@@ -131,7 +131,7 @@ public final class AwsGantry {
         .orElse(base.settings()::gitCredentials);
     return new GantryRuntime(base.settings(), base.store(), base.documents(),
         ModelClients.fromSettings(base.settings()), AgentCatalog.load(Path.of(base.aws().agentsDirectory())),
-        base.clock(), StageListener.NONE, gitTokens).executor();
+        base.clock(), StageListener.NONE, GantryRuntime.checkout(base.settings(), gitTokens, base.credentials())).executor();
   }
 
   /**

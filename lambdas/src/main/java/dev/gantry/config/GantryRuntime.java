@@ -4,19 +4,26 @@ import dev.gantry.agent.AgentCatalog;
 import dev.gantry.agent.AgentRunner;
 import dev.gantry.document.DocumentStore;
 import dev.gantry.model.ModelClient;
+import dev.gantry.pipeline.CheckoutStage;
 import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.PipelineExecutor;
 import dev.gantry.pipeline.StageListener;
 import dev.gantry.pipeline.Stages;
-import dev.gantry.pipeline.CheckoutStage;
+import dev.gantry.repo.RepositorySnapshot;
 import dev.gantry.repo.SnapshotCache;
 import dev.gantry.repo.git.GitCheckout;
 import dev.gantry.repo.git.GitCredentials;
-import java.util.function.Supplier;
+import dev.gantry.session.Session;
 import dev.gantry.session.SessionService;
 import dev.gantry.session.SessionStore;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
  * The composition root: wires the session service and the local executor from settings, the
@@ -43,13 +50,13 @@ public final class GantryRuntime implements AutoCloseable {
       AgentCatalog agents,
       Clock clock,
       StageListener listener) {
-    this(settings, sessionStore, documents, model, agents, clock, listener, settings::gitCredentials);
+    this(settings, sessionStore, documents, model, agents, clock, listener, checkout(settings));
   }
 
   /**
-   * As above, with the Git tokens from elsewhere (in AWS, the Git secret).
+   * As above, with a checkout stage wired elsewhere (in AWS: the Git secret and the function's role).
    *
-   * @param gitTokens the Git tokens, asked for at each checkout
+   * @param checkout the checkout stage
    */
   public GantryRuntime(
       Settings settings,
@@ -59,38 +66,46 @@ public final class GantryRuntime implements AutoCloseable {
       AgentCatalog agents,
       Clock clock,
       StageListener listener,
-      Supplier<GitCredentials> gitTokens) {
+      CheckoutStage checkout) {
     this.sessions = new SessionService(sessionStore, clock, () -> UUID.randomUUID().toString(), true);
     AgentRunner.Limits limits = settings.stageLimits();
     this.executor =
         new PipelineExecutor(
             PipelineDefinition.standard(),
             Stages.standard(agents, new AgentRunner(model), settings.modelSelection(), limits,
-                settings.sessionBudgetMicrodollars(), clock, model.describe(), checkout(settings, gitTokens)),
+                settings.sessionBudgetMicrodollars(), clock, model.describe(), checkout),
             sessionStore,
             documents,
-            CheckoutStage.snapshots(new SnapshotCache(documents, settings.scratchDirectory().resolve("snapshots"),
-                settings.snapshotLimits(), settings.snapshotsKept()), settings.readLimitBytes()),
+            repositories(settings, documents),
             clock,
             duration -> Thread.sleep(duration.toMillis()),
             listener);
   }
 
-  /** The checkout stage on the settings' Git tokens, limits and scratch folder. */
+  /**
+   * The checkout stage on one machine: the settings' Git tokens, CodeCommit logins signed with the
+   * default AWS credentials (resolved only when a CodeCommit URL is checked out).
+   */
   public static CheckoutStage checkout(Settings settings) {
-    return checkout(settings, settings::gitCredentials);
+    return checkout(settings, settings::gitCredentials, DefaultCredentialsProvider.builder().build());
   }
 
   /**
-   * The checkout stage on the given Git tokens, signing CodeCommit logins with the default AWS
-   * credentials (resolved only when a CodeCommit URL is checked out); one network operation may take
-   * 2 minutes.
+   * The checkout stage on the given Git tokens and AWS credentials, with the settings' limits and
+   * scratch folder; one network operation may take 2 minutes.
+   *
+   * @param gitTokens the Git tokens, asked for at each checkout
+   * @param aws signs CodeCommit logins
    */
-  public static CheckoutStage checkout(Settings settings, Supplier<GitCredentials> gitTokens) {
-    return new CheckoutStage(new GitCheckout(gitTokens,
-        java.util.Optional.of(software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()),
-        java.time.Duration.ofMinutes(2)),
+  public static CheckoutStage checkout(Settings settings, Supplier<GitCredentials> gitTokens, AwsCredentialsProvider aws) {
+    return new CheckoutStage(new GitCheckout(gitTokens, Optional.of(aws), Duration.ofMinutes(2)),
         settings.snapshotLimits(), settings.scratchDirectory().resolve("checkouts"));
+  }
+
+  /** How stages open a session's repository: its snapshot, extracted under the scratch folder by digest. */
+  public static Function<Session, RepositorySnapshot> repositories(Settings settings, DocumentStore documents) {
+    return CheckoutStage.snapshots(new SnapshotCache(documents, settings.scratchDirectory().resolve("snapshots"),
+        settings.snapshotLimits(), settings.snapshotsKept()), settings.readLimitBytes());
   }
 
   /** Starting sessions and deciding approvals. */

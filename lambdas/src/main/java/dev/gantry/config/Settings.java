@@ -110,15 +110,9 @@ public record Settings(
     if (json.isEmpty()) {
       return Map.of();
     }
-    try {
-      Map<String, String> tokens = dev.gantry.json.Json.MAPPER.readValue(json.get(),
-          new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
-      return tokens == null ? Map.of() : tokens;
-    } catch (java.io.IOException e) {
-      // never echo the value: it holds tokens
-      throw new IllegalArgumentException(EnvironmentVariables.GIT_TOKENS
-          + " is not a JSON object of host names to tokens, e.g. {\"github.com\": \"...\"}");
-    }
+    // never echo the value: it holds tokens
+    return GitCredentials.tokensByHost(json.get()).orElseThrow(() -> new IllegalArgumentException(
+        EnvironmentVariables.GIT_TOKENS + " is not a JSON object of host names to tokens, e.g. {\"github.com\": \"...\"}"));
   }
 
   /** The per-call token limit ({@code maxTokens}): 8,192 tokens at 30 tokens/s fit well inside the model call timeout. */

@@ -35,20 +35,16 @@ public final class S3DocumentStore implements DocumentStore {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot read " + file, e);
     }
-    s3.putObject(
-        PutObjectRequest.builder()
-            .bucket(bucket)
-            .key(key)
-            .contentType(contentType)
-            .metadata(java.util.Map.of("sha256", sha256))
-            .build(),
-        RequestBody.fromFile(file));
-    return new DocumentRef(key.substring(key.lastIndexOf('/') + 1), key, size, sha256, contentType);
+    return put(key, RequestBody.fromFile(file), size, sha256, contentType);
   }
 
   @Override
   public DocumentRef put(String key, byte[] content, String contentType) {
-    String sha256 = Sha256.hex(content);
+    return put(key, RequestBody.fromBytes(content), content.length, Sha256.hex(content), contentType);
+  }
+
+  /** One PutObject with the SHA-256 in the object's metadata. */
+  private DocumentRef put(String key, RequestBody body, long size, String sha256, String contentType) {
     s3.putObject(
         PutObjectRequest.builder()
             .bucket(bucket)
@@ -56,9 +52,8 @@ public final class S3DocumentStore implements DocumentStore {
             .contentType(contentType)
             .metadata(java.util.Map.of("sha256", sha256))
             .build(),
-        RequestBody.fromBytes(content));
-    String name = key.substring(key.lastIndexOf('/') + 1);
-    return new DocumentRef(name, key, content.length, sha256, contentType);
+        body);
+    return new DocumentRef(key.substring(key.lastIndexOf('/') + 1), key, size, sha256, contentType);
   }
 
   @Override

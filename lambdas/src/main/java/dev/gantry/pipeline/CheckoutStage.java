@@ -6,6 +6,7 @@ import dev.gantry.repo.RepositoryAccessException;
 import dev.gantry.repo.RepositoryCheckout;
 import dev.gantry.repo.RepositoryFetchException;
 import dev.gantry.repo.RepositorySnapshot;
+import dev.gantry.repo.ScratchSpace;
 import dev.gantry.repo.SnapshotArchive;
 import dev.gantry.repo.SnapshotCache;
 import dev.gantry.repo.SnapshotLimits;
@@ -51,7 +52,7 @@ public final class CheckoutStage implements Stage {
     Session session = context.session();
     SessionOrigin origin = session.origin();
     String url = origin == null ? null : origin.repositoryUrl();
-    removeAbandonedFetches();
+    ScratchSpace.removeAbandoned(scratch, name -> true);
     Path archiveFile = null;
     RepositoryCheckout checkout;
     DocumentRef snapshot;
@@ -68,21 +69,12 @@ public final class CheckoutStage implements Stage {
           throw new TransientStageException(e.getMessage(), e);
         }
         throw new StageFailedException(e.getMessage());
-      } catch (software.amazon.awssdk.core.exception.SdkException e) {
-        // the Git secret or the AWS credentials could not be read: throttling and outages pass
-        if (e.retryable()) {
-          throw new TransientStageException("reading the Git credentials failed: " + e.getClass().getSimpleName(), e);
-        }
-        throw new StageFailedException("reading the Git credentials failed: " + e.getClass().getSimpleName()
-            + " (check the checkout function's access to the Git secret)");
       }
       snapshot = context.documents().write(SnapshotArchive.DOCUMENT_NAME, archiveFile);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the snapshot under " + scratch, e);
     } finally {
-      if (archiveFile != null) {
-        archiveFile.toFile().delete();
-      }
+      ScratchSpace.delete(archiveFile);
     }
     String commit = checkout.commit() == null ? "the working tree" : "commit " + checkout.commit().substring(0, 12);
     String summary = String.format(Locale.ROOT, "%s of %s%s: %d files, %d bytes (%s %d bytes)%s", commit, checkout.source(),
@@ -90,23 +82,6 @@ public final class CheckoutStage implements Stage {
         SnapshotArchive.DOCUMENT_NAME, snapshot.sizeBytes(),
         checkout.droppedCount() == 0 ? "" : "; " + checkout.droppedCount() + " links out of the tree, special files or submodules left out");
     return StageOutcome.checkedOut(summary, checkout);
-  }
-
-  /** Deletes fetch folders older than an hour: left by a process stopped mid-fetch (a Lambda timeout). */
-  private void removeAbandonedFetches() {
-    if (!Files.isDirectory(scratch)) {
-      return;
-    }
-    java.time.Instant hourAgo = java.time.Instant.now().minusSeconds(3600);
-    try (java.util.stream.Stream<Path> children = Files.list(scratch)) {
-      for (Path child : children.toList()) {
-        if (Files.getLastModifiedTime(child).toInstant().isBefore(hourAgo)) {
-          org.apache.commons.io.file.PathUtils.delete(child);
-        }
-      }
-    } catch (IOException | UncheckedIOException e) {
-      // scratch space: what is left costs disk, not correctness
-    }
   }
 
   /**

@@ -43,14 +43,8 @@ public final class SessionDocuments implements DocumentSink {
    * @throws ToolException when an earlier stage wrote {@code name}
    */
   public synchronized DocumentRef write(String name, byte[] content) {
-    if (session.documents().containsKey(name)) {
-      throw new ToolException(
-          "document '" + name + "' was written by an earlier stage; documents are written once");
-    }
-    DocumentRef ref =
-        store.put(DocumentKeys.sessionDocument(session.sessionId(), name), content, DocumentKeys.contentTypeOf(name));
-    written.put(name, ref);
-    return ref;
+    requireNew(name);
+    return record(name, store.put(DocumentKeys.sessionDocument(session.sessionId(), name), content, DocumentKeys.contentTypeOf(name)));
   }
 
   /**
@@ -60,11 +54,18 @@ public final class SessionDocuments implements DocumentSink {
    * @throws ToolException when an earlier stage wrote {@code name}
    */
   public synchronized DocumentRef write(String name, java.nio.file.Path file) {
+    requireNew(name);
+    return record(name, store.put(DocumentKeys.sessionDocument(session.sessionId(), name), file, DocumentKeys.contentTypeOf(name)));
+  }
+
+  private void requireNew(String name) {
     if (session.documents().containsKey(name)) {
       throw new ToolException(
           "document '" + name + "' was written by an earlier stage; documents are written once");
     }
-    DocumentRef ref = store.put(DocumentKeys.sessionDocument(session.sessionId(), name), file, DocumentKeys.contentTypeOf(name));
+  }
+
+  private DocumentRef record(String name, DocumentRef ref) {
     written.put(name, ref);
     return ref;
   }

@@ -105,11 +105,10 @@ public final class LocalCheckout {
     if (!SnapshotArchive.safePath(path)) {
       archive.drop();
     } else if (Files.isSymbolicLink(file)) {
-      boolean inside = !Files.exists(file) || file.toRealPath().startsWith(root);
-      if (!inside || !archive.addLink(path, Files.readSymbolicLink(file).toString())) {
-        if (inside) {
-          return; // addLink counted it
-        }
+      // its real target, links followed, must lie inside; addLink then checks the text and counts a refusal
+      if (!Files.exists(file) || file.toRealPath().startsWith(root)) {
+        archive.addLink(path, Files.readSymbolicLink(file).toString());
+      } else {
         archive.drop();
       }
     } else if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {

@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.commons.io.file.PathUtils;
 
 /**
  * Extracted snapshots kept on local disk by their SHA-256, so a warm function (or the gantry
@@ -67,17 +66,17 @@ public final class SnapshotCache {
             partial, limits);
         hashed.transferTo(java.io.OutputStream.nullOutputStream());
       } catch (RuntimeException | IOException e) {
-        delete(partial);
+        ScratchSpace.delete(partial);
         throw e;
       }
       if (!java.util.HexFormat.of().formatHex(digest.digest()).equals(snapshot.sha256())) {
-        delete(partial);
+        ScratchSpace.delete(partial);
         throw new RepositoryAccessException("the snapshot " + snapshot.key() + " does not match the SHA-256 recorded on the session");
       }
       try {
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
-        delete(partial); // another stage extracted the same snapshot first
+        ScratchSpace.delete(partial); // another stage extracted the same snapshot first
       }
       return target;
     } catch (IOException e) {
@@ -91,15 +90,11 @@ public final class SnapshotCache {
    * stage ever finds a half-deleted one under its digest.
    */
   private void evictOthers() throws IOException {
+    ScratchSpace.removeAbandoned(folder, name -> name.startsWith("extracting-") || name.startsWith("evicted-"));
     List<Path> extracted;
-    List<Path> abandoned;
-    java.nio.file.attribute.FileTime hourAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600));
     try (Stream<Path> children = Files.list(folder)) {
-      List<Path> all = children.toList();
-      extracted = all.stream().filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}"))
-          .sorted(Comparator.comparing(SnapshotCache::lastModified).reversed()).toList();
-      abandoned = all.stream().filter(p -> p.getFileName().toString().startsWith("extracting-")
-          || p.getFileName().toString().startsWith("evicted-")).filter(p -> lastModified(p).compareTo(hourAgo) < 0).toList();
+      extracted = children.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}"))
+          .sorted(Comparator.comparing(ScratchSpace::lastModified).reversed()).toList();
     }
     for (Path old : extracted.subList(Math.min(extracted.size(), keep - 1), extracted.size())) {
       Path evicted = folder.resolve("evicted-" + old.getFileName());
@@ -108,25 +103,9 @@ public final class SnapshotCache {
       } catch (IOException gone) {
         continue; // another process evicted it first
       }
-      delete(evicted);
-    }
-    abandoned.forEach(SnapshotCache::delete);
-  }
-
-  private static java.nio.file.attribute.FileTime lastModified(Path path) {
-    try {
-      return Files.getLastModifiedTime(path);
-    } catch (IOException e) {
-      return java.nio.file.attribute.FileTime.fromMillis(0);
+      ScratchSpace.delete(evicted);
     }
   }
 
-  static void delete(Path path) {
-    try {
-      PathUtils.deleteDirectory(path);
-    } catch (IOException | UncheckedIOException e) {
-      // a leftover folder costs disk, not correctness
-    }
-  }
 
 }

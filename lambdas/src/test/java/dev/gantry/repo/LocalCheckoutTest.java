@@ -2,6 +2,7 @@ package dev.gantry.repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.testing.GitFixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -22,8 +23,7 @@ class LocalCheckoutTest {
       Files.writeString(work.resolve(".gitignore"), ".env\ntarget/\n");
       Files.createDirectories(work.resolve("src"));
       Files.writeString(work.resolve("src/app.js"), "committed\n");
-      git.add().addFilepattern(".").call();
-      head = git.commit().setMessage("one").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call().name();
+      head = GitFixtures.commitAll(git, "one").name();
     }
     Files.writeString(work.resolve("src/app.js"), "changed, not committed\n");
     Files.writeString(work.resolve("notes.md"), "untracked\n");

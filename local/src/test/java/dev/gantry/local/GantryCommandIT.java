@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.StageDefinition;
+import dev.gantry.testing.GitFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -87,8 +88,7 @@ class GantryCommandIT {
     String commit;
     try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
       Files.writeString(work.resolve("package.json"), "{\"name\": \"tiny\"}\n");
-      git.add().addFilepattern(".").call();
-      commit = git.commit().setMessage("tiny").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call().name();
+      commit = GitFixtures.commitAll(git, "tiny").name();
     }
     String url = work.toUri().toString();
 

@@ -15,6 +15,7 @@ import dev.gantry.local.ApiTransports.Transport;
 import dev.gantry.pipeline.StageListener;
 import dev.gantry.push.PushRules;
 import dev.gantry.push.WebhookSecrets;
+import dev.gantry.testing.GitFixtures;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -195,8 +196,7 @@ class HttpApiIT {
     String commit;
     try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
       java.nio.file.Files.writeString(work.resolve("package.json"), "{\"name\": \"by-url\"}\n");
-      git.add().addFilepattern(".").call();
-      commit = git.commit().setMessage("one").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call().name();
+      commit = GitFixtures.commitAll(git, "one").name();
     }
     String url = work.toUri().toString();
 

@@ -20,6 +20,7 @@ import dev.gantry.session.Session;
 import dev.gantry.session.SessionRequest;
 import dev.gantry.session.SessionService;
 import dev.gantry.session.SessionStatus;
+import dev.gantry.testing.GitFixtures;
 import dev.gantry.testing.GitHttpServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -80,8 +81,7 @@ class RepositoryCheckoutIT {
   }
 
   static RevCommit commit(String message) throws Exception {
-    origin.add().addFilepattern(".").call();
-    return origin.commit().setMessage(message).setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call();
+    return GitFixtures.commitAll(origin, message);
   }
 
   static Session startByUrl(String stack) {

@@ -10,8 +10,6 @@ import dev.gantry.pipeline.Stage;
 import dev.gantry.pipeline.StageListener;
 import dev.gantry.pipeline.Stages;
 import dev.gantry.config.GantryRuntime;
-import dev.gantry.pipeline.CheckoutStage;
-import dev.gantry.repo.SnapshotCache;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -37,7 +35,6 @@ final class TestPipelines {
     Map<String, Stage> stages = new HashMap<>(standardStages(settings));
     stages.putAll(overrides);
     return new PipelineExecutor(definition, stages, stores.sessions(), stores.documents(),
-        CheckoutStage.snapshots(new SnapshotCache(stores.documents(), settings.scratchDirectory().resolve("snapshots"),
-            settings.snapshotLimits(), settings.snapshotsKept()), 65536), Clock.systemUTC(), sleeper, StageListener.NONE);
+        GantryRuntime.repositories(settings, stores.documents()), Clock.systemUTC(), sleeper, StageListener.NONE);
   }
 }

@@ -2,6 +2,7 @@ package dev.gantry.repo.git;
 
 import dev.gantry.repo.RepositoryCheckout;
 import dev.gantry.repo.RepositoryFetchException;
+import dev.gantry.repo.ScratchSpace;
 import dev.gantry.repo.SnapshotArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.apache.commons.io.file.PathUtils;
 import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -134,7 +134,7 @@ public final class GitCheckout {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the temporary repository for " + url, e);
     } finally {
-      delete(gitDir);
+      ScratchSpace.delete(gitDir);
     }
   }
 
@@ -144,7 +144,14 @@ public final class GitCheckout {
    */
   private CredentialsProvider login(URI url, GitCredentials credentials) {
     if (CodeCommitCredentials.region(url).isPresent() && aws.isPresent()) {
-      CodeCommitCredentials.Login signed = CodeCommitCredentials.login(url, aws.get().resolveCredentials(), java.time.Instant.now());
+      software.amazon.awssdk.auth.credentials.AwsCredentials role;
+      try {
+        role = aws.get().resolveCredentials();
+      } catch (software.amazon.awssdk.core.exception.SdkException e) {
+        throw new RepositoryFetchException("no AWS credentials to sign the CodeCommit login for " + url + " ("
+            + e.getClass().getSimpleName() + ")", e.retryable(), e);
+      }
+      CodeCommitCredentials.Login signed = CodeCommitCredentials.login(url, role, java.time.Instant.now());
       return new HostBoundLogin(url, signed.userName(), signed.password());
     }
     return credentials.tokenFor(url).<CredentialsProvider>map(token -> new HostBoundLogin(url, GitCredentials.USER_NAME, token))
@@ -335,15 +342,5 @@ public final class GitCheckout {
     return (int) Math.max(1, timeout.toSeconds());
   }
 
-  private static void delete(Path folder) {
-    if (folder == null) {
-      return;
-    }
-    try {
-      PathUtils.deleteDirectory(folder);
-    } catch (IOException | UncheckedIOException e) {
-      // scratch space: a leftover folder costs disk, not correctness
-    }
-  }
 
 }

@@ -39,6 +39,33 @@ public final class GitCredentials {
     this.perHost = Map.copyOf(lower);
   }
 
+  /**
+   * Reads tokens by host from JSON such as {@code {"github.com": "ghp_..."}} ({@code
+   * GANTRY_GIT_TOKENS}, the Git secret).
+   *
+   * @return the tokens, or empty when {@code json} is not a JSON object of strings; callers say so
+   *     without echoing the value, which holds tokens
+   */
+  public static Optional<Map<String, String>> tokensByHost(String json) {
+    com.fasterxml.jackson.databind.JsonNode tree;
+    try {
+      tree = dev.gantry.json.Json.tree(json);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+    if (tree == null || !tree.isObject()) {
+      return Optional.empty();
+    }
+    Map<String, String> tokens = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> entry : tree.properties()) {
+      if (!entry.getValue().isTextual()) {
+        return Optional.empty();
+      }
+      tokens.put(entry.getKey(), entry.getValue().asText());
+    }
+    return Optional.of(tokens);
+  }
+
   /** No tokens: public repositories only. */
   public static GitCredentials none() {
     return new GitCredentials(null, Map.of());

@@ -1,13 +1,11 @@
 package dev.gantry.repo.git;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.json.Json;
+import dev.gantry.repo.RepositoryFetchException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -44,35 +42,29 @@ public final class SecretsManagerGitCredentials implements Supplier<GitCredentia
    *
    * @throws IllegalStateException when the secret is not a JSON object of strings (the message never
    *     holds its value)
+   * @throws RepositoryFetchException when GetSecretValue fails: retryable for throttling and outages,
+   *     not for a missing permission
    */
   @Override
   public GitCredentials get() {
     Cached value = cached;
     Instant now = clock.instant();
     if (value == null || value.fetchedAt().plus(TTL).isBefore(now)) {
-      value = new Cached(parse(secrets.getSecretValue(b -> b.secretId(secretId)).secretString()), now);
+      String secretString;
+      try {
+        secretString = secrets.getSecretValue(b -> b.secretId(secretId)).secretString();
+      } catch (SdkException e) {
+        throw new RepositoryFetchException("the Git secret " + secretId + " could not be read (" + e.getClass().getSimpleName()
+            + "): check the checkout function's access to it", e.retryable(), e);
+      }
+      value = new Cached(parse(secretString), now);
       cached = value;
     }
     return value.credentials();
   }
 
   private GitCredentials parse(String secretString) {
-    JsonNode json;
-    try {
-      json = Json.tree(secretString);
-    } catch (RuntimeException e) {
-      json = null;
-    }
-    if (json == null || !json.isObject()) {
-      throw new IllegalStateException("the Git secret " + secretId + " is not a JSON object of host names to tokens");
-    }
-    Map<String, String> perHost = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> entry : json.properties()) {
-      if (!entry.getValue().isTextual()) {
-        throw new IllegalStateException("the Git secret " + secretId + ": the value of '" + entry.getKey() + "' is not a string");
-      }
-      perHost.put(entry.getKey(), entry.getValue().asText());
-    }
-    return new GitCredentials(null, perHost);
+    return new GitCredentials(null, GitCredentials.tokensByHost(secretString).orElseThrow(() -> new IllegalStateException(
+        "the Git secret " + secretId + " is not a JSON object of host names to tokens")));
   }
 }

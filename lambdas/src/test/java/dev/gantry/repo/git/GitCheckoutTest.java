@@ -8,6 +8,7 @@ import dev.gantry.repo.RepositoryFetchException;
 import dev.gantry.repo.SnapshotArchive;
 import dev.gantry.repo.SnapshotLimitException;
 import dev.gantry.repo.SnapshotLimits;
+import dev.gantry.testing.GitFixtures;
 import dev.gantry.testing.GitHttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -46,8 +47,7 @@ class GitCheckoutTest {
     script.toFile().setExecutable(true);
     Files.createSymbolicLink(work.resolve("docs"), Path.of("src"));
     Files.createSymbolicLink(work.resolve("escape"), Path.of("../../../etc/passwd"));
-    origin.add().addFilepattern(".").call();
-    first = origin.commit().setMessage("first").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call();
+    first = GitFixtures.commitAll(origin, "first");
     origin.branchCreate().setName("dev").call();
     server = GitHttpServer.serve(served, Optional.empty());
   }
@@ -61,8 +61,7 @@ class GitCheckoutTest {
   private RevCommit commitMore() throws Exception {
     Path work = origin.getRepository().getWorkTree().toPath();
     Files.writeString(work.resolve("CHANGELOG.md"), "second\n");
-    origin.add().addFilepattern(".").call();
-    return origin.commit().setMessage("second").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call();
+    return GitFixtures.commitAll(origin, "second");
   }
 
   record Result(RepositoryCheckout checkout, byte[] archive) {}
