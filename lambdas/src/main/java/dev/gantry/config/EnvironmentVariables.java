@@ -72,4 +72,14 @@ public final class EnvironmentVariables {
   public static final String SCRATCH_DIR = "GANTRY_SCRATCH_DIR";
 
   private EnvironmentVariables() {}
+  /** How the deploy stages reach stacks: {@code dry-run} (default: preview only) or {@code cloudformation}. */
+  public static final String DEPLOY_MODE = "GANTRY_DEPLOY_MODE";
+  /** The CloudFormation service role passed with {@code RoleARN} on every change set and stack deletion; optional locally. */
+  public static final String DEPLOY_ROLE_ARN = "GANTRY_DEPLOY_ROLE_ARN";
+  /** The prefix every deployed stack's name must have (default {@code gantry-}). */
+  public static final String STACK_PREFIX = "GANTRY_STACK_PREFIX";
+  /** CloudFormation endpoint override, the AWS SDKs' service-specific endpoint variable. */
+  public static final String CLOUDFORMATION_ENDPOINT = "AWS_ENDPOINT_URL_CLOUDFORMATION";
+  /** Endpoint override for every AWS service, the AWS SDKs' global endpoint variable. */
+  public static final String AWS_ENDPOINT = "AWS_ENDPOINT_URL";
 }
