@@ -50,7 +50,7 @@ final class SessionRoutes {
   record AgentsBody(String architect, String planner, String deployer) {}
 
   /** Body of {@code POST /sessions/{id}/approval}. */
-  record ApprovalBody(String decision, String digest, String comment) {}
+  record ApprovalBody(String decision, String digest, String changeSetDigest, String comment) {}
 
   /** Body of {@code POST /sessions/{id}/cancel}. */
   record CancelBody(String reason) {}
@@ -143,8 +143,12 @@ final class SessionRoutes {
       throw new InvalidRequestException("digest",
           "digest must be the 64-hex template SHA-256 shown as pendingApproval.digest by GET /sessions/" + id);
     }
-    Session decided = sessions.decide(id, body.decision().equals("approve"), body.digest(), request.caller().orElseThrow().id(),
-        body.comment());
+    if (body.changeSetDigest() != null && !DIGEST.matcher(body.changeSetDigest()).matches()) {
+      throw new InvalidRequestException("changeSetDigest",
+          "changeSetDigest must be the 64-hex SHA-256 of changeset.json shown as pendingApproval.changeSet.sha256 by GET /sessions/" + id);
+    }
+    Session decided = sessions.decide(id, body.decision().equals("approve"), body.digest(), body.changeSetDigest(),
+        request.caller().orElseThrow().id(), body.comment());
     workflow.decided(decided);
     return ApiResponse.json(200, views.detail(decided));
   }

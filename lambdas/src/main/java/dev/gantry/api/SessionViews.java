@@ -2,6 +2,7 @@ package dev.gantry.api;
 
 import dev.gantry.deploy.Finding;
 import dev.gantry.deploy.ValidationReport;
+import dev.gantry.deploy.PendingChangeSet;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.document.DocumentStore;
 import dev.gantry.json.Json;
@@ -90,8 +91,11 @@ public final class SessionViews {
   /** A document with its integrity data and link. */
   public record DocumentView(String name, long sizeBytes, String sha256, String contentType, String link) {}
 
-  /** The decision a session waits for. */
-  public record PendingApproval(String digest, String stage, Instant requestedAt, String decide) {}
+  /**
+   * The decision a session waits for: the template digest and the change set (ARN, SHA-256 of
+   * {@code changeset.json}, summary and risk flags) a decision must name.
+   */
+  public record PendingApproval(String digest, PendingChangeSet changeSet, String stage, Instant requestedAt, String decide) {}
 
   /** One audit entry as served. */
   public record AuditView(long seq, Instant at, String actor, String action, Map<String, String> details,
@@ -146,7 +150,7 @@ public final class SessionViews {
     PendingApproval pending = null;
     if (s.status() == SessionStatus.AWAITING_APPROVAL) {
       StageRecord gate = s.stage(s.currentStage());
-      pending = new PendingApproval(s.pendingDigest(), s.currentStage(), gate == null ? null : gate.startedAt(),
+      pending = new PendingApproval(s.pendingDigest(), s.pendingChangeSet(), s.currentStage(), gate == null ? null : gate.startedAt(),
           "/sessions/" + s.sessionId() + "/approval");
     }
     return new Detail(s.sessionId(), s.status(), s.version(), s.goal(), repository, s.stackName(),

@@ -66,7 +66,7 @@ public final class AwsGantry {
     }
 
     SessionService sessions() {
-      return new SessionService(store, clock, () -> UUID.randomUUID().toString(), false);
+      return new SessionService(store, clock, () -> UUID.randomUUID().toString(), false, settings.deploy().stackPrefix());
     }
 
     ExecutionRecorder recorder() {
@@ -131,7 +131,8 @@ public final class AwsGantry {
         .orElse(base.settings()::gitCredentials);
     return new GantryRuntime(base.settings(), base.store(), base.documents(),
         ModelClients.fromSettings(base.settings()), AgentCatalog.load(Path.of(base.aws().agentsDirectory())),
-        base.clock(), StageListener.NONE, GantryRuntime.checkout(base.settings(), gitTokens, base.credentials())).executor();
+        base.clock(), StageListener.NONE, GantryRuntime.checkout(base.settings(), gitTokens, base.credentials()),
+        GantryRuntime.deployments(base.settings(), base.documents(), base.credentials())).executor();
   }
 
   /**

@@ -2,6 +2,9 @@ package dev.gantry.config;
 
 import dev.gantry.agent.AgentCatalog;
 import dev.gantry.agent.AgentRunner;
+import dev.gantry.deploy.DryRunDeployments;
+import dev.gantry.deploy.StackDeployments;
+import dev.gantry.deploy.cloudformation.CloudFormationDeployments;
 import dev.gantry.document.DocumentStore;
 import dev.gantry.model.ModelClient;
 import dev.gantry.pipeline.CheckoutStage;
@@ -24,6 +27,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 
 /**
  * The composition root: wires the session service and the local executor from settings, the
@@ -50,13 +54,15 @@ public final class GantryRuntime implements AutoCloseable {
       AgentCatalog agents,
       Clock clock,
       StageListener listener) {
-    this(settings, sessionStore, documents, model, agents, clock, listener, checkout(settings));
+    this(settings, sessionStore, documents, model, agents, clock, listener, checkout(settings),
+        deployments(settings, documents, DefaultCredentialsProvider.builder().build()));
   }
 
   /**
    * As above, with a checkout stage wired elsewhere (in AWS: the Git secret and the function's role).
    *
    * @param checkout the checkout stage
+   * @param deployments how the deploy stages reach stacks ({@link #deployments})
    */
   public GantryRuntime(
       Settings settings,
@@ -66,14 +72,16 @@ public final class GantryRuntime implements AutoCloseable {
       AgentCatalog agents,
       Clock clock,
       StageListener listener,
-      CheckoutStage checkout) {
-    this.sessions = new SessionService(sessionStore, clock, () -> UUID.randomUUID().toString(), true);
+      CheckoutStage checkout,
+      StackDeployments deployments) {
+    this.sessions = new SessionService(sessionStore, clock, () -> UUID.randomUUID().toString(), true,
+        settings.deploy().stackPrefix());
     AgentRunner.Limits limits = settings.stageLimits();
     this.executor =
         new PipelineExecutor(
             PipelineDefinition.standard(),
             Stages.standard(agents, new AgentRunner(model), settings.modelSelection(), limits,
-                settings.sessionBudgetMicrodollars(), clock, model.describe(), checkout),
+                settings.sessionBudgetMicrodollars(), clock, model.describe(), checkout, deployments),
             sessionStore,
             documents,
             repositories(settings, documents),
@@ -100,6 +108,20 @@ public final class GantryRuntime implements AutoCloseable {
   public static CheckoutStage checkout(Settings settings, Supplier<GitCredentials> gitTokens, AwsCredentialsProvider aws) {
     return new CheckoutStage(new GitCheckout(gitTokens, Optional.of(aws), Duration.ofMinutes(2)),
         settings.snapshotLimits(), settings.scratchDirectory().resolve("checkouts"));
+  }
+
+  /**
+   * How the deploy stages reach stacks, by {@code GANTRY_DEPLOY_MODE}: a dry run on the document
+   * store, or CloudFormation through a client built once with the settings' region, endpoint override
+   * and {@code credentials}, passing the configured service role.
+   */
+  public static StackDeployments deployments(Settings settings, DocumentStore documents, AwsCredentialsProvider credentials) {
+    Settings.Deploy deploy = settings.deploy();
+    if (deploy.mode().equals(Settings.DEPLOY_DRY_RUN)) {
+      return new DryRunDeployments(documents);
+    }
+    return new CloudFormationDeployments(
+        AwsClients.client(CloudFormationClient.builder(), settings.region(), credentials, deploy.endpoint()), deploy.roleArn());
   }
 
   /** How stages open a session's repository: its snapshot, extracted under the scratch folder by digest. */

@@ -37,6 +37,7 @@ import java.util.Optional;
  *     default {@code <java.io.tmpdir>/gantry}, which is {@code /tmp/gantry} in Lambda)
  * @param snapshotsKept how many extracted snapshots stay on disk ({@code GANTRY_SNAPSHOTS_KEPT}, default
  *     4: the sessions a process runs at once; the stack sets 1)
+ * @param deploy how the deploy stages reach stacks
  */
 public record Settings(
     String region,
@@ -57,7 +58,29 @@ public record Settings(
     SnapshotLimits snapshotLimits,
     GitCredentials gitCredentials,
     Path scratchDirectory,
-    int snapshotsKept) {
+    int snapshotsKept,
+    Deploy deploy) {
+
+  /** {@code GANTRY_DEPLOY_MODE=dry-run}: change sets are previews and nothing is executed (the default on one machine). */
+  public static final String DEPLOY_DRY_RUN = "dry-run";
+  /** {@code GANTRY_DEPLOY_MODE=cloudformation}: real change sets, executed after approval (the stack sets it). */
+  public static final String DEPLOY_CLOUDFORMATION = "cloudformation";
+  /** The deploy modes, in the order help lists them. */
+  public static final java.util.List<String> DEPLOY_MODES = java.util.List.of(DEPLOY_DRY_RUN, DEPLOY_CLOUDFORMATION);
+  /** The stack name prefix when {@code GANTRY_STACK_PREFIX} is unset. */
+  public static final String DEFAULT_STACK_PREFIX = dev.gantry.session.SessionService.DEFAULT_STACK_PREFIX;
+
+  /**
+   * How the deploy stages reach stacks.
+   *
+   * @param mode {@link #DEPLOY_DRY_RUN} or {@link #DEPLOY_CLOUDFORMATION} ({@code GANTRY_DEPLOY_MODE})
+   * @param roleArn the CloudFormation service role passed as {@code RoleARN} ({@code GANTRY_DEPLOY_ROLE_ARN});
+   *     empty to let CloudFormation use the caller's credentials (a laptop without a role)
+   * @param stackPrefix every stack name starts with it ({@code GANTRY_STACK_PREFIX}, default {@value #DEFAULT_STACK_PREFIX})
+   * @param endpoint a CloudFormation endpoint override: {@code AWS_ENDPOINT_URL_CLOUDFORMATION}, else
+   *     {@code AWS_ENDPOINT_URL} (the AWS SDKs' endpoint variables); empty for the region's endpoint
+   */
+  public record Deploy(String mode, Optional<String> roleArn, String stackPrefix, Optional<java.net.URI> endpoint) {}
 
   /** Default model: a Claude Sonnet cross-region inference profile (Bedrock model ids page). */
   public static final String DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-20250514-v1:0";
@@ -102,7 +125,40 @@ public record Settings(
         new GitCredentials(environment.get(EnvironmentVariables.GIT_TOKEN), gitTokens(environment)),
         text(environment, EnvironmentVariables.SCRATCH_DIR).map(Path::of)
             .orElse(Path.of(System.getProperty("java.io.tmpdir"), "gantry")),
-        (int) number(environment, EnvironmentVariables.SNAPSHOTS_KEPT, 4, 1, 100));
+        (int) number(environment, EnvironmentVariables.SNAPSHOTS_KEPT, 4, 1, 100),
+        deploy(environment));
+  }
+
+  private static Deploy deploy(Map<String, String> environment) {
+    String mode = text(environment, EnvironmentVariables.DEPLOY_MODE).orElse(DEPLOY_DRY_RUN);
+    if (!DEPLOY_MODES.contains(mode)) {
+      throw new IllegalArgumentException(EnvironmentVariables.DEPLOY_MODE + "=" + mode + " is not a deploy mode: use "
+          + String.join(" or ", DEPLOY_MODES));
+    }
+    Optional<String> role = text(environment, EnvironmentVariables.DEPLOY_ROLE_ARN);
+    if (role.isPresent() && !role.get().matches("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+")) {
+      throw new IllegalArgumentException(EnvironmentVariables.DEPLOY_ROLE_ARN + "=" + role.get()
+          + " is not an IAM role ARN, e.g. arn:aws:iam::123456789012:role/gantry-deploy");
+    }
+    String prefix = text(environment, EnvironmentVariables.STACK_PREFIX).orElse(DEFAULT_STACK_PREFIX);
+    if (!prefix.matches("[A-Za-z][A-Za-z0-9-]{0,63}")) {
+      throw new IllegalArgumentException(EnvironmentVariables.STACK_PREFIX + "=" + prefix
+          + " cannot start a stack name: use a letter, then letters, digits and hyphens, e.g. gantry-");
+    }
+    String endpointVariable = environment.containsKey(EnvironmentVariables.CLOUDFORMATION_ENDPOINT)
+        ? EnvironmentVariables.CLOUDFORMATION_ENDPOINT : EnvironmentVariables.AWS_ENDPOINT;
+    Optional<java.net.URI> endpoint = text(environment, endpointVariable).map(value -> {
+      try {
+        java.net.URI uri = new java.net.URI(value);
+        if (uri.getScheme() == null || uri.getHost() == null) {
+          throw new java.net.URISyntaxException(value, "no scheme or host");
+        }
+        return uri;
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException(endpointVariable + "=" + value + " is not a URL, e.g. http://127.0.0.1:4566");
+      }
+    });
+    return new Deploy(mode, role, prefix, endpoint);
   }
 
   private static Map<String, String> gitTokens(Map<String, String> environment) {

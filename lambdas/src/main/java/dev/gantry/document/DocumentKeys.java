@@ -18,7 +18,7 @@ public final class DocumentKeys {
     return SESSIONS_PREFIX + sessionId + "/" + name;
   }
 
-  /** Key of the last approved template of a stack: {@code stacks/{stackName}/approved-template.json}. */
+  /** Key of the template last executed on a stack in a dry run: {@code stacks/{stackName}/approved-template.json}. */
   public static String approvedTemplate(String stackName) {
     return STACKS_PREFIX + stackName + "/approved-template.json";
   }

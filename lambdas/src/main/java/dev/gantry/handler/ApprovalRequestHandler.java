@@ -48,6 +48,6 @@ public final class ApprovalRequestHandler implements RequestStreamHandler {
     ApprovalTask task = Json.MAPPER.readValue(input, ApprovalTask.class);
     Session waiting = recorder.requestApproval(task.sessionId(), task.taskToken());
     notifier.approvalRequested(waiting);
-    output.write(Json.write(new TaskResult(waiting.sessionId(), waiting.status().name())).getBytes(StandardCharsets.UTF_8));
+    output.write(Json.write(new TaskResult(waiting.sessionId(), waiting.status().name(), false)).getBytes(StandardCharsets.UTF_8));
   }
 }

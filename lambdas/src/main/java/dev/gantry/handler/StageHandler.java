@@ -37,6 +37,7 @@ public final class StageHandler implements RequestStreamHandler {
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     StageTask task = Json.MAPPER.readValue(input, StageTask.class);
     Session session = executor.runAttempt(task.sessionId(), task.stage(), task.attempt());
-    output.write(Json.write(new TaskResult(session.sessionId(), session.status().name())).getBytes(StandardCharsets.UTF_8));
+    output.write(Json.write(new TaskResult(session.sessionId(), session.status().name(),
+        PipelineExecutor.waiting(session, task.stage()))).getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -39,12 +39,16 @@ public final class EventBridgeApprovalNotifier implements ApprovalNotifier {
 
   @Override
   public void approvalRequested(Session session) {
-    Map<String, String> detail = new LinkedHashMap<>();
+    Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("sessionId", session.sessionId());
     detail.put("goal", session.goal());
     detail.put("stack", session.stackName());
     detail.put("digest", session.pendingDigest());
     detail.put("repository", session.repository());
+    if (session.pendingChangeSet() != null) {
+      // what the reviewer is asked to approve, with the risks they must see (EventBridge caps an entry at 256 KB)
+      detail.put("changeSet", session.pendingChangeSet());
+    }
     try {
       PutEventsResponse response = events.putEvents(b -> b.entries(e -> e.eventBusName(busName).source(SOURCE)
           .detailType(DETAIL_TYPE).detail(Json.write(detail))));

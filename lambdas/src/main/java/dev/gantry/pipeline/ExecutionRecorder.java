@@ -75,14 +75,28 @@ public final class ExecutionRecorder {
     Instant now = clock.instant();
     StageRecord waiting =
         new StageRecord(gate.name(), StageStatus.WAITING, now, null, 1, TokenUsage.ZERO,
-            "waiting for a decision on template digest " + stored.pendingDigest(), List.of());
+            waitingSummary(stored), List.of());
+    Map<String, String> details = new java.util.LinkedHashMap<>();
+    details.put("stage", gate.name());
+    details.put("digest", String.valueOf(stored.pendingDigest()));
+    if (stored.pendingChangeSet() != null) {
+      details.put("changeSetId", stored.pendingChangeSet().changeSetId());
+      details.put("changeSetDigest", stored.pendingChangeSet().sha256());
+    }
     Session updated =
         sessions.update(
             stored,
             stored.withApprovalTaskToken(taskToken).withStage(waiting).withStatus(SessionStatus.AWAITING_APPROVAL),
-            new AuditEvent(ACTOR, "ApprovalRequested", Map.of("stage", gate.name(), "digest", String.valueOf(stored.pendingDigest()))));
+            new AuditEvent(ACTOR, "ApprovalRequested", details));
     listener.stageEnded(updated, gate, waiting);
     return updated;
+  }
+
+  private static String waitingSummary(Session stored) {
+    var changeSet = stored.pendingChangeSet();
+    return "waiting for a decision on template digest " + stored.pendingDigest()
+        + (changeSet == null ? "" : " and change set " + changeSet.changeSetId() + " (" + changeSet.summary() + "; "
+            + changeSet.risks().size() + " risk flags)");
   }
 
   /**

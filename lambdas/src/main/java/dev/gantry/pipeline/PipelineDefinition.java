@@ -17,8 +17,10 @@ public record PipelineDefinition(List<StageDefinition> stages) {
   public static final String ARCHITECT = "architect";
   public static final String PLAN = "plan";
   public static final String VALIDATE = "validate";
+  public static final String CHANGESET = "changeset";
   public static final String APPROVAL = "approval";
   public static final String DEPLOY = "deploy";
+  public static final String VERIFY = "verify";
   public static final String REPORT = "report";
 
   /**
@@ -59,9 +61,19 @@ public record PipelineDefinition(List<StageDefinition> stages) {
   }
 
   /**
-   * checkout → architect → plan → validate → approval → deploy → report. The approval waits at most
-   * 7 days, and at most 24 hours without a heartbeat (a reviewer reading the session sends one). A
-   * checkout's network errors are retried with backoff; it fetches one commit, within 5 minutes.
+   * checkout → architect → plan → validate → changeset → approval → deploy → verify → report.
+   *
+   * <ul>
+   *   <li>A checkout's network errors are retried with backoff; it fetches one commit, within 5 minutes.
+   *   <li>The changeset stage looks at its CloudFormation change set every 5 seconds for at most 30
+   *       minutes (creation usually takes seconds; hooks and transforms take longer); once it is
+   *       ready, the deployer agent explains it for the reviewer.
+   *   <li>The approval waits at most 7 days, and at most 24 hours without a heartbeat (a reviewer
+   *       reading the session sends one).
+   *   <li>The deploy stage executes the approved change set once; verify looks at the stack every 15
+   *       seconds for at most 4 hours (a stack operation with its rollback, or a failed first
+   *       create's deletion).
+   * </ul>
    */
   public static PipelineDefinition standard() {
     RetryPolicy modelRetry =
@@ -80,10 +92,22 @@ public record PipelineDefinition(List<StageDefinition> stages) {
             new StageDefinition(ARCHITECT, "Architect", Optional.of("architect"), modelRetry, Duration.ofMinutes(10), false),
             new StageDefinition(PLAN, "Plan", Optional.of("planner"), modelRetry, Duration.ofMinutes(10), false),
             new StageDefinition(VALIDATE, "Validate", Optional.empty(), storageRetry, Duration.ofMinutes(1), false),
+            new StageDefinition(CHANGESET, "ChangeSet", Optional.of("deployer"), modelRetry, Duration.ofMinutes(10), false)
+                .callingCloudFormation()
+                .polling(Duration.ofSeconds(5), Duration.ofMinutes(30)),
             new StageDefinition(APPROVAL, "AwaitApproval", Optional.empty(), RetryPolicy.none(), Duration.ofDays(7), true,
                 Optional.of(Duration.ofHours(24))),
-            new StageDefinition(DEPLOY, "Deploy", Optional.of("deployer"), modelRetry, Duration.ofMinutes(13), false),
+            new StageDefinition(DEPLOY, "Deploy", Optional.empty(), networkRetry, Duration.ofMinutes(2), false)
+                .callingCloudFormation(),
+            new StageDefinition(VERIFY, "Verify", Optional.empty(), networkRetry, Duration.ofMinutes(2), false)
+                .callingCloudFormation()
+                .polling(Duration.ofSeconds(15), Duration.ofHours(4)),
             new StageDefinition(REPORT, "Report", Optional.empty(), storageRetry, Duration.ofMinutes(1), false)));
+  }
+
+  /** The stages whose functions may call CloudFormation, in order. */
+  public List<StageDefinition> cloudFormationStages() {
+    return stages.stream().filter(StageDefinition::callsCloudFormation).toList();
   }
 
   /** The stage called {@code name}. */

@@ -31,7 +31,10 @@ import java.util.function.Supplier;
  *
  * <p>{@link #advance} runs a RUNNING session's remaining stages in order until the approval gate
  * (the session waits in AWAITING_APPROVAL) or the end (SUCCEEDED). Each stage start, retry and end
- * is a conditional session update with its audit entry. A stage that returns a failed outcome,
+ * is a conditional session update with its audit entry. A polling stage whose outside work is in
+ * progress is looked at again after its declared interval (a changed summary is recorded as {@code
+ * StageProgress}) until it is done or its deadline passes. A stage may end the session SUCCEEDED
+ * early (a change set with nothing to deploy). A stage that returns a failed outcome,
  * exhausts its retries, throws a non-retryable exception or exceeds its timeout ends the session
  * FAILED at that stage with the error recorded; nothing is left RUNNING when {@code advance}
  * returns or throws.
@@ -125,7 +128,7 @@ public final class PipelineExecutor implements AutoCloseable {
           return awaitApproval(current, stage);
         }
         current = runStage(current, stage);
-        if (current.status() != SessionStatus.RUNNING) {
+        if (current.status() != SessionStatus.RUNNING) { // failed, or ended early as SUCCEEDED
           return current;
         }
       }
@@ -181,10 +184,22 @@ public final class PipelineExecutor implements AutoCloseable {
       throw asDeclaredError(stage, result.retryable());
     }
     Session stored = result.session();
+    if (stored.status() == SessionStatus.SUCCEEDED) {
+      return stored;
+    }
     if (stored.status() != SessionStatus.RUNNING) {
       throw new StageFailedException(stored.failure());
     }
-    return definition.isLast(stageName) ? succeed(stored) : stored;
+    return definition.isLast(stageName) && !result.waiting() ? succeed(stored) : stored;
+  }
+
+  /**
+   * Whether {@code session}'s stage {@code stageName} is a polling stage still waiting on outside
+   * work: the state machine's Choice after the stage reads it from the task's result.
+   */
+  public static boolean waiting(Session session, String stageName) {
+    StageRecord record = session.stage(stageName);
+    return session.status() == SessionStatus.RUNNING && record != null && record.status() == StageStatus.RUNNING;
   }
 
   private Session succeed(Session current) {
@@ -203,16 +218,24 @@ public final class PipelineExecutor implements AutoCloseable {
     Session current = before;
     for (int attempt = 1; ; attempt++) {
       Attempt result = attempt(current, stage, attempt);
-      if (result.retryable() == null) {
-        return result.session();
-      }
-      sleep(jittered(stage.retry().delayBefore(attempt)));
       current = result.session();
+      if (result.waiting()) {
+        sleep(stage.polling().orElseThrow().interval());
+        attempt = 0; // a new look is a first attempt again, as a state re-entered after a Wait state
+      } else if (result.retryable() != null) {
+        sleep(jittered(stage.retry().delayBefore(attempt)));
+      } else {
+        return current;
+      }
     }
   }
 
-  /** The session after one attempt, and the error when it is to be retried. */
-  private record Attempt(Session session, Throwable retryable) {}
+  /** The session after one attempt, the error when it is to be retried, and whether a polling stage waits. */
+  private record Attempt(Session session, Throwable retryable, boolean waiting) {
+    Attempt(Session session, Throwable retryable) {
+      this(session, retryable, false);
+    }
+  }
 
   private Attempt attempt(Session before, StageDefinition stage, int attempt) {
     Session current = before;
@@ -232,8 +255,18 @@ public final class PipelineExecutor implements AutoCloseable {
       }
     }
     SessionDocuments stageDocuments = new SessionDocuments(documents, current);
+    if (stage.polling().isPresent()
+        && Duration.between(started, clock.instant()).compareTo(stage.polling().get().deadline()) > 0) {
+      StageRecord last = current.stage(stage.name());
+      return new Attempt(finish(current, stage, started, attempt, null, stageDocuments, new StageTimeoutException(
+          stage.name() + " waited longer than " + stage.polling().get().deadline()
+              + (last.summary() == null ? "" : "; last seen: " + last.summary()))), null);
+    }
     try {
       StageOutcome outcome = runWithTimeout(stage, current, attempt, stageDocuments);
+      if (outcome.next() == StageOutcome.Next.WAIT) {
+        return new Attempt(progress(current, stage, started, outcome, stageDocuments), null, true);
+      }
       return new Attempt(finish(current, stage, started, attempt, outcome, stageDocuments, null), null);
     } catch (Exception e) {
       Throwable error = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -245,6 +278,27 @@ public final class PipelineExecutor implements AutoCloseable {
       }
       return new Attempt(finish(current, stage, started, attempt, null, stageDocuments, error), null);
     }
+  }
+
+  /**
+   * Records a polling stage's look that found its work in progress: the stage stays RUNNING with the
+   * look's summary and its attempt count back at 1; a {@code StageProgress} entry is written only
+   * when the summary changed or documents were written, so a long wait does not flood the audit log.
+   */
+  private Session progress(Session current, StageDefinition stage, Instant started, StageOutcome outcome,
+      SessionDocuments stageDocuments) {
+    StageRecord last = current.stage(stage.name());
+    if (outcome.summary().equals(last.summary()) && last.attempts() == 1 && stageDocuments.written().isEmpty()) {
+      return current;
+    }
+    StageRecord waiting = new StageRecord(stage.name(), StageStatus.RUNNING, started, null, 1, TokenUsage.ZERO,
+        outcome.summary(), List.of());
+    Map<String, String> details = new HashMap<>();
+    details.put("stage", stage.name());
+    details.put("summary", outcome.summary());
+    stageDocuments.written().forEach((name, ref) -> details.put("document." + name, ref.sha256()));
+    return sessions.update(current, current.withStage(waiting).withResults(stageDocuments.written(), TokenUsage.ZERO),
+        new AuditEvent(ACTOR, "StageProgress", details));
   }
 
   private static StageRecord running(StageDefinition stage, Instant started, int attempt) {
@@ -312,6 +366,9 @@ public final class PipelineExecutor implements AutoCloseable {
       if (outcome.checkout() != null) {
         next = next.withCheckout(outcome.checkout());
       }
+      if (outcome.pendingChangeSet() != null) {
+        next = next.withPendingChangeSet(outcome.pendingChangeSet());
+      }
       action = "StageSucceeded";
     } else {
       next = next.withStatus(SessionStatus.FAILED).withFailure(stage.name() + ": " + summary);
@@ -322,7 +379,7 @@ public final class PipelineExecutor implements AutoCloseable {
     }
     Session stored = sessions.update(current, next, new AuditEvent(ACTOR, action, details));
     listener.stageEnded(stored, stage, record);
-    return stored;
+    return succeeded && outcome.next() == StageOutcome.Next.END_SESSION ? succeed(stored) : stored;
   }
 
   /** Records FAILED for a session left RUNNING by an unexpected error (e.g. a store outage). */

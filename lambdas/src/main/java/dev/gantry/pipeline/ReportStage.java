@@ -1,6 +1,7 @@
 package dev.gantry.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.deploy.ChangeSetReport;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.json.Json;
 import dev.gantry.repo.RepositoryCheckout;
@@ -91,26 +92,36 @@ public final class ReportStage implements Stage {
             .append(". Fix: ").append(f.path("fix").asText()).append('\n');
       }
     }
-    md.append("\n## Change set (dry run, not executed)\n\n");
-    JsonNode changeSet = documents.read("changeset.json").map(Json::tree).orElse(null);
+    md.append("\n## Change set\n\n");
+    JsonNode changeSet = documents.read(ChangeSetReport.DOCUMENT_NAME).map(Json::tree).orElse(null);
     if (changeSet == null) {
       md.append("No change set.\n");
     } else {
       JsonNode summary = changeSet.path("summary");
-      md.append("Stack `").append(changeSet.path("stackName").asText()).append("`: ")
-          .append(summary.path("Add").asInt()).append(" to add, ").append(summary.path("Modify").asInt())
-          .append(" to modify, ").append(summary.path("Remove").asInt()).append(" to remove. ")
-          .append(changeSet.path("baseline").isNull() || changeSet.path("baseline").isMissingNode()
-              ? "No earlier approved template of this stack." : "Compared with the template approved in session "
-                  + changeSet.path("baseline").path("sessionId").asText() + ".")
-          .append('\n');
+      md.append("Stack `").append(changeSet.path("stackName").asText()).append("`, ")
+          .append("dry-run".equals(changeSet.path("mode").asText()) ? "dry-run change set `" : "change set `")
+          .append(changeSet.path("changeSetId").asText()).append("`: ")
+          .append(summary.path("adds").asInt()).append(" to add, ").append(summary.path("modifies").asInt())
+          .append(" to modify, ").append(summary.path("replaces").asInt()).append(" to replace, ")
+          .append(summary.path("removes").asInt()).append(" to remove; ")
+          .append(changeSet.path("risks").size()).append(" risk flags.\n");
+      changeSet.path("risks").forEach(r -> md.append("- ").append(r.path("kind").asText()).append(": ")
+          .append(r.path("message").asText()).append('\n'));
+    }
+    JsonNode stack = documents.read(VerifyStage.STACK_DOCUMENT).map(Json::tree).orElse(null);
+    if (stack != null) {
+      md.append("\nStack after deployment: ").append(stack.path("status").asText()).append(", ")
+          .append(stack.path("outputs").size()).append(" outputs, ").append(stack.path("resources").size())
+          .append(" resources (see ").append(VerifyStage.DEPLOYMENT_DOCUMENT).append(").\n");
     }
     md.append("\n## Approval\n\n");
     if (s.decision() == null) {
       md.append("No decision recorded.\n");
     } else {
       md.append(s.decision().decision()).append(" by ").append(s.decision().actor()).append(" at ")
-          .append(s.decision().decidedAt()).append(" for template digest `").append(s.decision().digest()).append("`\n");
+          .append(s.decision().decidedAt()).append(" for template digest `").append(s.decision().digest()).append("`")
+          .append(s.decision().changeSetDigest() == null ? "" : " and change set digest `" + s.decision().changeSetDigest() + "`")
+          .append("\n");
     }
     md.append("\n## Token usage\n\n").append(s.usage().inputTokens()).append(" input + ")
         .append(s.usage().cacheWriteTokens()).append(" cache-write + ").append(s.usage().cacheReadTokens())

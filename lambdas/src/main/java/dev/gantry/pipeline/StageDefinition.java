@@ -15,6 +15,10 @@ import java.util.Optional;
  * @param approvalGate true for the stage that waits for a human decision (a task token in AWS)
  * @param heartbeat for the approval gate: the longest wait without a heartbeat (the state's {@code
  *     HeartbeatSeconds}); empty for the other stages
+ * @param polling for a stage that waits on work outside Gantry (a change set being created, a stack
+ *     being deployed): how often it looks again and for how long in all; empty for the others
+ * @param callsCloudFormation whether the stage's function may call CloudFormation (only the deploy
+ *     stages: the CDK app grants CloudFormation to these functions and to no other)
  */
 public record StageDefinition(
     String name,
@@ -23,20 +27,60 @@ public record StageDefinition(
     RetryPolicy retry,
     Duration timeout,
     boolean approvalGate,
-    Optional<Duration> heartbeat) {
+    Optional<Duration> heartbeat,
+    Optional<Polling> polling,
+    boolean callsCloudFormation) {
+
+  /**
+   * How a polling stage waits. Each attempt looks once and returns {@link StageOutcome#waiting}
+   * while the work outside is in progress; the executor (locally) or a Wait state (Step Functions)
+   * waits {@code interval} and runs the stage again, never a sleeping function. The stage fails with
+   * {@link StageTimeoutException} when it has waited {@code deadline} since it started.
+   *
+   * @param interval the wait between two looks, at least 1 second
+   * @param deadline the longest the stage may wait in all
+   */
+  public record Polling(Duration interval, Duration deadline) {
+    public Polling {
+      if (interval.toSeconds() < 1 || deadline.compareTo(interval) <= 0) {
+        throw new IllegalArgumentException("a polling stage waits at least 1 second, less than its deadline");
+      }
+    }
+  }
 
   public StageDefinition {
     if (heartbeat.isPresent() && !approvalGate) {
       throw new IllegalArgumentException(name + ": only the approval gate has a heartbeat");
+    }
+    if (polling.isPresent() && approvalGate) {
+      throw new IllegalArgumentException(name + ": the approval gate waits for a decision, it does not poll");
     }
     if (heartbeat.isPresent() && heartbeat.get().compareTo(timeout) >= 0) {
       throw new IllegalArgumentException(name + ": the heartbeat must be shorter than the timeout");
     }
   }
 
-  /** A stage without a heartbeat. */
+  /** A stage without a heartbeat, polling or CloudFormation. */
   public StageDefinition(
       String name, String stateName, Optional<String> agent, RetryPolicy retry, Duration timeout, boolean approvalGate) {
     this(name, stateName, agent, retry, timeout, approvalGate, Optional.empty());
+  }
+
+  /** A stage without polling or CloudFormation. */
+  public StageDefinition(
+      String name, String stateName, Optional<String> agent, RetryPolicy retry, Duration timeout, boolean approvalGate,
+      Optional<Duration> heartbeat) {
+    this(name, stateName, agent, retry, timeout, approvalGate, heartbeat, Optional.empty(), false);
+  }
+
+  /** This stage, waiting on outside work as {@code polling} says. */
+  public StageDefinition polling(Duration interval, Duration deadline) {
+    return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat,
+        Optional.of(new Polling(interval, deadline)), callsCloudFormation);
+  }
+
+  /** This stage, with its function allowed to call CloudFormation. */
+  public StageDefinition callingCloudFormation() {
+    return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat, polling, true);
   }
 }

@@ -1,6 +1,7 @@
 package dev.gantry.pipeline;
 
 import dev.gantry.agent.AgentRunner;
+import dev.gantry.deploy.PendingChangeSet;
 import dev.gantry.model.TokenUsage;
 import dev.gantry.repo.RepositoryCheckout;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Map;
  * @param pendingDigest the template digest to approve, set by the validate stage
  * @param modelCalls the model calls of the stage's agent, for the audit entry
  * @param checkout what the checkout stage pinned (commit, counts), recorded on the session; else null
+ * @param pendingChangeSet the change set to approve, set by the changeset stage; else null
+ * @param next what happens after a successful outcome
  */
 public record StageOutcome(
     boolean succeeded,
@@ -24,22 +27,58 @@ public record StageOutcome(
     List<String> droppedTools,
     String pendingDigest,
     List<AgentRunner.ModelCall> modelCalls,
-    RepositoryCheckout checkout) {
+    RepositoryCheckout checkout,
+    PendingChangeSet pendingChangeSet,
+    Next next) {
+
+  /** What follows a stage's successful look. */
+  public enum Next {
+    /** The stage is done; the next declared stage runs. */
+    PROCEED,
+    /** A polling stage's outside work is still in progress: look again after the declared interval. */
+    WAIT,
+    /** The stage is done and so is the session: it ends SUCCEEDED without the remaining stages (nothing to deploy). */
+    END_SESSION
+  }
 
   public StageOutcome {
     droppedTools = List.copyOf(droppedTools);
     modelCalls = List.copyOf(modelCalls);
+    next = next == null ? Next.PROCEED : next;
+    if (!succeeded && next != Next.PROCEED) {
+      throw new IllegalArgumentException("a failed outcome ends the session: it neither waits nor ends it SUCCEEDED");
+    }
   }
 
   /** An outcome of an agent stage. */
   public StageOutcome(boolean succeeded, String summary, TokenUsage usage, List<String> droppedTools, String pendingDigest,
       List<AgentRunner.ModelCall> modelCalls) {
-    this(succeeded, summary, usage, droppedTools, pendingDigest, modelCalls, null);
+    this(succeeded, summary, usage, droppedTools, pendingDigest, modelCalls, null, null, Next.PROCEED);
   }
 
   /** The checkout stage's success: the repository pinned to {@code checkout}'s commit. */
   public static StageOutcome checkedOut(String summary, RepositoryCheckout checkout) {
-    return new StageOutcome(true, summary, TokenUsage.ZERO, List.of(), null, List.of(), checkout);
+    return new StageOutcome(true, summary, TokenUsage.ZERO, List.of(), null, List.of(), checkout, null, Next.PROCEED);
+  }
+
+  /**
+   * A polling stage's look that found its outside work in progress.
+   *
+   * @param summary where the work is, e.g. {@code "stack gantry-shop UPDATE_IN_PROGRESS"}; a new
+   *     summary is recorded with a {@code StageProgress} audit entry, a repeated one is not
+   */
+  public static StageOutcome waiting(String summary) {
+    return new StageOutcome(true, summary, TokenUsage.ZERO, List.of(), null, List.of(), null, null, Next.WAIT);
+  }
+
+  /** The stage succeeded and nothing is left to do: the session ends SUCCEEDED, skipping the remaining stages. */
+  public static StageOutcome endSession(String summary) {
+    return new StageOutcome(true, summary, TokenUsage.ZERO, List.of(), null, List.of(), null, null, Next.END_SESSION);
+  }
+
+  /** This outcome with the change set to approve. */
+  public StageOutcome withPendingChangeSet(PendingChangeSet changeSet) {
+    return new StageOutcome(succeeded, summary, usage, droppedTools, pendingDigest, modelCalls, checkout, changeSet, next);
   }
 
   /** An outcome without model calls. */
@@ -64,6 +103,12 @@ public record StageOutcome(
     details.put("droppedTools", String.join("; ", droppedTools));
     if (checkout != null) {
       details.putAll(checkout.auditDetails());
+    }
+    if (pendingChangeSet != null) {
+      details.put("changeSetId", pendingChangeSet.changeSetId());
+      details.put("changeSetDigest", pendingChangeSet.sha256());
+      details.put("changeSetSummary", pendingChangeSet.summary().toString());
+      details.put("riskFlags", Integer.toString(pendingChangeSet.risks().size()));
     }
     return details;
   }

@@ -2,6 +2,7 @@ package dev.gantry.pipeline;
 
 import dev.gantry.agent.AgentCatalog;
 import dev.gantry.agent.AgentRunner;
+import dev.gantry.deploy.StackDeployments;
 import dev.gantry.model.ModelSelection;
 import java.time.Clock;
 import java.util.Map;
@@ -18,11 +19,12 @@ public final class Stages {
    * @param clock time source for the report
    * @param modelLabel the model's description, for the report
    * @param checkout the checkout stage
+   * @param deployments how the changeset, deploy and verify stages reach stacks
    */
   public static Map<String, Stage> standard(
       AgentCatalog agents, AgentRunner runner, ModelSelection models, AgentRunner.Limits limits, Clock clock,
-      String modelLabel, CheckoutStage checkout) {
-    return standard(agents, runner, models, limits, Long.MAX_VALUE, clock, modelLabel, checkout);
+      String modelLabel, CheckoutStage checkout, StackDeployments deployments) {
+    return standard(agents, runner, models, limits, Long.MAX_VALUE, clock, modelLabel, checkout, deployments);
   }
 
   /**
@@ -32,14 +34,17 @@ public final class Stages {
    */
   public static Map<String, Stage> standard(
       AgentCatalog agents, AgentRunner runner, ModelSelection models, AgentRunner.Limits limits,
-      long sessionBudgetMicrodollars, Clock clock, String modelLabel, CheckoutStage checkout) {
+      long sessionBudgetMicrodollars, Clock clock, String modelLabel, CheckoutStage checkout,
+      StackDeployments deployments) {
     AgentStep step = new AgentStep(agents, runner, models, limits, sessionBudgetMicrodollars);
     return Map.of(
         PipelineDefinition.CHECKOUT, checkout,
         PipelineDefinition.ARCHITECT, new ArchitectStage(step),
         PipelineDefinition.PLAN, new PlanStage(step),
         PipelineDefinition.VALIDATE, new ValidateStage(),
-        PipelineDefinition.DEPLOY, new DeployStage(step),
+        PipelineDefinition.CHANGESET, new ChangeSetStage(step, deployments),
+        PipelineDefinition.DEPLOY, new DeployStage(deployments),
+        PipelineDefinition.VERIFY, new VerifyStage(deployments),
         PipelineDefinition.REPORT, new ReportStage(clock, modelLabel));
   }
 }

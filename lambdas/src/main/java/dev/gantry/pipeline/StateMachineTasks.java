@@ -65,12 +65,14 @@ public final class StateMachineTasks {
   }
 
   /**
-   * What the Gantry functions return to a task (discarded by the state machine, shown in the
-   * console's event history).
+   * What the Gantry functions return to a task, shown in the console's event history. The state
+   * machine discards it, except after a polling stage, whose Choice state reads {@code waiting}
+   * (look again after a Wait state) and {@code status} ({@code SUCCEEDED}: the session ended early).
    *
    * @param status the session's status after the task
+   * @param waiting whether the stage is a polling stage still waiting on outside work
    */
-  public record TaskResult(String sessionId, String status) {}
+  public record TaskResult(String sessionId, String status, boolean waiting) {}
 
   /**
    * What the failure-recording function returns.

@@ -1,6 +1,7 @@
 package dev.gantry.session;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.gantry.deploy.PendingChangeSet;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.model.TokenUsage;
 import dev.gantry.repo.RepositoryCheckout;
@@ -30,6 +31,7 @@ import java.util.Map;
  * @param documents documents written so far, by name
  * @param usage model tokens over all stages
  * @param pendingDigest SHA-256 of the template awaiting (or given) approval
+ * @param pendingChangeSet the change set awaiting (or given) approval, set by the changeset stage
  * @param approvalTaskToken the Step Functions task token the approval state waits on (AWS only);
  *     never shown by the API
  * @param decision the approval decision, once made
@@ -54,6 +56,7 @@ public record Session(
     Map<String, DocumentRef> documents,
     TokenUsage usage,
     String pendingDigest,
+    PendingChangeSet pendingChangeSet,
     String approvalTaskToken,
     ApprovalDecision decision,
     String failure,
@@ -83,7 +86,7 @@ public record Session(
       SessionOrigin origin, Instant now) {
     return new Session(
         sessionId, SessionStatus.RUNNING, 0, goal, repository, stackName, agents, origin, null, List.of(),
-        Map.of(), TokenUsage.ZERO, null, null, null, null, null, now, now, 0, AuditEntry.GENESIS_HASH);
+        Map.of(), TokenUsage.ZERO, null, null, null, null, null, null, now, now, 0, AuditEntry.GENESIS_HASH);
   }
 
   /** A new session started from the gantry command, with the default agents. */
@@ -133,6 +136,13 @@ public record Session(
   public Session withPendingDigest(String digest) {
     Copy c = new Copy(this);
     c.pendingDigest = digest;
+    return c.build();
+  }
+
+  /** A copy with the change set awaiting approval. */
+  public Session withPendingChangeSet(PendingChangeSet changeSet) {
+    Copy c = new Copy(this);
+    c.pendingChangeSet = changeSet;
     return c.build();
   }
 
@@ -213,6 +223,7 @@ public record Session(
     private Map<String, DocumentRef> documents;
     private TokenUsage usage;
     private String pendingDigest;
+    private PendingChangeSet pendingChangeSet;
     private String approvalTaskToken;
     private ApprovalDecision decision;
     private String failure;
@@ -236,6 +247,7 @@ public record Session(
       this.documents = s.documents;
       this.usage = s.usage;
       this.pendingDigest = s.pendingDigest;
+      this.pendingChangeSet = s.pendingChangeSet;
       this.approvalTaskToken = s.approvalTaskToken;
       this.decision = s.decision;
       this.failure = s.failure;
@@ -247,7 +259,7 @@ public record Session(
     }
 
     Session build() {
-      return new Session(sessionId, status, version, goal, repository, stackName, agents, origin, currentStage, stages, documents, usage, pendingDigest, approvalTaskToken, decision, failure, checkout, createdAt, updatedAt, auditSeq, auditHash);
+      return new Session(sessionId, status, version, goal, repository, stackName, agents, origin, currentStage, stages, documents, usage, pendingDigest, pendingChangeSet, approvalTaskToken, decision, failure, checkout, createdAt, updatedAt, auditSeq, auditHash);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.gantry.session;
 
 import dev.gantry.agent.AgentDefinition;
+import dev.gantry.deploy.PendingChangeSet;
 import dev.gantry.hash.Sha256;
 import dev.gantry.json.Json;
 import dev.gantry.model.TokenUsage;
@@ -38,6 +39,7 @@ public final class SessionService {
   private final SessionStore store;
   private final Clock clock;
   private final Supplier<String> ids;
+  private final String stackPrefix;
   private final boolean localRepositories;
 
   /**
@@ -48,11 +50,27 @@ public final class SessionService {
    *     false in Lambda, which has no repository checkouts)
    */
   public SessionService(SessionStore store, Clock clock, Supplier<String> ids, boolean localRepositories) {
+    this(store, clock, ids, localRepositories, "");
+  }
+
+  /**
+   * As above, with the prefix every stack name must have (the deploy functions may only touch stacks
+   * named with it).
+   *
+   * @param stackPrefix e.g. {@value #DEFAULT_STACK_PREFIX}; default stack names are this prefix and
+   *     the repository's name; empty to accept any stack name (and name default stacks {@value
+   *     #DEFAULT_STACK_PREFIX}...)
+   */
+  public SessionService(SessionStore store, Clock clock, Supplier<String> ids, boolean localRepositories, String stackPrefix) {
     this.store = store;
     this.clock = clock;
     this.ids = ids;
     this.localRepositories = localRepositories;
+    this.stackPrefix = stackPrefix;
   }
+
+  /** The stack name prefix when none is configured. */
+  public static final String DEFAULT_STACK_PREFIX = "gantry-";
 
   /** A session started, or the one an earlier request with the same idempotency key started. */
   public record Started(Session session, boolean created) {}
@@ -174,10 +192,16 @@ public final class SessionService {
     if (commit != null && !COMMIT.matcher(commit).matches()) {
       throw new InvalidRequestException("repository.commit", "a commit is 40 (or 64) hex characters");
     }
-    String stack = request.stack() == null ? defaultStackName(defaultName) : request.stack();
+    String namePrefix = stackPrefix.isEmpty() ? DEFAULT_STACK_PREFIX : stackPrefix;
+    String stack = request.stack() == null ? defaultStackName(namePrefix, defaultName) : request.stack();
     if (!STACK_NAME.matcher(stack).matches()) {
       throw new InvalidRequestException(
           "stack", "invalid stack name '" + stack + "': start with a letter, then letters, digits and hyphens (max 128)");
+    }
+    if (!stack.startsWith(stackPrefix)) {
+      throw new InvalidRequestException(
+          "stack", "stack name '" + stack + "' does not start with '" + stackPrefix + "': Gantry deploys only stacks named "
+              + stackPrefix + "..., e.g. " + defaultStackName(stackPrefix, stack));
     }
     for (Map.Entry<String, String> agent : request.agents().entrySet()) {
       if (!AGENT_ROLES.contains(agent.getKey())) {
@@ -230,18 +254,22 @@ public final class SessionService {
   }
 
   /**
-   * Records an approval decision on the template awaiting approval. Exactly one decision per
-   * session: a second one, one for another digest, or one losing a concurrent race is refused.
+   * Records an approval decision on the template and change set awaiting approval. Exactly one
+   * decision per session: a second one, one naming another template or change set, or one losing a
+   * concurrent race is refused.
    *
    * @param approve true to approve (the session returns to RUNNING), false to reject (REJECTED)
    * @param digest the template SHA-256 the decider saw
+   * @param changeSetDigest the SHA-256 of the {@code changeset.json} the decider saw; required when
+   *     the session has a change set awaiting approval
    * @param actor who decides
    * @param comment the reason (required to reject), may be null to approve
    * @return the stored session
    * @throws SessionNotFoundException for an unknown id
    * @throws DecisionRefusedException when the decision cannot apply
    */
-  public Session decide(String sessionId, boolean approve, String digest, String actor, String comment) {
+  public Session decide(
+      String sessionId, boolean approve, String digest, String changeSetDigest, String actor, String comment) {
     Session current = get(sessionId);
     if (current.status() != SessionStatus.AWAITING_APPROVAL) {
       throw new DecisionRefusedException(
@@ -251,11 +279,17 @@ public final class SessionService {
       throw new DecisionRefusedException(
           "digest " + digest + " is not the template awaiting approval (" + current.pendingDigest() + ")");
     }
+    PendingChangeSet changeSet = current.pendingChangeSet();
+    if (changeSet != null && (changeSetDigest == null || !changeSetDigest.equalsIgnoreCase(changeSet.sha256()))) {
+      throw new DecisionRefusedException("change set digest " + changeSetDigest
+          + " is not the change set awaiting approval (" + changeSet.sha256() + " for " + changeSet.changeSetId() + ")");
+    }
     if (!approve && (comment == null || comment.isBlank())) {
       throw new InvalidRequestException("comment", "a rejection needs a reason: say why in comment");
     }
-    ApprovalDecision decision =
-        new ApprovalDecision(approve ? "approve" : "reject", current.pendingDigest(), actor, comment, clock.instant());
+    ApprovalDecision decision = new ApprovalDecision(approve ? "approve" : "reject", current.pendingDigest(),
+        changeSet == null ? null : changeSet.changeSetId(), changeSet == null ? null : changeSet.sha256(), actor, comment,
+        clock.instant());
     StageRecord gate = current.stage(current.currentStage());
     StageRecord decided =
         new StageRecord(gate.name(), approve ? StageStatus.APPROVED : StageStatus.REJECTED, gate.startedAt(), clock.instant(), 1,
@@ -266,8 +300,15 @@ public final class SessionService {
     if (!approve) {
       next = next.withFailure("rejected by " + actor + ": " + comment);
     }
-    Map<String, String> details =
-        comment == null ? Map.of("digest", decision.digest()) : Map.of("digest", decision.digest(), "comment", comment);
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("digest", decision.digest());
+    if (changeSet != null) {
+      details.put("changeSetId", changeSet.changeSetId());
+      details.put("changeSetDigest", changeSet.sha256());
+    }
+    if (comment != null) {
+      details.put("comment", comment);
+    }
     try {
       return store.update(current, next, new AuditEvent(actor, approve ? "ApprovalGranted" : "ApprovalRejected", details));
     } catch (SessionConflictException e) {
@@ -354,9 +395,9 @@ public final class SessionService {
   /** A session's audit entries and the chain check. */
   public record AuditLog(List<AuditEntry> entries, AuditChain.Verification verification) {}
 
-  private static String defaultStackName(String repositoryName) {
+  private static String defaultStackName(String prefix, String repositoryName) {
     String base = repositoryName.replaceAll("[^A-Za-z0-9-]", "-");
-    String stack = "gantry-" + base.replaceAll("-+", "-").replaceAll("-$", "");
+    String stack = prefix + base.replaceAll("-+", "-").replaceAll("-$", "");
     return stack.length() > 128 ? stack.substring(0, 128) : stack;
   }
 }

@@ -13,7 +13,7 @@ class ChangeSetPreviewTest {
     var proposed = parser.parse("Resources:\n  A:\n    Type: AWS::S3::Bucket\n").root();
 
     assertThat(ChangeSetPreview.compare(null, proposed))
-        .containsExactly(new ChangeSetPreview.ResourceChange("Add", "A", "AWS::S3::Bucket", null, List.of()));
+        .containsExactly(new ResourceChange("Add", "A", null, "AWS::S3::Bucket", null, List.of(), List.of()));
   }
 
   @Test
@@ -35,13 +35,14 @@ class ChangeSetPreviewTest {
           New: {Type: AWS::DynamoDB::Table}
         """).root();
 
-    List<ChangeSetPreview.ResourceChange> changes = ChangeSetPreview.compare(baseline, proposed);
+    List<ResourceChange> changes = ChangeSetPreview.compare(baseline, proposed);
 
     assertThat(changes).containsExactly(
-        new ChangeSetPreview.ResourceChange("Remove", "Gone", "AWS::SNS::Topic", null, List.of()),
-        new ChangeSetPreview.ResourceChange("Add", "New", "AWS::DynamoDB::Table", null, List.of()),
-        new ChangeSetPreview.ResourceChange("Modify", "Swap", "AWS::SNS::Topic", "True", List.of()),
-        new ChangeSetPreview.ResourceChange("Modify", "Tune", "AWS::Lambda::Function", "False", List.of("MemorySize")));
-    assertThat(ChangeSetPreview.summary(changes)).containsEntry("Add", 1L).containsEntry("Modify", 2L).containsEntry("Remove", 1L);
+        new ResourceChange("Remove", "Gone", null, "AWS::SNS::Topic", null, List.of(), List.of()),
+        new ResourceChange("Add", "New", null, "AWS::DynamoDB::Table", null, List.of(), List.of()),
+        new ResourceChange("Modify", "Swap", null, "AWS::SNS::Topic", "True", List.of("Properties"), List.of()),
+        new ResourceChange("Modify", "Tune", null, "AWS::Lambda::Function", "False", List.of("Properties"),
+            List.of(new ResourceChange.Detail("Properties", "MemorySize", null, "Static", "DirectModification", null))));
+    assertThat(ChangeSetSummary.of(changes)).isEqualTo(new ChangeSetSummary(1, 1, 1, 1));
   }
 }

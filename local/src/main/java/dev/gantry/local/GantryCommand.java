@@ -6,6 +6,7 @@ import dev.gantry.agent.AgentDefinitionException;
 import dev.gantry.agent.ToolMapping;
 import dev.gantry.config.EnvironmentVariables;
 import dev.gantry.config.Settings;
+import dev.gantry.deploy.PendingChangeSet;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.hash.Sha256;
 import dev.gantry.pipeline.PipelineDefinition;
@@ -156,6 +157,11 @@ public final class GantryCommand {
       return "cli:" + System.getProperty("user.name", "local");
     }
 
+    /** The digest of the change set {@code session} awaits approval of, or null when it has none. */
+    static String changeSetDigest(Session session) {
+      return session.pendingChangeSet() == null ? null : session.pendingChangeSet().sha256();
+    }
+
     LocalGantry open(StageListener listener) {
       AgentCatalog catalog = AgentCatalog.load(agents());
       return new LocalGantry(settings(), dataDirectory(), catalog, listener);
@@ -189,6 +195,7 @@ public final class GantryCommand {
           + (session.failure() == null ? "" : " (" + session.failure() + ")"));
       if (session.status() == SessionStatus.AWAITING_APPROVAL) {
         out.println("  awaiting approval of template digest " + session.pendingDigest());
+        printChangeSet(session, "  ", out);
         out.println("  approve: ./gantry approve " + session.sessionId());
         out.println("  reject:  ./gantry reject " + session.sessionId() + " --reason \"...\"");
       }
@@ -199,6 +206,18 @@ public final class GantryCommand {
       out.println("  files under " + dataDirectory().resolve("s3").resolve(settings().documentsBucket()));
       return session.status() == SessionStatus.FAILED || session.status() == SessionStatus.REJECTED ? FAILED : 0;
     }
+  }
+
+  /** Prints the change set awaiting approval: its id, digest, summary and every risk flag. */
+  static void printChangeSet(Session session, String indent, PrintStream out) {
+    PendingChangeSet changeSet = session.pendingChangeSet();
+    if (changeSet == null) {
+      return;
+    }
+    out.println(indent + "change set " + changeSet.changeSetId() + (changeSet.mode().equals(Settings.DEPLOY_DRY_RUN) ? " (dry run)" : ""));
+    out.println(indent + "  changeset.json sha256 " + changeSet.sha256());
+    out.println(indent + "  " + changeSet.summary());
+    changeSet.risks().forEach(risk -> out.println(indent + "  risk " + risk.kind() + ": " + risk.message()));
   }
 
   /** The model options of the verbs that run agents. */
@@ -242,9 +261,19 @@ public final class GantryCommand {
         description = "Folder of agent definitions (*.md, subfolders included; default: Gantry's agents/).")
     Path agentsDirectory;
 
+    @Option(names = "--deploy", paramLabel = "MODE",
+        description = "How change sets reach stacks: dry-run (default: previews, nothing executed) or cloudformation "
+            + "(real change sets with AWS_REGION, the default credentials, GANTRY_DEPLOY_ROLE_ARN and "
+            + "AWS_ENDPOINT_URL_CLOUDFORMATION). Overrides GANTRY_DEPLOY_MODE.")
+    String deployMode;
+
     @Override
     Settings settings() {
-      return Settings.fromEnvironment(model.over(localEnvironment()));
+      Map<String, String> configured = model.over(localEnvironment());
+      if (deployMode != null) {
+        configured.put(EnvironmentVariables.DEPLOY_MODE, deployMode);
+      }
+      return Settings.fromEnvironment(configured);
     }
 
     @Override
@@ -272,7 +301,7 @@ public final class GantryCommand {
     @Option(names = "--stack", paramLabel = "NAME", description = "CloudFormation stack name (default gantry-<directory>).")
     String stack;
 
-    @Option(names = "--approve", description = "Approve the validated template's digest without waiting.")
+    @Option(names = "--approve", description = "Approve the template and change set as soon as they are ready, without waiting.")
     boolean approve;
 
     @Override
@@ -297,7 +326,8 @@ public final class GantryCommand {
         out.println("session " + session.sessionId() + " on " + session.repository() + " (stack " + session.stackName() + ")");
         session = advance(gantry, session);
         if (approve && session.status() == SessionStatus.AWAITING_APPROVAL) {
-          session = sessions.decide(session.sessionId(), true, session.pendingDigest(), actor() + " (--approve)", "approved with --approve");
+          session = sessions.decide(session.sessionId(), true, session.pendingDigest(), changeSetDigest(session),
+              actor() + " (--approve)", "approved with --approve");
           out.println("  approval   APPROVED by " + session.decision().actor());
           session = advance(gantry, session);
         }
@@ -356,8 +386,11 @@ public final class GantryCommand {
         out.println("usage       " + ConsoleOutput.usage(s.usage()));
         if (s.status() == SessionStatus.AWAITING_APPROVAL) {
           out.println("awaiting    approval of template digest " + s.pendingDigest());
+          printChangeSet(s, "            ", out);
         } else if (s.decision() != null) {
-          out.println("decision    " + s.decision().decision() + " by " + s.decision().actor() + " for digest " + s.decision().digest());
+          out.println("decision    " + s.decision().decision() + " by " + s.decision().actor() + " for digest " + s.decision().digest()
+              + (s.decision().changeSetId() == null ? "" : " and change set " + s.decision().changeSetId()
+                  + " (changeset.json sha256 " + s.decision().changeSetDigest() + ")"));
         }
         out.println();
         out.println("stages (" + s.stages().size() + ")");
@@ -395,7 +428,7 @@ public final class GantryCommand {
     }
   }
 
-  @Command(name = "approve", description = "Approve the template awaiting approval, then run deploy (dry run) and report.")
+  @Command(name = "approve", description = "Approve the template and change set awaiting approval, then run deploy, verify and report.")
   static final class Approve extends AgentVerb {
     @Parameters(paramLabel = "ID", description = "Session id.")
     String sessionId;
@@ -403,20 +436,27 @@ public final class GantryCommand {
     @Option(names = "--digest", paramLabel = "SHA256", description = "The template digest you approve (default: the one 'show' displays).")
     String digest;
 
+    @Option(names = "--change-set-digest", paramLabel = "SHA256",
+        description = "The changeset.json digest you approve (default: the one 'show' displays).")
+    String changeSetDigest;
+
     @Override
     public Integer call() {
       try (LocalGantry gantry = open(new ConsoleOutput(out))) {
         SessionService sessions = gantry.runtime().sessions();
-        String approved = digest != null ? digest : sessions.get(sessionId).pendingDigest();
-        Session session = sessions.decide(sessionId, true, approved, actor(), null);
-        out.println("  approval   APPROVED by " + actor() + " for digest " + approved);
+        Session waiting = sessions.get(sessionId);
+        String approved = digest != null ? digest : waiting.pendingDigest();
+        Session session = sessions.decide(sessionId, true, approved,
+            changeSetDigest != null ? changeSetDigest : changeSetDigest(waiting), actor(), null);
+        out.println("  approval   APPROVED by " + actor() + " for digest " + approved
+            + (session.decision().changeSetId() == null ? "" : " and change set " + session.decision().changeSetId()));
         session = advance(gantry, session);
         return finish(session, gantry);
       }
     }
   }
 
-  @Command(name = "reject", description = "Reject the template awaiting approval; the session ends REJECTED.")
+  @Command(name = "reject", description = "Reject the template and change set awaiting approval; the session ends REJECTED.")
   static final class Reject extends Base {
     @Parameters(paramLabel = "ID", description = "Session id.")
     String sessionId;
@@ -427,12 +467,18 @@ public final class GantryCommand {
     @Option(names = "--digest", paramLabel = "SHA256", description = "The template digest you reject (default: the one awaiting approval).")
     String digest;
 
+    @Option(names = "--change-set-digest", paramLabel = "SHA256",
+        description = "The changeset.json digest you reject (default: the one awaiting approval).")
+    String changeSetDigest;
+
     @Override
     public Integer call() {
       try (LocalGantry gantry = open(StageListener.NONE)) {
         SessionService sessions = gantry.runtime().sessions();
-        String rejected = digest != null ? digest : sessions.get(sessionId).pendingDigest();
-        Session session = sessions.decide(sessionId, false, rejected, actor(), reason);
+        Session waiting = sessions.get(sessionId);
+        String rejected = digest != null ? digest : waiting.pendingDigest();
+        Session session = sessions.decide(sessionId, false, rejected,
+            changeSetDigest != null ? changeSetDigest : changeSetDigest(waiting), actor(), reason);
         out.println("session " + session.sessionId() + ": " + session.status() + " by " + actor() + ": " + reason);
         return 0;
       }

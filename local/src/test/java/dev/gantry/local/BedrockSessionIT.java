@@ -90,7 +90,7 @@ class BedrockSessionIT {
           ? Map.of("architecture.md", "# Architecture\n\nOne DynamoDB table behind the orders API.\n")
           : system.contains("plan stage")
               ? Map.of("plan.md", "# Plan\n\n1. Create the table.\n2. Deploy the API.\n", "template.yaml", TEMPLATE)
-              : Map.of("deployment.md", "# Deployment\n\nVerify the table exists; roll back by deleting the stack.\n");
+              : Map.of("rollout.md", "# Rollout\n\nVerify the table exists; back out with a new session.\n");
       int n = 0;
       for (Map.Entry<String, String> document : documents.entrySet()) {
         ObjectNode use = content.addObject().putObject("toolUse").put("toolUseId", "tooluse_" + (++n)).put("name", "write_document");

@@ -66,7 +66,7 @@ class ExactlyOnceIT {
     gantry = new LocalGantry(Settings.fromEnvironment(Map.of()), data, AgentCatalog.load(REPOSITORY.resolve("agents")),
         StageListener.NONE);
     rules = new PushRules(List.of(
-        new PushRule("octo-org/orders-service", List.of(), "orders-prod", REPOSITORY.toString(), Map.of()),
+        new PushRule("octo-org/orders-service", List.of(), "gantry-orders-prod", REPOSITORY.toString(), Map.of()),
         new PushRule("shop/payments", List.of("main"), null, REPOSITORY.toString(), Map.of()),
         new PushRule("inventory", List.of("main"), null, REPOSITORY.toString(), Map.of())));
     server = LocalApiServer.start(gantry.api(rules, WebhookSecrets.of(SECRET, GITLAB_TOKEN)).router(), 0, TOKEN, "local:tester");
@@ -186,7 +186,7 @@ class ExactlyOnceIT {
     Session session = sessions.get(0);
     assertThat(first.json().path("session").asText()).isEqualTo(session.sessionId());
     assertThat(second.json().path("session").asText()).isEqualTo(session.sessionId());
-    assertThat(session.stackName()).isEqualTo("orders-prod");
+    assertThat(session.stackName()).isEqualTo("gantry-orders-prod");
     assertThat(session.goal()).contains("octo-org/orders-service at 0d1a26e67d8f, pushed to main by mona")
         .contains("Add DynamoDB table for orders");
     assertThat(session.origin().commit()).isEqualTo("0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c");
@@ -296,10 +296,11 @@ class ExactlyOnceIT {
   void of_ten_concurrent_approvals_exactly_one_is_recorded_and_the_others_get_409() throws Exception {
     SessionService sessions = gantry.runtime().sessions();
     Session waiting = gantry.runtime().executor().advance(
-        sessions.start("Race the approvals", REPOSITORY, "race-stack", "tester"));
+        sessions.start("Race the approvals", REPOSITORY, "gantry-race-stack", "tester"));
     assertThat(waiting.status()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
     Call approve = Call.post("/sessions/" + waiting.sessionId() + "/approval",
-        "{\"decision\":\"approve\",\"digest\":\"" + waiting.pendingDigest() + "\"}");
+        "{\"decision\":\"approve\",\"digest\":\"" + waiting.pendingDigest() + "\",\"changeSetDigest\":\""
+            + waiting.pendingChangeSet().sha256() + "\"}");
     CountDownLatch gate = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(10);
     List<Integer> statuses = new ArrayList<>();

@@ -67,11 +67,11 @@ class GantryCommandIT {
 
     Result approve = gantry("approve", id);
     assertThat(approve.exitCode()).as(approve.err()).isZero();
-    assertThat(approve.out()).contains("deploy     SUCCEEDED", "report     SUCCEEDED", "session " + id + ": SUCCEEDED");
+    assertThat(approve.out()).contains("changeset  SUCCEEDED", "deploy     SUCCEEDED", "verify     SUCCEEDED", "report     SUCCEEDED", "session " + id + ": SUCCEEDED");
 
     Result show = gantry("show", id);
     assertThat(show.exitCode()).as(show.err()).isZero();
-    assertThat(show.out()).contains("status      SUCCEEDED", "stages (7)", "chain verified");
+    assertThat(show.out()).contains("status      SUCCEEDED", "stages (9)", "chain verified");
     assertThat(show.out().lines().filter(l -> l.contains(" verified  s3://"))).hasSizeGreaterThanOrEqualTo(5);
 
     Result list = gantry("sessions");

@@ -170,8 +170,10 @@ class HttpApiIT {
     }
   }
 
+  /** A start request on a stack of its own, so no earlier session's dry run leaves it with nothing to change. */
   static String startBody(String goal) {
-    return "{\"goal\":\"" + goal + "\",\"repository\":{\"path\":\"" + REPOSITORY + "\"},\"stack\":\"gantry-api-it\"}";
+    return "{\"goal\":\"" + goal + "\",\"repository\":{\"path\":\"" + REPOSITORY + "\"},\"stack\":\"gantry-api-it-"
+        + java.util.UUID.randomUUID().toString().substring(0, 8) + "\"}";
   }
 
   static JsonNode awaitStatus(Transport t, String id, Predicate<String> done) {
@@ -233,20 +235,32 @@ class HttpApiIT {
 
     JsonNode waiting = awaitStatus(t, id, s -> !s.equals("RUNNING"));
     assertThat(waiting.path("status").asText()).isEqualTo("AWAITING_APPROVAL");
-    assertThat(waiting.path("stages").findValuesAsText("name")).containsExactly("checkout", "architect", "plan", "validate", "approval");
+    assertThat(waiting.path("stages").findValuesAsText("name")).containsExactly("checkout", "architect", "plan", "validate", "changeset", "approval");
     assertThat(waiting.path("stages").get(0).path("durationMillis").asLong()).isGreaterThanOrEqualTo(0);
     assertThat(waiting.path("documents").findValuesAsText("name")).contains("architecture.md", "template.yaml", "validation.json");
     assertThat(waiting.path("findings").isArray()).isTrue();
     assertThat(waiting.has("approvalTaskToken")).isFalse();
     String digest = waiting.path("pendingApproval").path("digest").asText();
     assertThat(digest).hasSize(64);
+    JsonNode changeSet = waiting.path("pendingApproval").path("changeSet");
+    String changeSetDigest = changeSet.path("sha256").asText();
+    assertThat(changeSetDigest).hasSize(64);
+    assertThat(changeSet.path("mode").asText()).isEqualTo("dry-run");
+    assertThat(changeSet.path("summary").path("adds").asInt()).isPositive();
+    assertThat(changeSet.path("risks").findValuesAsText("kind")).contains("IAM_CHANGE", "CAPABILITIES");
 
-    Answer stale = t.send(Call.post("/sessions/" + id + "/approval", "{\"decision\":\"approve\",\"digest\":\"" + "0".repeat(64) + "\"}"));
+    Answer stale = t.send(Call.post("/sessions/" + id + "/approval", "{\"decision\":\"approve\",\"digest\":\"" + "0".repeat(64)
+        + "\",\"changeSetDigest\":\"" + changeSetDigest + "\"}"));
     assertThat(stale.status()).isEqualTo(409);
+    Answer unnamed = t.send(Call.post("/sessions/" + id + "/approval", "{\"decision\":\"approve\",\"digest\":\"" + digest + "\"}"));
+    assertThat(unnamed.status()).as("an approval that does not name the change set").isEqualTo(409);
+    assertThat(unnamed.json().path("detail").asText()).contains("is not the change set awaiting approval");
     Answer approved = t.send(Call.post("/sessions/" + id + "/approval",
-        "{\"decision\":\"approve\",\"digest\":\"" + digest + "\",\"comment\":\"looks right\"}"));
+        "{\"decision\":\"approve\",\"digest\":\"" + digest + "\",\"changeSetDigest\":\"" + changeSetDigest
+            + "\",\"comment\":\"looks right\"}"));
     assertThat(approved.status()).as(approved.text()).isEqualTo(200);
     assertThat(approved.json().path("decision").path("actor").asText()).isEqualTo(t.callerId());
+    assertThat(approved.json().path("decision").path("changeSetId").asText()).isEqualTo(changeSet.path("changeSetId").asText());
 
     JsonNode done = awaitStatus(t, id, s -> s.equals("SUCCEEDED") || s.equals("FAILED"));
     assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("SUCCEEDED");

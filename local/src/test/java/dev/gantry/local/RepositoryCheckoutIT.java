@@ -96,7 +96,7 @@ class RepositoryCheckoutIT {
 
   @Test
   void a_url_session_pins_one_commit_and_later_stages_read_it_even_after_the_branch_moves() throws Exception {
-    Stage realArchitect = TestPipelines.standardStages(settings).get("architect");
+    Stage realArchitect = TestPipelines.standardStages(settings, stores.documents()).get("architect");
     Stage moveBranchFirst = context -> {
       try {
         Path work = origin.getRepository().getWorkTree().toPath();

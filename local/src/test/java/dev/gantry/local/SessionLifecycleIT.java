@@ -72,6 +72,11 @@ class SessionLifecycleIT {
     return executor(PipelineDefinition.standard(), Map.of());
   }
 
+  /** The digest of the change set {@code session} awaits approval of. */
+  static String changeSetDigest(Session session) {
+    return session.pendingChangeSet() == null ? null : session.pendingChangeSet().sha256();
+  }
+
   static Session start(String stack) {
     return sessions.start("Serve Gantry's session API on AWS", REPOSITORY, stack, "tester");
   }
@@ -96,19 +101,25 @@ class SessionLifecycleIT {
       assertThat(waiting.status()).as("failure: %s", waiting.failure()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
       assertThat(waiting.pendingDigest()).isEqualTo(waiting.documents().get("template.yaml").sha256());
       assertThat(waiting.documents()).containsOnlyKeys("repository.tar.gz", "architecture.md", "plan.md", "template.yaml",
-          "validation.json");
-      assertThatThrownBy(() -> sessions.decide(waiting.sessionId(), true, "0".repeat(64), "tester", null))
+          "validation.json", "changeset.json", "rollout.md");
+      assertThat(waiting.pendingChangeSet().sha256()).isEqualTo(waiting.documents().get("changeset.json").sha256());
+      assertThat(waiting.pendingChangeSet().changeSetId()).isEqualTo("dry-run:lifecycle-stack/gantry-" + waiting.sessionId());
+      assertThat(waiting.pendingChangeSet().summary().adds()).isPositive();
+      assertThatThrownBy(() -> sessions.decide(waiting.sessionId(), true, waiting.pendingDigest(), "0".repeat(64), "tester", null))
+          .isInstanceOf(DecisionRefusedException.class).hasMessageContaining("is not the change set awaiting approval");
+      assertThatThrownBy(() -> sessions.decide(waiting.sessionId(), true, "0".repeat(64), changeSetDigest(waiting), "tester", null))
           .isInstanceOf(DecisionRefusedException.class);
       assertThat(sessions.get(waiting.sessionId()).version()).isEqualTo(waiting.version());
 
-      Session approved = sessions.decide(waiting.sessionId(), true, waiting.pendingDigest(), "alice", null);
+      Session approved = sessions.decide(waiting.sessionId(), true, waiting.pendingDigest(), changeSetDigest(waiting), "alice", null);
       Session done = executor.advance(approved);
 
       assertThat(done.status()).as("failure: %s", done.failure()).isEqualTo(SessionStatus.SUCCEEDED);
       assertThat(done.stages()).extracting(StageRecord::name, StageRecord::status).containsExactly(
           org.assertj.core.groups.Tuple.tuple("checkout", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("architect", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("plan", StageStatus.SUCCEEDED),
-          org.assertj.core.groups.Tuple.tuple("validate", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("approval", StageStatus.APPROVED),
-          org.assertj.core.groups.Tuple.tuple("deploy", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("report", StageStatus.SUCCEEDED));
+          org.assertj.core.groups.Tuple.tuple("validate", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("changeset", StageStatus.SUCCEEDED),
+          org.assertj.core.groups.Tuple.tuple("approval", StageStatus.APPROVED), org.assertj.core.groups.Tuple.tuple("deploy", StageStatus.SUCCEEDED),
+          org.assertj.core.groups.Tuple.tuple("verify", StageStatus.SUCCEEDED), org.assertj.core.groups.Tuple.tuple("report", StageStatus.SUCCEEDED));
       assertThat(done.documents()).hasSizeGreaterThanOrEqualTo(5);
       for (DocumentRef ref : done.documents().values()) {
         byte[] stored = stores.documents().get(ref.key()).orElseThrow();
@@ -117,8 +128,11 @@ class SessionLifecycleIT {
       }
       assertThat(document(done, "architecture.md")).contains("Written by the offline model, no LLM", "Languages by file count: Java");
       JsonNode changeSet = Json.tree(document(done, "changeset.json"));
-      assertThat(changeSet.path("executed").asBoolean(true)).isFalse();
-      assertThat(document(done, "report.md")).contains("| architect |", "| deploy |", "approve by alice", "template.yaml");
+      assertThat(changeSet.path("mode").asText()).isEqualTo("dry-run");
+      assertThat(document(done, "deployment.md")).contains("dry run", "Nothing was executed", "Approved by alice");
+      assertThat(done.decision().changeSetDigest()).isEqualTo(waiting.pendingChangeSet().sha256());
+      assertThat(document(done, "report.md")).contains("| architect |", "| deploy |", "| verify |", "approve by alice",
+          "template.yaml", "dry-run change set");
       assertThat(done.usage().totalTokens()).isPositive();
 
       SessionService.AuditLog audit = sessions.audit(done.sessionId());
@@ -127,25 +141,31 @@ class SessionLifecycleIT {
           "SessionCreated", "StageSucceeded", "ApprovalRequested", "ApprovalGranted", "StageSucceeded", "SessionSucceeded");
       assertThat(audit.entries()).filteredOn(e -> e.action().equals("ApprovalGranted")).singleElement()
           .satisfies(e -> assertThat(e.actor()).isEqualTo("alice"));
-      assertThat(audit.entries()).filteredOn(e -> "deploy".equals(e.details().get("stage")) && e.action().equals("StageSucceeded"))
-          .singleElement().satisfies(e -> assertThat(e.details().get("droppedTools")).startsWith("Bash"));
+      assertThat(audit.entries()).filteredOn(e -> "changeset".equals(e.details().get("stage")) && e.action().equals("StageSucceeded"))
+          .singleElement().satisfies(e -> {
+            assertThat(e.details().get("droppedTools")).startsWith("Bash");
+            assertThat(e.details()).containsEntry("changeSetDigest", waiting.pendingChangeSet().sha256());
+          });
     }
   }
 
   @Test
-  void a_second_session_on_the_same_stack_previews_changes_against_the_last_approved_template() {
+  void a_second_session_with_the_same_template_on_the_same_stack_has_no_changes_and_ends_without_asking_anyone() {
     try (PipelineExecutor executor = standardExecutor()) {
       Session first = awaitingApproval(executor, "baseline-stack");
-      first = executor.advance(sessions.decide(first.sessionId(), true, first.pendingDigest(), "alice", null));
+      first = executor.advance(sessions.decide(first.sessionId(), true, first.pendingDigest(), changeSetDigest(first), "alice", null));
       assertThat(first.status()).as("failure: %s", first.failure()).isEqualTo(SessionStatus.SUCCEEDED);
-      Session second = awaitingApproval(executor, "baseline-stack");
-      second = executor.advance(sessions.decide(second.sessionId(), true, second.pendingDigest(), "alice", null));
 
-      JsonNode firstChanges = Json.tree(document(first, "changeset.json"));
-      JsonNode secondChanges = Json.tree(document(second, "changeset.json"));
-      assertThat(firstChanges.path("summary").path("Add").asInt()).isPositive();
-      assertThat(secondChanges.path("baseline").path("sessionId").asText()).isEqualTo(first.sessionId());
-      assertThat(secondChanges.path("changes")).isEmpty();
+      Session second = executor.advance(start("baseline-stack"));
+
+      assertThat(Json.tree(document(first, "changeset.json")).path("summary").path("adds").asInt()).isPositive();
+      assertThat(second.status()).as("failure: %s", second.failure()).isEqualTo(SessionStatus.SUCCEEDED);
+      assertThat(second.currentStage()).isEqualTo("changeset");
+      assertThat(second.stage("changeset").summary()).startsWith("no changes:");
+      assertThat(second.stage("approval")).isNull();
+      assertThat(Json.tree(document(second, "changeset.json")).path("changes")).isEmpty();
+      assertThat(sessions.audit(second.sessionId()).entries()).extracting(AuditEntry::action)
+          .doesNotContain("ApprovalRequested").endsWith("StageSucceeded", "SessionSucceeded");
     }
   }
 
@@ -153,7 +173,7 @@ class SessionLifecycleIT {
   void a_template_changed_after_approval_is_not_deployed() {
     try (PipelineExecutor executor = standardExecutor()) {
       Session waiting = awaitingApproval(executor, "tampered-stack");
-      Session approved = sessions.decide(waiting.sessionId(), true, waiting.pendingDigest(), "alice", null);
+      Session approved = sessions.decide(waiting.sessionId(), true, waiting.pendingDigest(), changeSetDigest(waiting), "alice", null);
       DocumentRef template = approved.documents().get("template.yaml");
       stores.documents().put(template.key(),
           (document(approved, "template.yaml") + "\n  Extra:\n    Type: AWS::SNS::Topic\n").getBytes(StandardCharsets.UTF_8),
@@ -162,8 +182,9 @@ class SessionLifecycleIT {
       Session failed = executor.advance(approved);
 
       assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
-      assertThat(failed.failure()).startsWith("deploy: the template's SHA-256").endsWith("is not the approved digest " + waiting.pendingDigest());
-      assertThat(failed.documents()).doesNotContainKey("changeset.json");
+      assertThat(failed.failure()).startsWith("deploy: template.yaml's SHA-256")
+          .endsWith("is not the approved digest " + waiting.pendingDigest() + ": nothing was executed");
+      assertThat(failed.documents()).doesNotContainKey("deployment.md");
       assertThat(stores.documents().get("stacks/tampered-stack/approved-template.json")).isEmpty();
     }
   }
@@ -172,10 +193,11 @@ class SessionLifecycleIT {
   void a_rejected_session_ends_rejected_and_never_deploys() {
     try (PipelineExecutor executor = standardExecutor()) {
       Session waiting = awaitingApproval(executor, "rejected-stack");
-      Session rejected = sessions.decide(waiting.sessionId(), false, waiting.pendingDigest(), "bob", "needs a WAF");
+      Session rejected = sessions.decide(waiting.sessionId(), false, waiting.pendingDigest(), changeSetDigest(waiting), "bob", "needs a WAF");
 
       assertThat(rejected.status()).as("failure: %s", rejected.failure()).isEqualTo(SessionStatus.REJECTED);
-      assertThat(rejected.documents()).doesNotContainKey("changeset.json");
+      assertThat(rejected.documents()).doesNotContainKey("deployment.md");
+      assertThat(stores.documents().get("stacks/rejected-stack/approved-template.json")).isEmpty();
       assertThatThrownBy(() -> executor.advance(rejected)).isInstanceOf(IllegalStateException.class);
       assertThat(sessions.audit(rejected.sessionId()).entries()).last()
           .satisfies(e -> {
@@ -221,7 +243,7 @@ class SessionLifecycleIT {
     java.nio.file.Files.writeString(agents.resolve("architect.md"), "---\nname: architect\n---\nno description\n");
     Map<String, Stage> stages = Stages.standard(AgentCatalog.load(agents), new AgentRunner(new OfflineModel()),
         SETTINGS.modelSelection(), new AgentRunner.Limits(20, 1_000_000, 8192), Clock.systemUTC(), OfflineModel.DESCRIPTION,
-        dev.gantry.config.GantryRuntime.checkout(SETTINGS));
+        dev.gantry.config.GantryRuntime.checkout(SETTINGS), new dev.gantry.deploy.DryRunDeployments(stores.documents()));
     try (PipelineExecutor executor = executor(PipelineDefinition.standard(), Map.of("architect", stages.get("architect")))) {
       Session failed = executor.advance(start("agentless-stack"));
 

@@ -145,7 +145,7 @@ class SessionStoreIT {
       Callable<String> decide = () -> {
         start.await();
         try {
-          service.decide(waiting.sessionId(), approve, digest, actor, approve ? null : "no");
+          service.decide(waiting.sessionId(), approve, digest, null, actor, approve ? null : "no");
           return "won";
         } catch (DecisionRefusedException e) {
           return "refused";
@@ -173,13 +173,13 @@ class SessionStoreIT {
     String digest = "d".repeat(64);
     Session waiting = awaitingApproval(digest);
 
-    assertThatThrownBy(() -> service.decide(waiting.sessionId(), true, "e".repeat(64), "alice", null))
+    assertThatThrownBy(() -> service.decide(waiting.sessionId(), true, "e".repeat(64), null, "alice", null))
         .isInstanceOf(DecisionRefusedException.class)
         .hasMessageContaining("is not the template awaiting approval");
     assertThat(store.find(waiting.sessionId()).orElseThrow()).isEqualTo(waiting);
 
-    service.decide(waiting.sessionId(), false, digest, "alice", "too broad");
-    assertThatThrownBy(() -> service.decide(waiting.sessionId(), true, digest, "bob", null))
+    service.decide(waiting.sessionId(), false, digest, null, "alice", "too broad");
+    assertThatThrownBy(() -> service.decide(waiting.sessionId(), true, digest, null, "bob", null))
         .isInstanceOf(DecisionRefusedException.class)
         .hasMessageContaining("is REJECTED, not awaiting approval");
     Session decided = store.find(waiting.sessionId()).orElseThrow();

@@ -99,8 +99,10 @@ class StateMachineTasksIT {
       ApprovalRequestHandler approval = new ApprovalRequestHandler(executor.recorder(), notices::add);
       Session session = start("tasks-stack");
 
-      for (String stage : List.of("checkout", "architect", "plan", "validate")) {
-        assertThat(invoke(stages, stageTask(session, stage, 1)).get("status").asText()).as(stage).isEqualTo("RUNNING");
+      for (String stage : List.of("checkout", "architect", "plan", "validate", "changeset")) {
+        JsonNode result = invoke(stages, stageTask(session, stage, 1));
+        assertThat(result.get("status").asText()).as(stage).isEqualTo("RUNNING");
+        assertThat(result.get("waiting").asBoolean()).as(stage).isFalse();
       }
       JsonNode waiting = invoke(approval, Map.of("sessionId", session.sessionId(), "taskToken", "token-1"));
       Session stored = sessions.get(session.sessionId());
@@ -113,8 +115,9 @@ class StateMachineTasksIT {
       invoke(approval, Map.of("sessionId", session.sessionId(), "taskToken", "token-1")); // redelivered task
       assertThat(sessions.get(session.sessionId()).version()).isEqualTo(stored.version());
 
-      sessions.decide(session.sessionId(), true, stored.pendingDigest(), "alice", null);
+      sessions.decide(session.sessionId(), true, stored.pendingDigest(), stored.pendingChangeSet() == null ? null : stored.pendingChangeSet().sha256(), "alice", null);
       invoke(stages, stageTask(session, "deploy", 1));
+      invoke(stages, stageTask(session, "verify", 1));
       JsonNode done = invoke(stages, stageTask(session, "report", 1));
 
       assertThat(done.get("status").asText()).isEqualTo("SUCCEEDED");
@@ -124,8 +127,10 @@ class StateMachineTasksIT {
           org.assertj.core.groups.Tuple.tuple("architect", StageStatus.SUCCEEDED),
           org.assertj.core.groups.Tuple.tuple("plan", StageStatus.SUCCEEDED),
           org.assertj.core.groups.Tuple.tuple("validate", StageStatus.SUCCEEDED),
+          org.assertj.core.groups.Tuple.tuple("changeset", StageStatus.SUCCEEDED),
           org.assertj.core.groups.Tuple.tuple("approval", StageStatus.APPROVED),
           org.assertj.core.groups.Tuple.tuple("deploy", StageStatus.SUCCEEDED),
+          org.assertj.core.groups.Tuple.tuple("verify", StageStatus.SUCCEEDED),
           org.assertj.core.groups.Tuple.tuple("report", StageStatus.SUCCEEDED));
       assertThat(actions(finished)).containsSubsequence("SessionCreated", "StageStarted", "StageSucceeded",
           "ApprovalRequested", "ApprovalGranted", "StageStarted", "StageSucceeded", "SessionSucceeded");
@@ -245,7 +250,7 @@ class StateMachineTasksIT {
       assertThat(timedOut.status()).isEqualTo(SessionStatus.TIMED_OUT);
       assertThat(timedOut.stage("approval").status()).isEqualTo(StageStatus.TIMED_OUT);
       assertThat(actions(timedOut)).last().isEqualTo("SessionTimedOut");
-      assertThatThrownBy(() -> sessions.decide(session.sessionId(), true, timedOut.pendingDigest(), "alice", null))
+      assertThatThrownBy(() -> sessions.decide(session.sessionId(), true, timedOut.pendingDigest(), timedOut.pendingChangeSet() == null ? null : timedOut.pendingChangeSet().sha256(), "alice", null))
           .isInstanceOf(DecisionRefusedException.class);
     }
   }

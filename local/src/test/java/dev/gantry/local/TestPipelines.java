@@ -12,6 +12,8 @@ import dev.gantry.pipeline.Stages;
 import dev.gantry.config.GantryRuntime;
 import java.nio.file.Path;
 import java.time.Clock;
+import dev.gantry.document.DocumentStore;
+import dev.gantry.testing.AwsWireStub;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,17 +24,20 @@ final class TestPipelines {
 
   private TestPipelines() {}
 
-  /** The standard stages with the offline model, this repository's agents and the settings' checkout. */
-  static Map<String, Stage> standardStages(Settings settings) {
+  /**
+   * The standard stages with the offline model, this repository's agents, the settings' checkout and
+   * the settings' deploy mode (CloudFormation signed with the wire stubs' test credentials).
+   */
+  static Map<String, Stage> standardStages(Settings settings, DocumentStore documents) {
     return Stages.standard(
         AgentCatalog.load(REPOSITORY.resolve("agents")), new AgentRunner(new OfflineModel()), settings.modelSelection(),
         new AgentRunner.Limits(20, 1_000_000, 8192), Clock.systemUTC(), OfflineModel.DESCRIPTION,
-        GantryRuntime.checkout(settings));
+        GantryRuntime.checkout(settings), GantryRuntime.deployments(settings, documents, AwsWireStub.CREDENTIALS));
   }
 
   static PipelineExecutor executor(LocalStores stores, Settings settings, PipelineDefinition definition,
       Map<String, Stage> overrides, PipelineExecutor.Sleeper sleeper) {
-    Map<String, Stage> stages = new HashMap<>(standardStages(settings));
+    Map<String, Stage> stages = new HashMap<>(standardStages(settings, stores.documents()));
     stages.putAll(overrides);
     return new PipelineExecutor(definition, stages, stores.sessions(), stores.documents(),
         GantryRuntime.repositories(settings, stores.documents()), Clock.systemUTC(), sleeper, StageListener.NONE);

@@ -313,29 +313,45 @@ final class OfflineDocuments {
     return y.toString();
   }
 
-  static String deployment(String stackName, String changeSetJson) {
+  static String rollout(String stackName, String changeSetJson) {
     StringBuilder md = new StringBuilder();
-    md.append("# Deployment of stack `").append(stackName).append("` (dry run)\n\n> ").append(LABEL).append("\n\n");
-    md.append("Nothing was executed: on one machine Gantry previews the change set only.\n\n## Changes\n\n");
     JsonNode changeSet = changeSetJson == null ? null : Json.tree(changeSetJson);
+    boolean dryRun = changeSet != null && "dry-run".equals(changeSet.path("mode").asText());
+    md.append("# Rollout of stack `").append(stackName).append("`").append(dryRun ? " (dry run)" : "").append("\n\n> ")
+        .append(LABEL).append("\n\n");
+    md.append(dryRun
+        ? "This change set is a preview: approving it executes nothing in an account.\n\n"
+        : "Approving executes exactly this change set; nothing else is deployed.\n\n");
+    md.append("## Changes\n\n");
     if (changeSet == null || changeSet.path("changes").isEmpty()) {
-      md.append("No resource changes compared with the last approved template.\n");
+      md.append("No resource changes.\n");
     } else {
-      md.append("| Action | Logical id | Type | Replacement | Changed properties |\n|---|---|---|---|---|\n");
+      md.append("| Action | Logical id | Type | Replacement | Changed |\n|---|---|---|---|---|\n");
       for (JsonNode c : changeSet.path("changes")) {
+        List<String> changed = new ArrayList<>();
+        c.path("details").forEach(d -> changed.add(d.path("name").asText()));
         md.append("| ").append(c.path("action").asText()).append(" | ").append(c.path("logicalResourceId").asText())
             .append(" | ").append(c.path("resourceType").asText()).append(" | ")
             .append(c.path("replacement").isMissingNode() || c.path("replacement").isNull() ? "" : c.path("replacement").asText())
-            .append(" | ").append(String.join(", ", texts(c.path("changedProperties")))).append(" |\n");
+            .append(" | ").append(String.join(", ", changed)).append(" |\n");
       }
     }
-    boolean removes = changeSet != null && changeSet.path("summary").path("Remove").asInt() > 0;
-    md.append("\n## Verify after deploying\n\n")
+    md.append("\n## Risks\n\n");
+    if (changeSet == null || changeSet.path("risks").isEmpty()) {
+      md.append("No risk flags.\n");
+    }
+    if (changeSet != null) {
+      changeSet.path("risks").forEach(r -> md.append("- **").append(r.path("kind").asText()).append("**: ")
+          .append(r.path("message").asText()).append('\n'));
+    }
+    boolean removes = changeSet != null && changeSet.path("summary").path("removes").asInt() > 0;
+    md.append("\n## Check after deploying\n\n")
         .append("1. `aws cloudformation describe-stacks --stack-name ").append(stackName).append("` shows `CREATE_COMPLETE` or `UPDATE_COMPLETE`.\n")
         .append("2. Call the `ApiUrl` output with SigV4 credentials and expect a 2xx answer.\n")
         .append("3. The function's log group has no `ERROR` lines and the `Errors` metric stays at 0 for 15 minutes.\n");
-    md.append("\n## Roll back\n\n")
-        .append("CloudFormation rolls back a failed update by itself. To undo a finished one, deploy the previously approved template again")
+    md.append("\n## Back out\n\n")
+        .append("CloudFormation rolls back a failed deployment by itself. To undo a finished one, run a new session with the ")
+        .append("previous template")
         .append(removes ? "; this change removes resources, so back up their data first" : "").append(".\n");
     return md.toString();
   }

@@ -61,12 +61,12 @@ public final class OfflineModel implements ModelClient {
     if (conversation.wrote()) {
       output = List.of(new ContentBlock.Text(
           "Done: wrote " + String.join(", ", conversation.writtenNames()) + ". " + OfflineDocuments.LABEL));
-    } else if (stage.equals("deploy")) {
-      output = writeOrExplain(tools, List.of(document("deployment.md",
-          OfflineDocuments.deployment(fields.getOrDefault("Stack name", "stack"), changeSet(task)))));
+    } else if (stage.equals("changeset")) {
+      output = writeOrExplain(tools, List.of(document("rollout.md",
+          OfflineDocuments.rollout(fields.getOrDefault("Stack name", "stack"), changeSet(task)))));
     } else if (!stage.equals("architect") && !stage.equals("plan")) {
       output = List.of(new ContentBlock.Text(
-          "The offline model only knows Gantry's architect, plan and deploy stages; it has nothing to add here."));
+          "The offline model only knows Gantry's architect, plan and changeset stages; it has nothing to add here."));
     } else if (conversation.listing() == null && tools.contains("list_files")) {
       output = List.of(toolUse("list-1", "list_files", Json.MAPPER.createObjectNode()));
     } else if (conversation.listing() != null && !conversation.explored()) {
