@@ -62,6 +62,41 @@ final class Acknowledgements {
         List.of("Resource::*"));
   }
 
+  /** The permissions boundary of the deployed stacks' roles and users. */
+  static void deployedStackBoundary(IConstruct boundary, List<String> services) {
+    suppress(boundary, "AwsSolutions-IAM5",
+        "this policy is a permissions boundary, a ceiling and not a grant: a role or user a deployed stack creates "
+            + "may do only what its own approved policies grant and this ceiling allows; the ceiling holds the deploy "
+            + "services a team configures (context deployServices) on any resource, because the deployed resources' "
+            + "names are known only at deploy time, plus the log writes a Lambda execution role needs on its log "
+            + "group and X-Ray's trace writes, which take no resource-level permissions; iam, organizations and "
+            + "account are denied outright, and so are changes to this policy",
+        List.of(serviceWildcards(services), "Resource::*"));
+  }
+
+  /** The CloudFormation service role of the deployed stacks. */
+  static void deployRole(IConstruct role, String stackPrefix, List<String> services) {
+    suppress(role, "AwsSolutions-IAM5",
+        "CloudFormation's service role creates whatever resources an approved template declares, with names "
+            + "CloudFormation generates at deploy time, so it holds the configured deploy services (context "
+            + "deployServices, never iam, sts, organizations, account or cloudformation) on any resource; IAM is "
+            + "limited to roles and users named " + stackPrefix + "*, created or changed only with the "
+            + "DeployedStackBoundary attached (iam:PermissionsBoundary condition), which it can neither remove nor "
+            + "change; only the deploy stage functions may pass the role, and only to CloudFormation",
+        List.of(serviceWildcards(services), "Resource::*",
+            RegexAppliesTo.builder().regex("/^Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:(role|user)/"
+                + stackPrefix + "\\*$/").build()));
+  }
+
+  /** The deploy stage functions' CloudFormation statements on the prefixed stacks. */
+  static void deployedStacks(IConstruct role, String stackPrefix) {
+    wildcard(role, "^Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/"
+            + stackPrefix + "\\*/\\*$",
+        "deployed stacks are named by the session at run time and their ARNs end in a stack id CloudFormation "
+            + "assigns, so the statements cover stacks named " + stackPrefix + "* only; change sets and deletions "
+            + "need cloudformation:RoleArn to be the deploy role, so they never run with the function's own rights");
+  }
+
   /** A route the handler authenticates itself, or the health check. */
   static void publicRoute(IConstruct route, String operationId) {
     suppress(route, "AwsSolutions-APIG4",
@@ -90,6 +125,10 @@ final class Acknowledgements {
     suppress(queue, "AwsSolutions-SQS3",
         "this queue is itself the dead-letter queue of the push rule's Lambda target; a queue for its own "
             + "failures would have nothing to catch");
+  }
+
+  private static RegexAppliesTo serviceWildcards(List<String> services) {
+    return RegexAppliesTo.builder().regex("/^Action::(" + String.join("|", services) + "):\\*$/").build();
   }
 
   private static void wildcard(IConstruct role, String regex, String reason) {

@@ -29,6 +29,13 @@ import java.util.function.Function;
  *   <tr><td>{@code throttleRatePerSecond}, {@code throttleBurst}</td><td>25, 50</td><td>API route throttling</td></tr>
  *   <tr><td>{@code sessionRetentionDays}</td><td>365</td><td>days after its end a session item expires (TTL); the
  *       audit log is kept</td></tr>
+ *   <tr><td>{@code stackPrefix}</td><td>{@value #DEFAULT_STACK_PREFIX}</td><td>every stack Gantry deploys, and every
+ *       role or user such a stack creates, is named with it: a letter, then at most 63 letters, digits or hyphens;
+ *       Gantry's own stack name must not start with it</td></tr>
+ *   <tr><td>{@code deployServices}</td><td>{@code lambda,apigateway,dynamodb,s3,sqs,sns,events,states,logs}</td>
+ *       <td>comma-separated IAM service prefixes the CloudFormation service role and the deployed stacks'
+ *       permissions boundary allow; never {@code iam}, {@code organizations}, {@code sts}, {@code account} or
+ *       {@code cloudformation} (see {@link StackDeploymentAccess})</td></tr>
  * </table>
  *
  * @param lambdaJar the functions' deployment package ({@code lambdas/target/gantry-lambdas-aws.jar})
@@ -40,6 +47,8 @@ import java.util.function.Function;
  * @param throttleRatePerSecond steady requests per second per route
  * @param throttleBurst burst requests per route
  * @param sessionRetentionDays days a finished session item is kept
+ * @param stackPrefix the prefix of every deployed stack's name
+ * @param deployServices IAM service prefixes deployed stacks may use
  */
 public record DeploymentSettings(
     Path lambdaJar,
@@ -50,7 +59,15 @@ public record DeploymentSettings(
     String pushRules,
     int throttleRatePerSecond,
     int throttleBurst,
-    int sessionRetentionDays) {
+    int sessionRetentionDays,
+    String stackPrefix,
+    List<String> deployServices) {
+
+  /** The stack prefix when context {@code stackPrefix} is unset. */
+  public static final String DEFAULT_STACK_PREFIX = "gantry-";
+  /** The services of a serverless application, when context {@code deployServices} is unset. */
+  public static final List<String> DEFAULT_DEPLOY_SERVICES =
+      List.of("lambda", "apigateway", "dynamodb", "s3", "sqs", "sns", "events", "states", "logs");
 
   /**
    * A JWT authorizer's settings (API Gateway HTTP API, "Controlling access with JWT authorizers").
@@ -64,8 +81,20 @@ public record DeploymentSettings(
   public DeploymentSettings {
     bedrockModelIds = List.copyOf(bedrockModelIds);
     codeCommitRepositoryArns = List.copyOf(codeCommitRepositoryArns);
+    deployServices = List.copyOf(new java.util.LinkedHashSet<>(deployServices));
     if (bedrockModelIds.isEmpty()) {
       throw new IllegalArgumentException("context bedrockModelIds: give at least one model or inference profile id");
+    }
+    StackDeploymentAccess.prefixProblem(stackPrefix).ifPresent(problem -> {
+      throw new IllegalArgumentException("context stackPrefix: " + problem);
+    });
+    if (deployServices.isEmpty()) {
+      throw new IllegalArgumentException("context deployServices: give at least one IAM service prefix");
+    }
+    for (String service : deployServices) {
+      StackDeploymentAccess.serviceProblem(service).ifPresent(problem -> {
+        throw new IllegalArgumentException("context deployServices: " + problem);
+      });
     }
   }
 
@@ -95,6 +124,7 @@ public record DeploymentSettings(
     }
     String rules = text(context, "pushRulesFile").map(DeploymentSettings::pushRules).orElse("rules: []");
     List<String> models = list(context, "bedrockModelIds");
+    List<String> services = list(context, "deployServices");
     return new DeploymentSettings(
         lambdaJar,
         text(context, "modelProvider").orElse("bedrock"),
@@ -104,7 +134,9 @@ public record DeploymentSettings(
         rules,
         number(context, "throttleRatePerSecond", 25),
         number(context, "throttleBurst", 50),
-        number(context, "sessionRetentionDays", 365));
+        number(context, "sessionRetentionDays", 365),
+        text(context, "stackPrefix").orElse(DEFAULT_STACK_PREFIX),
+        services.isEmpty() ? DEFAULT_DEPLOY_SERVICES : services);
   }
 
   /**

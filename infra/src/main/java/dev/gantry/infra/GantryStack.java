@@ -11,14 +11,18 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
 /**
- * Everything Gantry needs in one AWS account and region: {@link SessionStorage}, the custom event
- * bus, the {@link PipelineStateMachine} built from {@link PipelineDefinition#standard()}, the
- * {@link PushTriggers} and the {@link GantryHttpApi}. No physical names are fixed, so several
- * stacks can live side by side. Outputs: the API URL, the bus name, the state machine ARN and the
- * documents bucket name.
+ * Everything Gantry needs in one AWS account and region: {@link SessionStorage}, the {@link
+ * StackDeploymentAccess} of the deployed stacks, the custom event bus, the {@link
+ * PipelineStateMachine} built from {@link PipelineDefinition#standard()}, the {@link PushTriggers}
+ * and the {@link GantryHttpApi}. No physical names are fixed, except the deployed stacks'
+ * permissions boundary, whose name is derived from the stack's path and region (a policy cannot
+ * name its own {@code Ref}), so several stacks can live side by side. Outputs: the API URL, the bus
+ * name, the state machine ARN, the documents bucket name, the Git and webhook secret ARNs, and the
+ * deploy role and boundary ARNs.
  */
 public final class GantryStack extends Stack {
   private final SessionStorage storage;
+  private final StackDeploymentAccess deployAccess;
   private final EventBus bus;
   private final PipelineStateMachine pipeline;
   private final PushTriggers triggers;
@@ -40,6 +44,8 @@ public final class GantryStack extends Stack {
         : Map.of();
 
     this.storage = new SessionStorage(this, "Storage");
+    this.deployAccess = new StackDeploymentAccess(this, "DeployAccess",
+        new StackDeploymentAccess.Props(settings.stackPrefix(), settings.deployServices()));
     this.bus = EventBus.Builder.create(this, "Bus").description("Gantry repository pushes and approval notices").build();
     this.pipeline = new PipelineStateMachine(this, "Pipeline", new PipelineStateMachine.Props(
         PipelineDefinition.standard(), code, storage, bus,
@@ -61,11 +67,22 @@ public final class GantryStack extends Stack {
         .value(pipeline.gitSecret().getSecretArn()).build();
     CfnOutput.Builder.create(this, "WebhookSecretArn").description("Secret holding the webhook secrets")
         .value(triggers.webhookSecret().getSecretArn()).build();
+    CfnOutput.Builder.create(this, "DeployRoleArn")
+        .description("CloudFormation service role for the " + settings.stackPrefix() + "* stacks Gantry deploys")
+        .value(deployAccess.role().getRoleArn()).build();
+    CfnOutput.Builder.create(this, "DeployBoundaryArn")
+        .description("Permissions boundary every role or user of a deployed stack must carry")
+        .value(deployAccess.boundary().getManagedPolicyArn()).build();
   }
 
   /** The storage construct. */
   public SessionStorage storage() {
     return storage;
+  }
+
+  /** The CloudFormation service role and permissions boundary of the deployed stacks. */
+  public StackDeploymentAccess deployAccess() {
+    return deployAccess;
   }
 
   /** The pipeline construct. */
