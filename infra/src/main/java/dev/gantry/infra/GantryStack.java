@@ -50,7 +50,7 @@ public final class GantryStack extends Stack {
     this.pipeline = new PipelineStateMachine(this, "Pipeline", new PipelineStateMachine.Props(
         PipelineDefinition.standard(), code, storage, bus,
         new ModelAccess(this, settings.modelProvider(), settings.bedrockModelIds()), common,
-        settings.codeCommitRepositoryArns()));
+        settings.codeCommitRepositoryArns(), deployAccess));
     this.triggers = new PushTriggers(this, "Pushes", new PushTriggers.Props(
         settings, code, storage, bus, pipeline.stateMachine(), common));
     this.api = new GantryHttpApi(this, "Api", new GantryHttpApi.Props(

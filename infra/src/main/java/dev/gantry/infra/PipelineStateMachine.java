@@ -22,10 +22,12 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.stepfunctions.CatchProps;
-import software.amazon.awscdk.services.stepfunctions.Chain;
+import software.amazon.awscdk.services.stepfunctions.Choice;
+import software.amazon.awscdk.services.stepfunctions.Condition;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.Errors;
 import software.amazon.awscdk.services.stepfunctions.Fail;
+import software.amazon.awscdk.services.stepfunctions.IChainable;
 import software.amazon.awscdk.services.stepfunctions.IntegrationPattern;
 import software.amazon.awscdk.services.stepfunctions.JitterType;
 import software.amazon.awscdk.services.stepfunctions.JsonPath;
@@ -34,8 +36,11 @@ import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.RetryProps;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.StateMachineType;
+import software.amazon.awscdk.services.stepfunctions.Succeed;
 import software.amazon.awscdk.services.stepfunctions.TaskInput;
 import software.amazon.awscdk.services.stepfunctions.Timeout;
+import software.amazon.awscdk.services.stepfunctions.Wait;
+import software.amazon.awscdk.services.stepfunctions.WaitTime;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.constructs.Construct;
 
@@ -53,6 +58,13 @@ import software.constructs.Construct;
  *       ({@value StepFunctionsWorkflow#REJECTED_ERROR}) goes to {@value #REJECTED}.
  *   <li>Every other error is caught into {@code $.error} and goes to {@value #RECORD_FAILURE}, which
  *       records the session FAILED (unless it already ended), then to the {@value #FAILED} state.
+ *   <li>A polling stage (a change set being made, a stack being deployed) keeps its task's {@code
+ *       waiting} and {@code status} in {@value #LOOK_PATH}; a Choice ({@code <State>Check}) sends it
+ *       to a Wait state ({@code <State>Wait}, the declared interval) and back to the task while it
+ *       waits, to the {@value #SUCCEEDED} state when the session ended early (a change set with no
+ *       changes), and on otherwise. No function sleeps.
+ *   <li>Only the stages declared {@code callsCloudFormation} get CloudFormation access ({@link
+ *       StackDeploymentAccess#grantDeploy}) and the deploy settings.
  * </ul>
  *
  * Logs go to CloudWatch Logs at level ALL without execution data; X-Ray tracing is on. Sources: Step
@@ -73,6 +85,10 @@ public final class PipelineStateMachine extends Construct {
   public static final String TIMED_OUT = "TimedOut";
   /** Fail state of a rejected approval. */
   public static final String REJECTED = "Rejected";
+  /** Succeed state of a session that ended early (nothing to deploy). */
+  public static final String SUCCEEDED = "Succeeded";
+  /** Where a polling stage's task keeps what its Choice state reads: {@code {"waiting", "status"}}. */
+  public static final String LOOK_PATH = "$.look";
 
   private final StateMachine stateMachine;
   private final Secret gitSecret;
@@ -87,9 +103,10 @@ public final class PipelineStateMachine extends Construct {
    * @param bus where approval notices go
    * @param model the stage functions' model settings
    * @param codeCommitRepositoryArns CodeCommit repositories the checkout function may pull with its role
+   * @param deployAccess CloudFormation access for the stages declared {@code callsCloudFormation}
    */
   public record Props(PipelineDefinition definition, Code code, SessionStorage storage, IEventBus bus, ModelAccess model,
-      Map<String, String> environment, List<String> codeCommitRepositoryArns) {}
+      Map<String, String> environment, List<String> codeCommitRepositoryArns, StackDeploymentAccess deployAccess) {}
 
   /**
    * The size of every stage function's {@code /tmp}, in MiB, set explicitly: 512 is the most SnapStart
@@ -130,9 +147,28 @@ public final class PipelineStateMachine extends Construct {
       task.addCatch(recordFailure, CatchProps.builder().errors(List.of(Errors.ALL)).resultPath("$.error").build());
       tasks.add(task);
     }
-    Chain chain = Chain.start(tasks.get(0));
-    for (int i = 1; i < tasks.size(); i++) {
-      chain = chain.next(tasks.get(i));
+    Succeed endedEarly = Succeed.Builder.create(this, SUCCEEDED).stateName(SUCCEEDED)
+        .comment("the session ended SUCCEEDED before its last stage: nothing to deploy").build();
+    List<StageDefinition> stages = props.definition().stages();
+    IChainable after = null; // the state after stage i, built from the last stage back
+    for (int i = stages.size() - 1; i >= 0; i--) {
+      StageDefinition stage = stages.get(i);
+      LambdaInvoke task = tasks.get(i);
+      if (stage.polling().isPresent()) {
+        Wait wait = Wait.Builder.create(this, stage.stateName() + "Wait").stateName(stage.stateName() + "Wait")
+            .comment("waits before looking again; the " + stage.name() + " stage's work goes on outside Gantry")
+            .time(WaitTime.duration(duration(stage.polling().get().interval()))).build();
+        wait.next(task);
+        Choice check = Choice.Builder.create(this, stage.stateName() + "Check").stateName(stage.stateName() + "Check")
+            .comment("waits while the " + stage.name() + " stage's work is in progress").build();
+        check.when(Condition.booleanEquals(LOOK_PATH + ".waiting", true), wait);
+        check.when(Condition.stringEquals(LOOK_PATH + ".status", SessionStatus.SUCCEEDED.name()), endedEarly);
+        check.otherwise(after == null ? endedEarly : after);
+        task.next(check);
+      } else if (after != null) {
+        task.next(after);
+      }
+      after = task;
     }
 
     LogGroup logs = LogGroup.Builder.create(this, "ExecutionLogs")
@@ -140,7 +176,7 @@ public final class PipelineStateMachine extends Construct {
         .removalPolicy(RemovalPolicy.DESTROY)
         .build();
     this.stateMachine = StateMachine.Builder.create(this, "StateMachine")
-        .definitionBody(DefinitionBody.fromChainable(chain))
+        .definitionBody(DefinitionBody.fromChainable(tasks.get(0)))
         .stateMachineType(StateMachineType.STANDARD)
         .comment("Gantry session pipeline: " + String.join(" → ",
             props.definition().stages().stream().map(StageDefinition::stateName).toList()))
@@ -156,6 +192,9 @@ public final class PipelineStateMachine extends Construct {
     Map<String, String> stageEnvironment = new LinkedHashMap<>(environment);
     if (checkout) {
       stageEnvironment.put(EnvironmentVariables.GIT_SECRET_ARN, gitSecret.getSecretArn());
+    }
+    if (stage.callsCloudFormation()) {
+      stageEnvironment.putAll(props.deployAccess().environment());
     }
     // one invocation at a time per function instance: keep only the snapshot in use in /tmp
     stageEnvironment.put(EnvironmentVariables.SNAPSHOTS_KEPT, "1");
@@ -177,7 +216,10 @@ public final class PipelineStateMachine extends Construct {
       props.model().grantInvoke(function.function());
       Acknowledgements.bedrockRegions(function.role());
     }
-    LambdaInvoke task = LambdaInvoke.Builder.create(this, stage.stateName())
+    if (stage.callsCloudFormation()) {
+      props.deployAccess().grantDeploy(function);
+    }
+    LambdaInvoke.Builder builder = LambdaInvoke.Builder.create(this, stage.stateName())
         .stateName(stage.stateName())
         .comment(stage.agent().map(a -> "runs the " + a + " agent").orElse("runs the " + stage.name() + " stage"))
         .lambdaFunction(function.live())
@@ -186,9 +228,13 @@ public final class PipelineStateMachine extends Construct {
             "stage", stage.name(),
             "attempt", JsonPath.mathAdd(JsonPath.numberAt("$$.State.RetryCount"), 1))))
         .retryOnServiceExceptions(false)
-        .resultPath(JsonPath.DISCARD)
-        .taskTimeout(Timeout.duration(duration(PipelineDefinition.functionTimeout(stage).plusMinutes(1))))
-        .build();
+        .taskTimeout(Timeout.duration(duration(PipelineDefinition.functionTimeout(stage).plusMinutes(1))));
+    if (stage.polling().isPresent()) {
+      builder.resultSelector(Map.of("waiting.$", "$.Payload.waiting", "status.$", "$.Payload.status")).resultPath(LOOK_PATH);
+    } else {
+      builder.resultPath(JsonPath.DISCARD);
+    }
+    LambdaInvoke task = builder.build();
     task.addRetry(lambdaRetry());
     RetryPolicy policy = stage.retry();
     if (policy.maxAttempts() > 0) {

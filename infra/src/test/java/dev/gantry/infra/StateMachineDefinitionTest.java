@@ -90,8 +90,23 @@ class StateMachineDefinitionTest {
       JsonNode state = states.get(stages.get(i).stateName());
       assertThat(state).as(stages.get(i).stateName()).isNotNull();
       assertThat(state.get("Type").asText()).isEqualTo("Task");
-      if (i + 1 < stages.size()) {
-        assertThat(state.path("Next").asText()).isEqualTo(stages.get(i + 1).stateName());
+      String next = i + 1 < stages.size() ? stages.get(i + 1).stateName() : null;
+      if (stages.get(i).polling().isPresent()) {
+        // Task -> Check: waiting -> Wait -> Task; ended early -> Succeeded; otherwise -> the next stage
+        String check = stages.get(i).stateName() + "Check";
+        String wait = stages.get(i).stateName() + "Wait";
+        assertThat(state.path("Next").asText()).isEqualTo(check);
+        JsonNode choices = states.get(check).get("Choices");
+        assertThat(list(choices)).extracting(c -> c.get("Variable").asText(), c -> c.get("Next").asText()).containsExactly(
+            org.assertj.core.groups.Tuple.tuple(PipelineStateMachine.LOOK_PATH + ".waiting", wait),
+            org.assertj.core.groups.Tuple.tuple(PipelineStateMachine.LOOK_PATH + ".status", PipelineStateMachine.SUCCEEDED));
+        assertThat(choices.get(0).get("BooleanEquals").asBoolean()).isTrue();
+        assertThat(choices.get(1).get("StringEquals").asText()).isEqualTo("SUCCEEDED");
+        assertThat(states.get(check).get("Default").asText()).isEqualTo(next);
+        assertThat(states.get(wait).get("Seconds").asLong()).isEqualTo(stages.get(i).polling().get().interval().toSeconds());
+        assertThat(states.get(wait).get("Next").asText()).isEqualTo(stages.get(i).stateName());
+      } else if (next != null) {
+        assertThat(state.path("Next").asText()).isEqualTo(next);
       } else {
         assertThat(state.path("End").asBoolean()).isTrue();
       }
@@ -101,8 +116,11 @@ class StateMachineDefinitionTest {
       assertThat(last(state.get("Catch")).get("ResultPath").asText()).isEqualTo("$.error");
     }
     Set<String> expected = new TreeSet<>(stages.stream().map(StageDefinition::stateName).toList());
+    stages.stream().filter(stage -> stage.polling().isPresent())
+        .forEach(stage -> expected.addAll(List.of(stage.stateName() + "Check", stage.stateName() + "Wait")));
     expected.addAll(List.of(PipelineStateMachine.RECORD_FAILURE, PipelineStateMachine.FAILED,
-        PipelineStateMachine.RECORD_TIMEOUT, PipelineStateMachine.TIMED_OUT, PipelineStateMachine.REJECTED));
+        PipelineStateMachine.RECORD_TIMEOUT, PipelineStateMachine.TIMED_OUT, PipelineStateMachine.REJECTED,
+        PipelineStateMachine.SUCCEEDED));
     assertThat(names(states)).isEqualTo(expected);
     assertThat(states.get(PipelineStateMachine.RECORD_FAILURE).get("Next").asText()).isEqualTo(PipelineStateMachine.FAILED);
     assertThat(states.get(PipelineStateMachine.RECORD_TIMEOUT).get("Next").asText()).isEqualTo(PipelineStateMachine.TIMED_OUT);
@@ -145,7 +163,15 @@ class StateMachineDefinitionTest {
       assertThat(names(payload).stream().map(n -> n.replace(".$", "")).toList()).containsExactlyInAnyOrderElementsOf(fields);
       assertThat(payload.get("stage").asText()).isEqualTo(stage.name());
       assertThat(payload.get("attempt.$").asText()).isEqualTo("States.MathAdd($$.State.RetryCount, 1)");
-      assertThat(state.get("ResultPath").isNull()).as("results are discarded").isTrue();
+      if (stage.polling().isPresent()) {
+        assertThat(state.get("ResultPath").asText()).as("a polling stage keeps what its Choice reads")
+            .isEqualTo(PipelineStateMachine.LOOK_PATH);
+        assertThat(names(state.get("ResultSelector"))).containsExactlyInAnyOrder("waiting.$", "status.$");
+        List<String> result = Arrays.stream(StateMachineTasks.TaskResult.class.getRecordComponents()).map(c -> c.getName()).toList();
+        assertThat(result).contains("waiting", "status");
+      } else {
+        assertThat(state.get("ResultPath").isNull()).as("results are discarded").isTrue();
+      }
       assertThat(state.get("TimeoutSeconds").asLong())
           .isGreaterThan(PipelineDefinition.functionTimeout(stage).toSeconds());
     }

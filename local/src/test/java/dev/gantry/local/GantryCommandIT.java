@@ -56,7 +56,9 @@ class GantryCommandIT {
     Result run = gantry("run", "--repo", REPOSITORY.toString(), "--goal", "Serve Gantry's session API on AWS");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("checkout   SUCCEEDED", "architect  SUCCEEDED", "plan       SUCCEEDED", "validate   SUCCEEDED", "approval   WAITING");
+    assertThat(run.out()).contains("checkout   SUCCEEDED", "architect  SUCCEEDED", "plan       SUCCEEDED", "validate   SUCCEEDED",
+        "changeset  SUCCEEDED", "approval   WAITING", "change set dry-run:gantry-main/gantry-", "changeset.json sha256 ",
+        "to add, 0 to modify, 0 to replace, 0 to remove", "risk CAPABILITIES: the template needs CAPABILITY_IAM");
     Matcher m = Pattern.compile("session ([0-9a-f-]{36}): AWAITING_APPROVAL").matcher(run.out());
     assertThat(m.find()).isTrue();
     String id = m.group(1);
@@ -67,7 +69,7 @@ class GantryCommandIT {
 
     Result approve = gantry("approve", id);
     assertThat(approve.exitCode()).as(approve.err()).isZero();
-    assertThat(approve.out()).contains("changeset  SUCCEEDED", "deploy     SUCCEEDED", "verify     SUCCEEDED", "report     SUCCEEDED", "session " + id + ": SUCCEEDED");
+    assertThat(approve.out()).contains("deploy     SUCCEEDED", "verify     SUCCEEDED", "report     SUCCEEDED", "session " + id + ": SUCCEEDED");
 
     Result show = gantry("show", id);
     assertThat(show.exitCode()).as(show.err()).isZero();
