@@ -49,8 +49,10 @@ import software.constructs.Construct;
  * ({@link #boundaryName}), unique per stack and region, and its ARN is built from that name.
  *
  * <p><b>{@code DeployRole}</b>, the CloudFormation service role (CloudFormation User Guide,
- * "CloudFormation service role"), assumable only by {@code cloudformation.amazonaws.com} with
- * {@code aws:SourceAccount} = this account, with the inline policies
+ * "CloudFormation service role"), assumable only by {@code cloudformation.amazonaws.com} (as that
+ * page prescribes, without conditions CloudFormation does not document setting; who may have it
+ * assumed is decided by {@code iam:PassRole}, granted only to the deploy functions), with the
+ * inline policies
  *
  * <ul>
  *   <li>{@value #POLICY_SERVICES}: {@value #SID_ROLE_SERVICES}, Allow {@code <service>:*} on {@code *}
@@ -254,8 +256,7 @@ public final class StackDeploymentAccess extends Construct {
     String roles = iamArn("role/" + props.stackPrefix() + "*");
     String users = iamArn("user/" + props.stackPrefix() + "*");
     this.role = Role.Builder.create(this, "DeployRole")
-        .assumedBy(new ServicePrincipal("cloudformation.amazonaws.com")
-            .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", stack.getAccount()))))
+        .assumedBy(new ServicePrincipal("cloudformation.amazonaws.com"))
         .description("Gantry: CloudFormation service role for " + props.stackPrefix() + "* stacks")
         .inlinePolicies(Map.of(
             POLICY_SERVICES, PolicyDocument.Builder.create().statements(List.of(

@@ -106,12 +106,11 @@ class StackDeploymentAccessTest {
     // WHEN the deploy role's trust policy is read
     Map<String, Object> trust = map(properties(defaults.template, "AWS::IAM::Role", role).get("AssumeRolePolicyDocument"));
 
-    // THEN CloudFormation alone may assume it, and only for this account
+    // THEN CloudFormation alone may assume it
     assertThat(trust.get("Statement")).isEqualTo(List.of(Map.of(
         "Action", "sts:AssumeRole",
         "Effect", "Allow",
-        "Principal", Map.of("Service", "cloudformation.amazonaws.com"),
-        "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount", Map.of("Ref", "AWS::AccountId"))))));
+        "Principal", Map.of("Service", "cloudformation.amazonaws.com"))));
     assertThat(properties(defaults.template, "AWS::IAM::Role", role)).doesNotContainKeys("ManagedPolicyArns",
         "PermissionsBoundary");
   }

@@ -170,6 +170,82 @@ class SessionLifecycleIT {
   }
 
   @Test
+  void a_change_set_made_obsolete_by_another_deployment_of_its_stack_is_not_executed() {
+    try (PipelineExecutor executor = standardExecutor()) {
+      // GIVEN two sessions whose change sets were both made against the stack as it was
+      Session first = awaitingApproval(executor, "obsolete-stack");
+      Session second = awaitingApproval(executor, "obsolete-stack");
+
+      // WHEN the first is approved and deployed, then the second
+      first = executor.advance(sessions.decide(first.sessionId(), true, first.pendingDigest(), changeSetDigest(first), "alice", null));
+      Session failed = executor.advance(
+          sessions.decide(second.sessionId(), true, second.pendingDigest(), changeSetDigest(second), "alice", null));
+
+      // THEN the second executes nothing and says why and what to do
+      assertThat(first.status()).as("failure: %s", first.failure()).isEqualTo(SessionStatus.SUCCEEDED);
+      assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
+      assertThat(failed.failure()).isEqualTo("deploy: nothing was executed: change set " + second.pendingChangeSet().changeSetId()
+          + " is obsolete: another template was executed on obsolete-stack after it was made; start a new session to make "
+          + "a change set against the stack as it is now");
+      assertThat(failed.stage("verify")).isNull();
+    }
+  }
+
+  /** A clock the test moves: the sleeper advances it instead of sleeping. */
+  static final class MovableClock extends Clock {
+    private java.time.Instant now = java.time.Instant.parse("2026-12-01T00:00:00Z");
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void a_polling_stage_looks_again_at_its_interval_records_only_new_progress_and_fails_once_its_deadline_passes() {
+    // GIVEN a stage that polls every 10 s for at most 35 s and whose work never finishes
+    MovableClock clock = new MovableClock();
+    List<Duration> waits = new ArrayList<>();
+    AtomicInteger looks = new AtomicInteger();
+    StageDefinition watch = new StageDefinition("watch", "Watch", java.util.Optional.empty(),
+        dev.gantry.pipeline.RetryPolicy.none(), Duration.ofMinutes(1), false).polling(Duration.ofSeconds(10), Duration.ofSeconds(35));
+    Stage stillDeploying = context -> StageOutcome.waiting(
+        "stack gantry-watch " + (looks.incrementAndGet() <= 2 ? "UPDATE_IN_PROGRESS" : "UPDATE_ROLLBACK_IN_PROGRESS"));
+    try (PipelineExecutor executor = new PipelineExecutor(new PipelineDefinition(List.of(watch)), Map.of("watch", stillDeploying),
+        stores.sessions(), stores.documents(), session -> { throw new AssertionError("no repository needed"); }, clock,
+        duration -> {
+          waits.add(duration);
+          clock.advance(duration);
+        }, dev.gantry.pipeline.StageListener.NONE)) {
+
+      // WHEN the session runs
+      Session failed = executor.advance(start("deadline-stack"));
+
+      // THEN it looked at 0, 10, 20 and 30 s, recorded the two distinct states once each, and failed at 40 s
+      assertThat(looks).hasValue(4);
+      assertThat(waits).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10));
+      assertThat(failed.status()).isEqualTo(SessionStatus.FAILED);
+      assertThat(failed.failure()).isEqualTo("watch: watch waited longer than PT35S; last seen: stack gantry-watch UPDATE_ROLLBACK_IN_PROGRESS");
+      assertThat(sessions.audit(failed.sessionId()).entries()).extracting(AuditEntry::action).containsExactly(
+          "SessionCreated", "StageStarted", "StageProgress", "StageProgress", "StageFailed");
+    }
+  }
+
+  @Test
   void a_template_changed_after_approval_is_not_deployed() {
     try (PipelineExecutor executor = standardExecutor()) {
       Session waiting = awaitingApproval(executor, "tampered-stack");
