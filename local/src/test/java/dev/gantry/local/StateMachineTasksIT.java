@@ -37,6 +37,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.gantry.config.EnvironmentVariables;
+import dev.gantry.testing.CloudFormationStub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,6 +91,68 @@ class StateMachineTasksIT {
 
   static List<String> actions(Session session) {
     return sessions.audit(session.sessionId()).entries().stream().map(AuditEntry::action).toList();
+  }
+
+  @Test
+  void with_cloudformation_the_polling_tasks_answer_waiting_until_the_change_set_and_the_stack_are_done() throws IOException {
+    try (CloudFormationStub cloudFormation = CloudFormationStub.start()) {
+      // GIVEN the stage functions configured for CloudFormation (the stub) and a CloudFormation that takes two looks
+      cloudFormation.changeSetPolls(1);
+      cloudFormation.stackPolls(2);
+      Settings settings = Settings.fromEnvironment(Map.of(
+          EnvironmentVariables.DEPLOY_MODE, "cloudformation",
+          EnvironmentVariables.CLOUDFORMATION_ENDPOINT, cloudFormation.endpoint().toString(),
+          EnvironmentVariables.DEPLOY_ROLE_ARN, "arn:aws:iam::123456789012:role/gantry-deploy"));
+      try (PipelineExecutor executor = TestPipelines.executor(stores, settings, PipelineDefinition.standard(), Map.of(),
+          delay -> { throw new AssertionError("a task never sleeps"); })) {
+        StageHandler stages = new StageHandler(executor);
+        Session session = start("gantry-tasks-cfn");
+        for (String stage : List.of("checkout", "architect", "plan", "validate")) {
+          invoke(stages, stageTask(session, stage, 1));
+        }
+
+        // WHEN the changeset task runs as the state machine's loop would: task, Check, Wait, task
+        List<Boolean> changeSetLooks = new ArrayList<>();
+        JsonNode look;
+        do {
+          look = invoke(stages, stageTask(session, "changeset", 1));
+          changeSetLooks.add(look.get("waiting").asBoolean());
+        } while (look.get("waiting").asBoolean() && changeSetLooks.size() < 10);
+        List<Session> notices = new ArrayList<>();
+        invoke(new ApprovalRequestHandler(executor.recorder(), notices::add),
+            Map.of("sessionId", session.sessionId(), "taskToken", "token-cfn"));
+        Session waiting = sessions.get(session.sessionId());
+
+        // THEN the first look created the change set, the second found it in progress, the third recorded it
+        assertThat(changeSetLooks).containsExactly(true, true, false);
+        assertThat(look.get("status").asText()).isEqualTo("RUNNING");
+        assertThat(waiting.pendingChangeSet().changeSetId()).startsWith("arn:aws:cloudformation:us-east-1:123456789012:changeSet/");
+        assertThat(notices).singleElement().satisfies(n -> assertThat(n.pendingChangeSet()).isEqualTo(waiting.pendingChangeSet()));
+        assertThat(cloudFormation.calls("CreateChangeSet")).singleElement()
+            .satisfies(call -> assertThat(call.param("RoleARN")).isEqualTo("arn:aws:iam::123456789012:role/gantry-deploy"));
+
+        // WHEN it is approved and the deploy and verify tasks run
+        sessions.decide(session.sessionId(), true, waiting.pendingDigest(), waiting.pendingChangeSet().sha256(), "alice", null);
+        invoke(stages, stageTask(session, "deploy", 1));
+        invoke(stages, stageTask(session, "deploy", 1)); // a redelivered task
+        List<Boolean> verifyLooks = new ArrayList<>();
+        do {
+          look = invoke(stages, stageTask(session, "verify", 1));
+          verifyLooks.add(look.get("waiting").asBoolean());
+        } while (look.get("waiting").asBoolean() && verifyLooks.size() < 10);
+        JsonNode done = invoke(stages, stageTask(session, "report", 1));
+
+        // THEN the approved change set was executed once and the session ends SUCCEEDED with the stack recorded
+        assertThat(cloudFormation.calls("ExecuteChangeSet")).singleElement()
+            .satisfies(call -> assertThat(call.param("ChangeSetName")).isEqualTo(waiting.pendingChangeSet().changeSetId()));
+        assertThat(verifyLooks).containsExactly(true, true, false);
+        assertThat(done.get("status").asText()).isEqualTo("SUCCEEDED");
+        Session finished = sessions.get(session.sessionId());
+        assertThat(finished.documents()).containsKeys("changeset.json", "rollout.md", "stack.json", "deployment.md");
+        assertThat(actions(finished)).containsSubsequence("StageStarted", "StageProgress", "StageSucceeded",
+            "ApprovalGranted", "StageStarted", "StageProgress", "StageSucceeded", "SessionSucceeded");
+      }
+    }
   }
 
   @Test
