@@ -122,7 +122,8 @@ public record DeploymentSettings(
         throw new IllegalArgumentException("context codeCommitRepositoryArns: " + arn + " is not a CodeCommit repository ARN");
       }
     }
-    String rules = text(context, "pushRulesFile").map(DeploymentSettings::pushRules).orElse("rules: []");
+    String prefix = text(context, "stackPrefix").orElse(DEFAULT_STACK_PREFIX);
+    String rules = text(context, "pushRulesFile").map(file -> pushRules(file, prefix)).orElse("rules: []");
     List<String> models = list(context, "bedrockModelIds");
     List<String> services = list(context, "deployServices");
     return new DeploymentSettings(
@@ -135,7 +136,7 @@ public record DeploymentSettings(
         number(context, "throttleRatePerSecond", 25),
         number(context, "throttleBurst", 50),
         number(context, "sessionRetentionDays", 365),
-        text(context, "stackPrefix").orElse(DEFAULT_STACK_PREFIX),
+        prefix,
         services.isEmpty() ? DEFAULT_DEPLOY_SERVICES : services);
   }
 
@@ -143,10 +144,12 @@ public record DeploymentSettings(
    * Reads and checks a push rules file at synth time, so a mistake fails {@code cdk synth} with the
    * field named instead of failing the API and push functions at start-up.
    *
-   * @throws IllegalArgumentException for an unreadable file, bad YAML, an unknown field, or a rule
-   *     with a local {@code path} (only {@code gantry serve} has local checkouts)
+   * @param stackPrefix the prefix every deployed stack's name must have
+   * @throws IllegalArgumentException for an unreadable file, bad YAML, an unknown field, a rule with
+   *     a local {@code path} (only {@code gantry serve} has local checkouts), or a rule's stack not
+   *     named with {@code stackPrefix} (the deploy functions may not touch it)
    */
-  static String pushRules(String file) {
+  static String pushRules(String file, String stackPrefix) {
     String text;
     try {
       text = Files.readString(Path.of(file));
@@ -158,6 +161,11 @@ public record DeploymentSettings(
       if (rules.get(i).path() != null) {
         throw new IllegalArgumentException("context pushRulesFile " + file + ": rules[" + i + "].path names a local "
             + "checkout, which only gantry serve has: remove it, and the session reads the pushed repository");
+      }
+      String stack = rules.get(i).stack();
+      if (stack != null && !stack.startsWith(stackPrefix)) {
+        throw new IllegalArgumentException("context pushRulesFile " + file + ": rules[" + i + "].stack " + stack
+            + " does not start with the stack prefix " + stackPrefix + ": Gantry may deploy only " + stackPrefix + "* stacks");
       }
     }
     return text;

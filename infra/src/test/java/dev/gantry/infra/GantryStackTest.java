@@ -373,12 +373,18 @@ class GantryStackTest {
     Path typo = Files.writeString(dir.resolve("typo.yaml"), "rules:\n  - repository: octo-org/app\n    branch: [main]\n");
     Path local = Files.writeString(dir.resolve("local.yaml"), "rules:\n  - repository: octo-org/app\n    path: /home/me/app\n");
     Path good = Files.writeString(dir.resolve("good.yaml"), "rules:\n  - repository: octo-org/app\n    branches: [main]\n");
+    Path foreign = Files.writeString(dir.resolve("foreign.yaml"), "rules:\n  - repository: octo-org/app\n    stack: orders-prod\n");
 
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", typo.toString())::get,
         Synthesized.LAMBDA_JAR)).hasMessage("context pushRulesFile " + typo + ": rules[0]: unknown field 'branch' "
             + "(use repository, branches, stack, path, agents)");
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", local.toString())::get,
         Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context pushRulesFile " + local + ": rules[0].path names a local checkout");
+    assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", foreign.toString())::get,
+        Synthesized.LAMBDA_JAR)).hasMessage("context pushRulesFile " + foreign + ": rules[0].stack orders-prod does not start "
+            + "with the stack prefix gantry-: Gantry may deploy only gantry-* stacks");
+    assertThat(DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", foreign.toString(), "stackPrefix", "orders-")::get,
+        Synthesized.LAMBDA_JAR).pushRules()).isEqualTo(Files.readString(foreign));
     assertThat(DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", good.toString())::get,
         Synthesized.LAMBDA_JAR).pushRules()).isEqualTo(Files.readString(good));
   }
