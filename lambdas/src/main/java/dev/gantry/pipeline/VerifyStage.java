@@ -39,6 +39,7 @@ public final class VerifyStage implements Stage {
   public static final String STACK_DOCUMENT = "stack.json";
   /** The account of what happened. */
   public static final String DEPLOYMENT_DOCUMENT = "deployment.md";
+  private static final String STACK_TYPE = "AWS::CloudFormation::Stack";
 
   private final StackDeployments deployments;
 
@@ -80,13 +81,19 @@ public final class VerifyStage implements Stage {
     }
     switch (status) {
       case "CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE" -> {
-        List<StackResource> resources = deployments.resources(stackId);
         List<StackEvent> events = deployments.events(stackId, executeToken);
+        if (!reached(events, stack)) {
+          return notStartedYet(session, status);
+        }
+        List<StackResource> resources = deployments.resources(stackId);
         record(context, session, changeSet, stack, resources, events, null, false);
         return StageOutcome.success("stack " + session.stackName() + " " + status + ": " + stack.outputs().size()
             + " outputs, " + resources.size() + " resources");
       }
       case "ROLLBACK_COMPLETE" -> {
+        if (!reached(deployments.events(stackId, executeToken), stack)) {
+          return notStartedYet(session, status);
+        }
         // a failed first create leaves a stack that can only be deleted: clear it for the next session
         deployments.deleteStack(stackId, DeploymentNames.deleteToken(session.sessionId()));
         return StageOutcome.waiting("stack " + session.stackName() + " ROLLBACK_COMPLETE: the first create failed and "
@@ -97,6 +104,9 @@ public final class VerifyStage implements Stage {
         boolean deleted = status.equals("DELETE_COMPLETE");
         if (deleted || status.startsWith("DELETE_")) {
           events.addAll(deployments.events(stackId, DeploymentNames.deleteToken(session.sessionId())));
+        }
+        if (!reached(events, stack)) {
+          return notStartedYet(session, status);
         }
         StackEvent cause = events.stream().filter(StackEvent::causeOfFailure).findFirst().orElse(null);
         record(context, session, changeSet, stack, List.of(), events, cause, deleted);
@@ -112,6 +122,22 @@ public final class VerifyStage implements Stage {
         return StageOutcome.failure(outcome);
       }
     }
+  }
+
+  /**
+   * Whether this session's operation brought the stack to its status: CloudFormation gives every
+   * event of an operation the operation's client request token, so the stack's own event with that
+   * status carries this session's token. Right after ExecuteChangeSet the stack may still show the
+   * status of an earlier operation; that is not this deployment's outcome.
+   */
+  private static boolean reached(List<StackEvent> events, StackDescription stack) {
+    return events.stream().anyMatch(e -> STACK_TYPE.equals(e.resourceType()) && stack.stackName().equals(e.logicalResourceId())
+        && stack.status().equals(e.status()));
+  }
+
+  private static StageOutcome notStartedYet(Session session, String status) {
+    return StageOutcome.waiting("stack " + session.stackName() + " " + status + " from an earlier operation: waiting for "
+        + "CloudFormation to start executing the change set");
   }
 
   private void record(StageContext context, Session session, ChangeSetReport changeSet, StackDescription stack,
