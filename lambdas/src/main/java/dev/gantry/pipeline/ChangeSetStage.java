@@ -11,7 +11,6 @@ import dev.gantry.deploy.RiskFlag;
 import dev.gantry.deploy.StackDeployments;
 import dev.gantry.deploy.StackDeployments.ChangeSetRequest;
 import dev.gantry.deploy.StackDeployments.ChangeSetState;
-import dev.gantry.deploy.StackOperationException;
 import dev.gantry.deploy.TemplateParser;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.hash.Sha256;
@@ -68,17 +67,9 @@ public final class ChangeSetStage implements Stage {
     JsonNode template = parser.parse(templateText).root();
     List<String> capabilities = Capabilities.required(template);
     String changeSetName = DeploymentNames.changeSetName(session.sessionId());
-    ChangeSetState state;
-    try {
-      state = deployments.prepareChangeSet(new ChangeSetRequest(session.stackName(), changeSetName,
-          DeploymentNames.createToken(session.sessionId()), templateText, capabilities,
-          truncate("Gantry session " + session.sessionId() + ": " + session.goal(), 1024)));
-    } catch (StackOperationException e) {
-      if (e.retryable()) {
-        throw new TransientStageException(e.getMessage(), e);
-      }
-      return StageOutcome.failure(e.getMessage());
-    }
+    ChangeSetState state = StackCalls.call(() -> deployments.prepareChangeSet(new ChangeSetRequest(session.stackName(),
+        changeSetName, DeploymentNames.createToken(session.sessionId()), templateText, capabilities,
+        truncate("Gantry session " + session.sessionId() + ": " + session.goal(), 1024))));
     if (state instanceof StackDeployments.Pending pending) {
       return StageOutcome.waiting("change set " + changeSetName + " " + pending.status());
     }

@@ -3,7 +3,6 @@ package dev.gantry.pipeline;
 import dev.gantry.deploy.ChangeSetReport;
 import dev.gantry.deploy.DeploymentNames;
 import dev.gantry.deploy.StackDeployments;
-import dev.gantry.deploy.StackOperationException;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.hash.Sha256;
 import dev.gantry.json.Json;
@@ -47,16 +46,8 @@ public final class DeployStage implements Stage {
       throw new StageFailedException("the change set " + changeSet.changeSetId() + " is not the approved one, "
           + decision.changeSetId());
     }
-    StackDeployments.Execution execution;
-    try {
-      execution = deployments.executeChangeSet(session.stackName(), changeSet.changeSetId(),
-          DeploymentNames.executeToken(session.sessionId()));
-    } catch (StackOperationException e) {
-      if (e.retryable()) {
-        throw new TransientStageException(e.getMessage(), e);
-      }
-      return StageOutcome.failure(e.getMessage());
-    }
+    StackDeployments.Execution execution = StackCalls.call(() -> deployments.executeChangeSet(session.stackName(),
+        changeSet.changeSetId(), DeploymentNames.executeToken(session.sessionId())));
     if (!execution.started()) {
       return StageOutcome.failure("nothing was executed: " + execution.reason()
           + "; start a new session to make a change set against the stack as it is now");

@@ -6,7 +6,6 @@ import dev.gantry.deploy.StackDeployments;
 import dev.gantry.deploy.StackDeployments.StackDescription;
 import dev.gantry.deploy.StackDeployments.StackEvent;
 import dev.gantry.deploy.StackDeployments.StackResource;
-import dev.gantry.deploy.StackOperationException;
 import dev.gantry.json.Json;
 import dev.gantry.session.ApprovalDecision;
 import dev.gantry.session.Session;
@@ -57,14 +56,7 @@ public final class VerifyStage implements Stage {
       context.documents().write(DEPLOYMENT_DOCUMENT, DeploymentAccount.dryRun(session, changeSet));
       return StageOutcome.success("dry run: nothing was executed; " + changeSet.summary() + " previewed");
     }
-    try {
-      return look(context, session, changeSet);
-    } catch (StackOperationException e) {
-      if (e.retryable()) {
-        throw new TransientStageException(e.getMessage(), e);
-      }
-      return StageOutcome.failure(e.getMessage());
-    }
+    return StackCalls.call(() -> look(context, session, changeSet));
   }
 
   private StageOutcome look(StageContext context, Session session, ChangeSetReport changeSet) {
