@@ -243,6 +243,8 @@ public final class CloudFormationStub implements AutoCloseable {
   private final Map<String, Integer> executions = new HashMap<>();
   /** Calls still to throttle, by action. */
   private final Map<String, Integer> throttles = new HashMap<>();
+  /** Actions the caller is not allowed to call. */
+  private final Set<String> denied = new java.util.HashSet<>();
   /** Resources that fail in the next execution, with their reasons. */
   private final Map<String, String> failingResources = new LinkedHashMap<>();
   /** The StatusReason the next change set fails with, or null. */
@@ -393,6 +395,14 @@ public final class CloudFormationStub implements AutoCloseable {
     throttles.put(action, times);
   }
 
+  /**
+   * Every later call of {@code action} answers HTTP 403 {@code AccessDenied}, as IAM refuses a caller
+   * whose policies do not allow {@code cloudformation:ACTION}.
+   */
+  public synchronized void deny(String action) {
+    denied.add(action);
+  }
+
   /** Change set {@code name} (or ARN) becomes OBSOLETE, as one whose stack changed meanwhile. */
   public synchronized void makeObsolete(String name) {
     List<ChangeSet> matching = changeSets.stream().filter(c -> c.name.equals(name) || c.arn.equals(name)).toList();
@@ -505,6 +515,14 @@ public final class CloudFormationStub implements AutoCloseable {
     if (throttled != null && throttled > 0) {
       throttles.put(action, throttled - 1);
       throw new Failure(400, "Throttling", "Rate exceeded");
+    }
+    if (denied.contains(action)) {
+      String stack = call.param("StackName");
+      String resource = stack == null ? "*" : stack.startsWith("arn:") ? stack
+          : "arn:aws:cloudformation:" + REGION + ":" + ACCOUNT + ":stack/" + stack + "/*";
+      throw new Failure(403, "AccessDenied", "User: arn:aws:sts::" + ACCOUNT + ":assumed-role/gantry-stage/gantry-stage"
+          + " is not authorized to perform: cloudformation:" + action + " on resource: " + resource
+          + " because no identity-based policy allows the cloudformation:" + action + " action");
     }
     String result = switch (action == null ? "" : action) {
       case "CreateChangeSet" -> createChangeSet(call);

@@ -498,4 +498,26 @@ class CloudFormationStubTest {
     assertThat(stack.stackStatusAsString()).isEqualTo("UPDATE_COMPLETE");
     assertThat(stub.calls("DescribeStacks")).hasSize(2);
   }
+
+  @Test
+  void a_denied_action_answers_access_denied_every_time_and_the_sdk_does_not_retry_it() {
+    // GIVEN a stack, and DescribeStacks denied
+    stub.putStack("app", "UPDATE_COMPLETE", APP);
+    stub.deny("DescribeStacks");
+
+    // WHEN / THEN every call is refused with IAM's 403 and message, once each
+    for (int call = 0; call < 2; call++) {
+      assertThatThrownBy(() -> cfn.describeStacks(r -> r.stackName("app")))
+          .isInstanceOfSatisfying(CloudFormationException.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(403);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+            assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("User: arn:aws:sts::123456789012:assumed-role/gantry-stage/"
+                + "gantry-stage is not authorized to perform: cloudformation:DescribeStacks on resource: "
+                + "arn:aws:cloudformation:us-east-1:123456789012:stack/app/* because no identity-based policy allows the "
+                + "cloudformation:DescribeStacks action");
+          });
+    }
+    assertThat(stub.calls("DescribeStacks")).hasSize(2);
+    assertThat(cfn.listStackResources(r -> r.stackName("app")).stackResourceSummaries()).isNotEmpty(); // other actions still answer
+  }
 }

@@ -326,9 +326,12 @@ public final class GantryCommand {
         out.println("session " + session.sessionId() + " on " + session.repository() + " (stack " + session.stackName() + ")");
         session = advance(gantry, session);
         if (approve && session.status() == SessionStatus.AWAITING_APPROVAL) {
+          Session waiting = session;
           session = sessions.decide(session.sessionId(), true, session.pendingDigest(), changeSetDigest(session),
               actor() + " (--approve)", "approved with --approve");
-          out.println("  approval   APPROVED by " + session.decision().actor());
+          // nobody reviewed it: print what was approved, as finish() does for a session left waiting
+          out.println("  approval   APPROVED by " + session.decision().actor() + " for digest " + waiting.pendingDigest());
+          printChangeSet(waiting, "             ", out);
           session = advance(gantry, session);
         }
         return finish(session, gantry);
