@@ -64,7 +64,7 @@ public record DeploymentSettings(
     List<String> deployServices) {
 
   /** The stack prefix when context {@code stackPrefix} is unset. */
-  public static final String DEFAULT_STACK_PREFIX = "gantry-";
+  public static final String DEFAULT_STACK_PREFIX = Settings.DEFAULT_STACK_PREFIX;
   /** The services of a serverless application, when context {@code deployServices} is unset. */
   public static final List<String> DEFAULT_DEPLOY_SERVICES =
       List.of("lambda", "apigateway", "dynamodb", "s3", "sqs", "sns", "events", "states", "logs");

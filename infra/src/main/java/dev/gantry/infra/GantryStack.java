@@ -39,9 +39,12 @@ public final class GantryStack extends Stack {
           + " does not exist: run `mvn -B -DskipTests package` first (cdk synth does it through cdk.json)");
     }
     Code code = Code.fromAsset(settings.lambdaJar().toString());
-    Map<String, String> common = settings.sessionRetentionDays() > 0
-        ? Map.of(EnvironmentVariables.SESSION_RETENTION_DAYS, Integer.toString(settings.sessionRetentionDays()))
-        : Map.of();
+    // every function that starts or runs sessions checks stack names against the one prefix
+    Map<String, String> common = new java.util.LinkedHashMap<>();
+    common.put(EnvironmentVariables.STACK_PREFIX, settings.stackPrefix());
+    if (settings.sessionRetentionDays() > 0) {
+      common.put(EnvironmentVariables.SESSION_RETENTION_DAYS, Integer.toString(settings.sessionRetentionDays()));
+    }
 
     this.storage = new SessionStorage(this, "Storage");
     this.deployAccess = new StackDeploymentAccess(this, "DeployAccess",

@@ -327,6 +327,7 @@ public final class StackDeploymentAccess extends Construct {
     return Map.of(
         EnvironmentVariables.DEPLOY_MODE, "cloudformation",
         EnvironmentVariables.DEPLOY_ROLE_ARN, role.getRoleArn(),
+        EnvironmentVariables.DEPLOY_BOUNDARY_ARN, boundary.getManagedPolicyArn(),
         EnvironmentVariables.STACK_PREFIX, props.stackPrefix());
   }
 

@@ -252,16 +252,18 @@ class StackDeploymentAccessTest {
   // ---------------------------------------------------------------- environment and outputs
 
   @Test
-  void the_environment_names_the_cloudformation_mode_the_deploy_role_and_the_stack_prefix() {
+  void the_environment_names_the_cloudformation_mode_the_deploy_role_the_boundary_and_the_stack_prefix() {
     // GIVEN the deploy access of the Gantry stack
     StackDeploymentAccess access = defaults.stack.deployAccess();
 
     // WHEN its environment is resolved
     Map<String, String> environment = access.environment();
 
-    // THEN it names the mode, the role and the prefix
+    // THEN it names the mode, the role, the boundary and the prefix
     assertThat(environment).containsOnlyKeys(EnvironmentVariables.DEPLOY_MODE, EnvironmentVariables.DEPLOY_ROLE_ARN,
-        EnvironmentVariables.STACK_PREFIX);
+        EnvironmentVariables.DEPLOY_BOUNDARY_ARN, EnvironmentVariables.STACK_PREFIX);
+    assertThat(defaults.stack.resolve(environment.get(EnvironmentVariables.DEPLOY_BOUNDARY_ARN)))
+        .isEqualTo(defaults.stack.resolve(access.boundary().getManagedPolicyArn()));
     assertThat(environment).containsEntry(EnvironmentVariables.DEPLOY_MODE, "cloudformation")
         .containsEntry(EnvironmentVariables.STACK_PREFIX, "gantry-");
     assertThat(defaults.stack.resolve(environment.get(EnvironmentVariables.DEPLOY_ROLE_ARN)))
@@ -310,6 +312,11 @@ class StackDeploymentAccessTest {
     }
     assertThat(stack.deployAccess().environment()).containsEntry(EnvironmentVariables.STACK_PREFIX, "team-");
     assertThat(custom.template.toJSON().toString().contains("gantry-*")).as("the default prefix is gone").isFalse();
+    // every function that starts or runs sessions (API, pushes, stages, approvals) checks stack names against team-
+    Map<String, Map<String, Object>> functions = custom.template.findResources("AWS::Lambda::Function");
+    assertThat(functions).isNotEmpty().allSatisfy((id, function) -> assertThat(
+        ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) function.get("Properties")).get("Environment")).get("Variables"))
+            .get(EnvironmentVariables.STACK_PREFIX)).as(id).isEqualTo("team-"));
   }
 
   @Test

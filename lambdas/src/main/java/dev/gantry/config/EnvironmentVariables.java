@@ -76,6 +76,8 @@ public final class EnvironmentVariables {
   public static final String DEPLOY_MODE = "GANTRY_DEPLOY_MODE";
   /** The CloudFormation service role passed with {@code RoleARN} on every change set and stack deletion; optional locally. */
   public static final String DEPLOY_ROLE_ARN = "GANTRY_DEPLOY_ROLE_ARN";
+  /** The permissions boundary passed as the {@code PermissionsBoundaryArn} parameter of templates that declare it. */
+  public static final String DEPLOY_BOUNDARY_ARN = "GANTRY_DEPLOY_BOUNDARY_ARN";
   /** The prefix every deployed stack's name must have (default {@code gantry-}). */
   public static final String STACK_PREFIX = "GANTRY_STACK_PREFIX";
   /** CloudFormation endpoint override, the AWS SDKs' service-specific endpoint variable. */

@@ -121,7 +121,8 @@ public final class GantryRuntime implements AutoCloseable {
       return new DryRunDeployments(documents);
     }
     return new CloudFormationDeployments(
-        AwsClients.client(CloudFormationClient.builder(), settings.region(), credentials, deploy.endpoint()), deploy.roleArn());
+        AwsClients.client(CloudFormationClient.builder(), settings.region(), credentials, deploy.endpoint()), deploy.roleArn(),
+        deploy.boundaryArn());
   }
 
   /** How stages open a session's repository: its snapshot, extracted under the scratch folder by digest. */

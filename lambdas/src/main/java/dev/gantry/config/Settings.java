@@ -76,11 +76,14 @@ public record Settings(
    * @param mode {@link #DEPLOY_DRY_RUN} or {@link #DEPLOY_CLOUDFORMATION} ({@code GANTRY_DEPLOY_MODE})
    * @param roleArn the CloudFormation service role passed as {@code RoleARN} ({@code GANTRY_DEPLOY_ROLE_ARN});
    *     empty to let CloudFormation use the caller's credentials (a laptop without a role)
+   * @param boundaryArn the permissions boundary roles of deployed stacks must carry ({@code
+   *     GANTRY_DEPLOY_BOUNDARY_ARN}), passed as the template parameter {@code PermissionsBoundaryArn}
    * @param stackPrefix every stack name starts with it ({@code GANTRY_STACK_PREFIX}, default {@value #DEFAULT_STACK_PREFIX})
    * @param endpoint a CloudFormation endpoint override: {@code AWS_ENDPOINT_URL_CLOUDFORMATION}, else
    *     {@code AWS_ENDPOINT_URL} (the AWS SDKs' endpoint variables); empty for the region's endpoint
    */
-  public record Deploy(String mode, Optional<String> roleArn, String stackPrefix, Optional<java.net.URI> endpoint) {}
+  public record Deploy(String mode, Optional<String> roleArn, Optional<String> boundaryArn, String stackPrefix,
+      Optional<java.net.URI> endpoint) {}
 
   /** Default model: a Claude Sonnet cross-region inference profile (Bedrock model ids page). */
   public static final String DEFAULT_MODEL_ID = "us.anthropic.claude-sonnet-4-20250514-v1:0";
@@ -140,6 +143,11 @@ public record Settings(
       throw new IllegalArgumentException(EnvironmentVariables.DEPLOY_ROLE_ARN + "=" + role.get()
           + " is not an IAM role ARN, e.g. arn:aws:iam::123456789012:role/gantry-deploy");
     }
+    Optional<String> boundary = text(environment, EnvironmentVariables.DEPLOY_BOUNDARY_ARN);
+    if (boundary.isPresent() && !boundary.get().matches("arn:aws[a-z-]*:iam::\\d{12}:policy/[\\w+=,.@/-]+")) {
+      throw new IllegalArgumentException(EnvironmentVariables.DEPLOY_BOUNDARY_ARN + "=" + boundary.get()
+          + " is not an IAM policy ARN, e.g. arn:aws:iam::123456789012:policy/gantry-boundary");
+    }
     String prefix = text(environment, EnvironmentVariables.STACK_PREFIX).orElse(DEFAULT_STACK_PREFIX);
     if (!prefix.matches("[A-Za-z][A-Za-z0-9-]{0,63}")) {
       throw new IllegalArgumentException(EnvironmentVariables.STACK_PREFIX + "=" + prefix
@@ -158,7 +166,7 @@ public record Settings(
         throw new IllegalArgumentException(endpointVariable + "=" + value + " is not a URL, e.g. http://127.0.0.1:4566");
       }
     });
-    return new Deploy(mode, role, prefix, endpoint);
+    return new Deploy(mode, role, boundary, prefix, endpoint);
   }
 
   private static Map<String, String> gitTokens(Map<String, String> environment) {

@@ -25,6 +25,21 @@ public interface StackDeployments {
   boolean executes();
 
   /**
+   * The template parameter Gantry fills with the permissions boundary that roles and users of
+   * deployed stacks must carry: a template declares it and sets {@code PermissionsBoundary: !Ref
+   * PermissionsBoundaryArn} on each role it creates.
+   */
+  String BOUNDARY_PARAMETER = "PermissionsBoundaryArn";
+
+  /**
+   * The template parameter values Gantry passes, by name, when a template declares them: {@value
+   * #BOUNDARY_PARAMETER} when a boundary is configured. Other parameters keep their defaults.
+   */
+  default Map<String, String> parameterValues() {
+    return Map.of();
+  }
+
+  /**
    * Creates the change set {@code request} names unless it exists, then describes it once, reading
    * every page of its changes when it is ready. Safe to call again with the same request: the change
    * set is created once ({@code ClientToken}).
@@ -63,13 +78,19 @@ public interface StackDeployments {
    * @param clientToken identifies the create request across retries
    * @param templateBody the template text (at most 51,200 bytes for {@code TemplateBody})
    * @param capabilities what the template needs ({@link Capabilities#required})
+   * @param parameters template parameter values Gantry passes, by parameter name
+   * @param declaredParameters every parameter the template declares: on an update, those the stack
+   *     already has and Gantry does not pass keep their previous values ({@code UsePreviousValue}),
+   *     as {@code aws cloudformation deploy} does, so a value set outside Gantry is not reset
    * @param description shown in the console, at most 1,024 characters
    */
   record ChangeSetRequest(
       String stackName, String changeSetName, String clientToken, String templateBody, List<String> capabilities,
-      String description) {
+      Map<String, String> parameters, List<String> declaredParameters, String description) {
     public ChangeSetRequest {
       capabilities = List.copyOf(capabilities);
+      parameters = Map.copyOf(parameters);
+      declaredParameters = List.copyOf(declaredParameters);
     }
   }
 

@@ -17,7 +17,10 @@ import dev.gantry.hash.Sha256;
 import dev.gantry.json.Json;
 import dev.gantry.session.Session;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Makes the session's change set before anyone is asked to approve: CreateChangeSet for the
@@ -66,9 +69,26 @@ public final class ChangeSetStage implements Stage {
     }
     JsonNode template = parser.parse(templateText).root();
     List<String> capabilities = Capabilities.required(template);
+    Map<String, String> parameters = new TreeMap<>();
+    List<String> unset = new ArrayList<>();
+    List<String> declared = new ArrayList<>();
+    template.path("Parameters").fields().forEachRemaining(parameter -> {
+      declared.add(parameter.getKey());
+      String value = deployments.parameterValues().get(parameter.getKey());
+      if (value != null) {
+        parameters.put(parameter.getKey(), value);
+      } else if (!parameter.getValue().has("Default")) {
+        unset.add(parameter.getKey());
+      }
+    });
+    if (!unset.isEmpty()) {
+      return StageOutcome.failure(templateName + " declares parameter" + (unset.size() == 1 ? " " : "s ") + String.join(", ", unset)
+          + " without a Default; Gantry passes no values except " + StackDeployments.BOUNDARY_PARAMETER
+          + ": give each a Default");
+    }
     String changeSetName = DeploymentNames.changeSetName(session.sessionId());
     ChangeSetState state = StackCalls.call(() -> deployments.prepareChangeSet(new ChangeSetRequest(session.stackName(),
-        changeSetName, DeploymentNames.createToken(session.sessionId()), templateText, capabilities,
+        changeSetName, DeploymentNames.createToken(session.sessionId()), templateText, capabilities, parameters, declared,
         truncate("Gantry session " + session.sessionId() + ": " + session.goal(), 1024))));
     if (state instanceof StackDeployments.Pending pending) {
       return StageOutcome.waiting("change set " + changeSetName + " " + pending.status());

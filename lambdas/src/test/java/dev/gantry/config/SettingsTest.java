@@ -14,7 +14,7 @@ class SettingsTest {
   void by_default_deployments_are_dry_runs_of_gantry_prefixed_stacks_without_a_role_or_endpoint() {
     Settings.Deploy deploy = Settings.fromEnvironment(Map.of()).deploy();
 
-    assertThat(deploy).isEqualTo(new Settings.Deploy("dry-run", Optional.empty(), "gantry-", Optional.empty()));
+    assertThat(deploy).isEqualTo(new Settings.Deploy("dry-run", Optional.empty(), Optional.empty(), "gantry-", Optional.empty()));
   }
 
   @Test
@@ -22,12 +22,13 @@ class SettingsTest {
     Settings.Deploy deploy = Settings.fromEnvironment(Map.of(
         EnvironmentVariables.DEPLOY_MODE, "cloudformation",
         EnvironmentVariables.DEPLOY_ROLE_ARN, "arn:aws:iam::123456789012:role/gantry-deploy",
+        EnvironmentVariables.DEPLOY_BOUNDARY_ARN, "arn:aws:iam::123456789012:policy/gantry-boundary",
         EnvironmentVariables.STACK_PREFIX, "team-",
         EnvironmentVariables.AWS_ENDPOINT, "http://127.0.0.1:4566",
         EnvironmentVariables.CLOUDFORMATION_ENDPOINT, "http://127.0.0.1:9000")).deploy();
 
     assertThat(deploy).isEqualTo(new Settings.Deploy("cloudformation", Optional.of("arn:aws:iam::123456789012:role/gantry-deploy"),
-        "team-", Optional.of(URI.create("http://127.0.0.1:9000"))));
+        Optional.of("arn:aws:iam::123456789012:policy/gantry-boundary"), "team-", Optional.of(URI.create("http://127.0.0.1:9000"))));
     assertThat(Settings.fromEnvironment(Map.of(EnvironmentVariables.AWS_ENDPOINT, "http://127.0.0.1:4566")).deploy().endpoint())
         .contains(URI.create("http://127.0.0.1:4566"));
   }

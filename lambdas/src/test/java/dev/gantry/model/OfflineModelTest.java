@@ -96,7 +96,8 @@ class OfflineModelTest {
     assertThat(documents).containsKeys("plan.md", "template.yaml");
     assertThat(documents.get("plan.md")).contains("Written by the offline model, no LLM").contains("npm ci");
     String template = documents.get("template.yaml");
-    assertThat(template).contains("RouteKey: \"GET /orders/{id}\"", "RouteKey: \"POST /orders\"", "Runtime: nodejs20.x");
+    assertThat(template).contains("RouteKey: \"GET /orders/{id}\"", "RouteKey: \"POST /orders\"",
+        "Runtime: !If [HasArtifact, nodejs20.x, python3.12]", "PermissionsBoundary: !If [HasBoundary, !Ref PermissionsBoundaryArn");
     ValidationReport report = new TemplateValidator().validate("template.yaml", template);
     assertThat(report.passed()).isTrue();
     assertThat(report.findings()).noneMatch(f -> f.severity().blocking());

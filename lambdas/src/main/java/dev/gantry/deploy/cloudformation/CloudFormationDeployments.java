@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.cloudformation.model.DescribeStackEventsR
 import software.amazon.awssdk.services.cloudformation.model.ExecutionStatus;
 import software.amazon.awssdk.services.cloudformation.model.InvalidChangeSetStatusException;
 import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.ResourceChangeDetail;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
@@ -45,14 +46,22 @@ public final class CloudFormationDeployments implements StackDeployments {
 
   private final CloudFormationClient cloudFormation;
   private final Optional<String> roleArn;
+  private final Map<String, String> parameterValues;
 
   /**
    * @param cloudFormation a client built once ({@code AwsClients})
    * @param roleArn the service role CloudFormation acts through, or empty for the caller's own credentials
+   * @param boundaryArn the permissions boundary passed as {@value StackDeployments#BOUNDARY_PARAMETER}, if configured
    */
-  public CloudFormationDeployments(CloudFormationClient cloudFormation, Optional<String> roleArn) {
+  public CloudFormationDeployments(CloudFormationClient cloudFormation, Optional<String> roleArn, Optional<String> boundaryArn) {
     this.cloudFormation = cloudFormation;
     this.roleArn = roleArn;
+    this.parameterValues = boundaryArn.map(arn -> Map.of(BOUNDARY_PARAMETER, arn)).orElse(Map.of());
+  }
+
+  @Override
+  public Map<String, String> parameterValues() {
+    return parameterValues;
   }
 
   @Override
@@ -95,6 +104,7 @@ public final class CloudFormationDeployments implements StackDeployments {
             .changeSetType(creating ? ChangeSetType.CREATE : ChangeSetType.UPDATE)
             .templateBody(request.templateBody())
             .capabilities(request.capabilities().stream().map(Capability::fromValue).toList())
+            .parameters(parameters(request, creating ? List.of() : stack.get().parameters()))
             .clientToken(request.clientToken())
             .description(request.description());
         roleArn.ifPresent(b::roleARN);
@@ -108,6 +118,20 @@ public final class CloudFormationDeployments implements StackDeployments {
       return new Refused(e.getMessage()); // an invalid template, missing capabilities or permission: CloudFormation's reason
     }
     return new Pending(ChangeSetStatus.CREATE_PENDING.toString());
+  }
+
+  /** The values Gantry passes, then, on an update, the stack's previous value of every other declared parameter it has. */
+  private static List<Parameter> parameters(ChangeSetRequest request, List<Parameter> current) {
+    List<Parameter> parameters = new ArrayList<>();
+    new java.util.TreeMap<>(request.parameters()).forEach((key, value) ->
+        parameters.add(Parameter.builder().parameterKey(key).parameterValue(value).build()));
+    for (Parameter previous : current) {
+      String key = previous.parameterKey();
+      if (!request.parameters().containsKey(key) && request.declaredParameters().contains(key)) {
+        parameters.add(Parameter.builder().parameterKey(key).usePreviousValue(true).build());
+      }
+    }
+    return parameters;
   }
 
   private Ready ready(DescribeChangeSetResponse first) {

@@ -173,10 +173,19 @@ final class OfflineDocuments {
         Parameters:
           CodeBucket:
             Type: String
-            Description: S3 bucket holding the function artifact
+            Default: ""
+            Description: S3 bucket holding the function artifact; empty deploys a placeholder answering 501
           CodeKey:
             Type: String
+            Default: ""
             Description: S3 key of the function artifact
+          PermissionsBoundaryArn:
+            Type: String
+            Default: ""
+            Description: The permissions boundary every role of this stack carries (Gantry passes its own)
+        Conditions:
+          HasArtifact: !Not [!Equals [!Ref CodeBucket, ""]]
+          HasBoundary: !Not [!Equals [!Ref PermissionsBoundaryArn, ""]]
         Resources:
           DataTable:
             Type: AWS::DynamoDB::Table
@@ -213,6 +222,7 @@ final class OfflineDocuments {
           FunctionRole:
             Type: AWS::IAM::Role
             Properties:
+              PermissionsBoundary: !If [HasBoundary, !Ref PermissionsBoundaryArn, !Ref "AWS::NoValue"]
               AssumeRolePolicyDocument:
                 Version: "2012-10-17"
                 Statement:
@@ -246,24 +256,30 @@ final class OfflineDocuments {
             Type: AWS::Lambda::Function
             Properties:
         """);
-    y.append("      Runtime: ").append(runtime).append('\n');
-    y.append("      Handler: ").append(handler).append('\n');
+    // without an artifact the function is an inline placeholder, so the stack deploys before the first build
+    y.append("      Runtime: !If [HasArtifact, ").append(runtime).append(", python3.12]\n");
+    y.append("      Handler: !If [HasArtifact, ").append(yamlString(handler)).append(", index.handler]\n");
     y.append("""
               Architectures:
                 - arm64
               MemorySize: 1024
               Timeout: 29
               Role: !GetAtt FunctionRole.Arn
-              Code:
-                S3Bucket: !Ref CodeBucket
-                S3Key: !Ref CodeKey
+              Code: !If
+                - HasArtifact
+                - S3Bucket: !Ref CodeBucket
+                  S3Key: !Ref CodeKey
+                - ZipFile: |
+                    import json
+                    def handler(event, context):
+                        return {"statusCode": 501, "body": json.dumps({"message": "placeholder: deploy with CodeBucket and CodeKey"})}
               Environment:
                 Variables:
                   TABLE_NAME: !Ref DataTable
                   BUCKET_NAME: !Ref DocumentsBucket
         """);
     if (runtime.startsWith("java")) {
-      y.append("      SnapStart:\n        ApplyOn: PublishedVersions\n");
+      y.append("      SnapStart: !If [HasArtifact, {ApplyOn: PublishedVersions}, !Ref \"AWS::NoValue\"]\n");
     }
     y.append("""
           HttpApi:

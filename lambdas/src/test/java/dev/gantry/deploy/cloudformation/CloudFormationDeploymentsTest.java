@@ -20,6 +20,7 @@ import dev.gantry.deploy.StackDeployments.StackResource;
 import dev.gantry.deploy.StackOperationException;
 import dev.gantry.testing.CloudFormationStub;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -78,7 +79,7 @@ class CloudFormationDeploymentsTest {
   void start() {
     stub = CloudFormationStub.start();
     client = stub.client();
-    deployments = new CloudFormationDeployments(client, Optional.of(ROLE));
+    deployments = new CloudFormationDeployments(client, Optional.of(ROLE), Optional.empty());
   }
 
   @AfterEach
@@ -87,7 +88,7 @@ class CloudFormationDeploymentsTest {
   }
 
   static ChangeSetRequest request(String stack, String name, String template, List<String> capabilities) {
-    return new ChangeSetRequest(stack, name, "create-" + name, template, capabilities, "Gantry session " + name);
+    return new ChangeSetRequest(stack, name, "create-" + name, template, capabilities, Map.of(), List.of(), "Gantry session " + name);
   }
 
   /** Looks until the change set is no longer pending, as the changeset stage does once per attempt. */
@@ -117,6 +118,24 @@ class CloudFormationDeploymentsTest {
     Ready ready = (Ready) settled(request);
     assertThat(deployments.executeChangeSet(request.stackName(), ready.changeSetId(), token)).isEqualTo(Execution.began());
     return ready;
+  }
+
+  @Test
+  void the_configured_permissions_boundary_is_passed_as_the_template_parameter_that_asks_for_it() {
+    // GIVEN deployments configured with a boundary
+    CloudFormationDeployments bounded = new CloudFormationDeployments(client, Optional.of(ROLE),
+        Optional.of("arn:aws:iam::123456789012:policy/gantry-boundary"));
+    ChangeSetRequest request = new ChangeSetRequest("gantry-bounded", "gantry-b1", "create-b1", APP, List.of(),
+        bounded.parameterValues(), List.of(StackDeployments.BOUNDARY_PARAMETER), "bounded");
+
+    // WHEN a change set is made
+    bounded.prepareChangeSet(request);
+
+    // THEN CreateChangeSet carries the boundary as PermissionsBoundaryArn
+    assertThat(stub.calls("CreateChangeSet")).singleElement().satisfies(call -> {
+      assertThat(call.param("Parameters.member.1.ParameterKey")).isEqualTo(StackDeployments.BOUNDARY_PARAMETER);
+      assertThat(call.param("Parameters.member.1.ParameterValue")).isEqualTo("arn:aws:iam::123456789012:policy/gantry-boundary");
+    });
   }
 
   @Test
