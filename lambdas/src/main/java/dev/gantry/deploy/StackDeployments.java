@@ -51,7 +51,7 @@ public interface StackDeployments {
    * clientRequestToken} so a retried call cannot start a second execution. Asks CloudFormation first
    * whether the change set can still be executed.
    *
-   * @return {@link Execution#started()} or why nothing was executed (expired, obsolete, deleted)
+   * @return {@link Execution#started()} or why nothing was executed (obsolete, or deleted because another change set was executed or the stack was deleted)
    */
   Execution executeChangeSet(String stackName, String changeSetId, String clientRequestToken);
 

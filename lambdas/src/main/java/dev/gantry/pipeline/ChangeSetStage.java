@@ -1,6 +1,7 @@
 package dev.gantry.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.deploy.BoundaryRequirements;
 import dev.gantry.deploy.Capabilities;
 import dev.gantry.deploy.ChangeSetReport;
 import dev.gantry.deploy.ChangeSetRisks;
@@ -85,6 +86,14 @@ public final class ChangeSetStage implements Stage {
       return StageOutcome.failure(templateName + " declares parameter" + (unset.size() == 1 ? " " : "s ") + String.join(", ", unset)
           + " without a Default; Gantry passes no values except " + StackDeployments.BOUNDARY_PARAMETER
           + ": give each a Default");
+    }
+    if (deployments.parameterValues().containsKey(StackDeployments.BOUNDARY_PARAMETER)) {
+      List<String> violations = BoundaryRequirements.violations(template);
+      if (!violations.isEmpty()) {
+        return StageOutcome.failure("the deploy role creates roles and users only within Gantry's permissions boundary: "
+            + String.join("; ", violations) + ". Set PermissionsBoundary: !Ref " + StackDeployments.BOUNDARY_PARAMETER
+            + " (a String parameter Gantry fills) on each role and user");
+      }
     }
     String changeSetName = DeploymentNames.changeSetName(session.sessionId());
     ChangeSetState state = StackCalls.call(() -> deployments.prepareChangeSet(new ChangeSetRequest(session.stackName(),

@@ -14,7 +14,7 @@ import dev.gantry.session.Session;
  * template and {@code changeset.json} and checks both SHA-256 digests, and the change set's ARN,
  * against the recorded approval; then it asks CloudFormation to execute that change set with a
  * client request token derived from the session, so a retried task cannot execute twice. A change
- * set that can no longer be executed (the stack changed meanwhile, it expired or was deleted) ends
+ * set that can no longer be executed (the stack changed meanwhile, or the change set was deleted) ends
  * the session FAILED saying why, with nothing executed: a new session makes a new change set.
  * The verify stage then waits for the stack.
  */
@@ -42,6 +42,10 @@ public final class DeployStage implements Stage {
     checkDigest(ChangeSetReport.DOCUMENT_NAME, documents.find(ChangeSetReport.DOCUMENT_NAME).orElseThrow(), changeSetText,
         decision.changeSetDigest());
     ChangeSetReport changeSet = Json.read(changeSetText, ChangeSetReport.class);
+    if (!changeSet.mode().equals(deployments.mode())) {
+      throw new StageFailedException("the change set was made in " + changeSet.mode() + " mode and this deployment runs in "
+          + deployments.mode() + " mode: nothing was executed; deploy with GANTRY_DEPLOY_MODE=" + changeSet.mode());
+    }
     if (!changeSet.changeSetId().equals(decision.changeSetId())) {
       throw new StageFailedException("the change set " + changeSet.changeSetId() + " is not the approved one, "
           + decision.changeSetId());

@@ -33,7 +33,10 @@ public final class PlanStage implements Stage {
         Turn the architecture below into plan.md (ordered implementation and deployment steps)
         and template.yaml (an AWS CloudFormation template for the stack), both with
         write_document. The template must parse, declare Resources, reference only declared
-        resources and parameters, and grant least privilege (no "*" actions).
+        resources and parameters, and grant least privilege (no "*" actions). Give every parameter
+        a Default. Every IAM role must set PermissionsBoundary: !Ref PermissionsBoundaryArn, with a
+        String parameter PermissionsBoundaryArn (Default "") that Gantry fills; create no IAM
+        users, groups, instance profiles or managed policies (use the role's inline Policies).
 
         <architecture>
         %s

@@ -6,6 +6,7 @@ import dev.gantry.deploy.StackDeployments;
 import dev.gantry.deploy.StackDeployments.StackDescription;
 import dev.gantry.deploy.StackDeployments.StackEvent;
 import dev.gantry.deploy.StackDeployments.StackResource;
+import dev.gantry.deploy.StackOperationException;
 import dev.gantry.json.Json;
 import dev.gantry.session.ApprovalDecision;
 import dev.gantry.session.Session;
@@ -83,11 +84,22 @@ public final class VerifyStage implements Stage {
             + " outputs, " + resources.size() + " resources");
       }
       case "ROLLBACK_COMPLETE" -> {
-        if (!reached(deployments.events(stackId, executeToken), stack)) {
+        List<StackEvent> events = deployments.events(stackId, executeToken);
+        if (!reached(events, stack)) {
           return notStartedYet(session, status);
         }
         // a failed first create leaves a stack that can only be deleted: clear it for the next session
-        deployments.deleteStack(stackId, DeploymentNames.deleteToken(session.sessionId()));
+        try {
+          deployments.deleteStack(stackId, DeploymentNames.deleteToken(session.sessionId()));
+        } catch (StackOperationException e) {
+          if (e.retryable()) {
+            throw e;
+          }
+          StackEvent cause = events.stream().filter(StackEvent::causeOfFailure).findFirst().orElse(null);
+          record(context, session, changeSet, stack, List.of(), events, cause, false);
+          return StageOutcome.failure("the first create failed" + where(cause) + "; CloudFormation rolled it back, but the "
+              + "stack could not be deleted (" + e.getMessage() + "): delete it before the next session");
+        }
         return StageOutcome.waiting("stack " + session.stackName() + " ROLLBACK_COMPLETE: the first create failed and "
             + "was rolled back; deleting the stack so a new session can create it");
       }
@@ -102,8 +114,7 @@ public final class VerifyStage implements Stage {
         }
         StackEvent cause = events.stream().filter(StackEvent::causeOfFailure).findFirst().orElse(null);
         record(context, session, changeSet, stack, List.of(), events, cause, deleted);
-        String where = cause == null ? "" : " at " + cause.logicalResourceId() + " (" + cause.resourceType() + "): "
-            + cause.reason();
+        String where = where(cause);
         String outcome = switch (status) {
           case "UPDATE_ROLLBACK_COMPLETE" -> "the update failed" + where + "; CloudFormation rolled the stack back to its previous template";
           case "DELETE_COMPLETE" -> "the first create failed" + where + "; CloudFormation rolled it back and the stack was deleted";
@@ -114,6 +125,10 @@ public final class VerifyStage implements Stage {
         return StageOutcome.failure(outcome);
       }
     }
+  }
+
+  private static String where(StackEvent cause) {
+    return cause == null ? "" : " at " + cause.logicalResourceId() + " (" + cause.resourceType() + "): " + cause.reason();
   }
 
   /**

@@ -445,17 +445,39 @@ public final class GantryCommand {
 
     @Override
     public Integer call() {
-      try (LocalGantry gantry = open(new ConsoleOutput(out))) {
-        SessionService sessions = gantry.runtime().sessions();
-        Session waiting = sessions.get(sessionId);
-        String approved = digest != null ? digest : waiting.pendingDigest();
-        Session session = sessions.decide(sessionId, true, approved,
-            changeSetDigest != null ? changeSetDigest : changeSetDigest(waiting), actor(), null);
-        out.println("  approval   APPROVED by " + actor() + " for digest " + approved
-            + (session.decision().changeSetId() == null ? "" : " and change set " + session.decision().changeSetId()));
-        session = advance(gantry, session);
-        return finish(session, gantry);
+      LocalGantry gantry = open(new ConsoleOutput(out));
+      try {
+        Session waiting = gantry.runtime().sessions().get(sessionId);
+        String madeWith = waiting.pendingChangeSet() == null ? null : waiting.pendingChangeSet().mode();
+        if (madeWith != null && !madeWith.equals(settings().deploy().mode())) {
+          if (deployMode != null) {
+            throw new InvalidRequestException("deploy", "session " + sessionId + "'s change set was made with --deploy "
+                + madeWith + ": approve it with the same mode (or leave --deploy out)");
+          }
+          // deploy the way the change set was made: a dry-run preview cannot be executed in CloudFormation, nor the reverse
+          deployMode = madeWith;
+          LocalGantry first = gantry;
+          gantry = null;
+          first.close();
+          gantry = open(new ConsoleOutput(out));
+        }
+        return approve(gantry, waiting);
+      } finally {
+        if (gantry != null) {
+          gantry.close();
+        }
       }
+    }
+
+    private int approve(LocalGantry gantry, Session waiting) {
+      SessionService sessions = gantry.runtime().sessions();
+      String approved = digest != null ? digest : waiting.pendingDigest();
+      Session session = sessions.decide(sessionId, true, approved,
+          changeSetDigest != null ? changeSetDigest : changeSetDigest(waiting), actor(), null);
+      out.println("  approval   APPROVED by " + actor() + " for digest " + approved
+          + (session.decision().changeSetId() == null ? "" : " and change set " + session.decision().changeSetId()));
+      session = advance(gantry, session);
+      return finish(session, gantry);
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudformation.model.AlreadyExistsException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.Change;
@@ -85,7 +86,12 @@ public final class CloudFormationDeployments implements StackDeployments {
     }
     return switch (first.status()) {
       case CREATE_PENDING, CREATE_IN_PROGRESS -> new Pending(first.statusAsString());
-      case CREATE_COMPLETE -> ready(first);
+      // made, but not yet executable (UNAVAILABLE), or no longer (OBSOLETE: the stack changed)
+      case CREATE_COMPLETE -> first.executionStatus() == ExecutionStatus.AVAILABLE ? ready(first)
+          : first.executionStatus() == ExecutionStatus.UNAVAILABLE ? new Pending("CREATE_COMPLETE, not yet executable")
+          : new Refused("change set " + first.changeSetName() + " cannot be executed: its execution status is "
+              + first.executionStatusAsString() + (first.executionStatus() == ExecutionStatus.OBSOLETE
+                  ? " (the stack changed after it was made)" : ""));
       case FAILED -> noChanges(first.statusReason())
           ? new NoChanges(first.changeSetId(), first.statusReason())
           : new Refused(first.statusReason());
@@ -114,6 +120,9 @@ public final class CloudFormationDeployments implements StackDeployments {
     } catch (StackOperationException e) {
       if (e.retryable()) {
         throw e;
+      }
+      if (e.getCause() instanceof AlreadyExistsException) {
+        return new Pending(ChangeSetStatus.CREATE_PENDING.toString()); // a concurrent attempt created it: look again
       }
       return new Refused(e.getMessage()); // an invalid template, missing capabilities or permission: CloudFormation's reason
     }
@@ -199,7 +208,7 @@ public final class CloudFormationDeployments implements StackDeployments {
     try {
       changeSet = call("DescribeChangeSet", () -> cloudFormation.describeChangeSet(b -> b.changeSetName(changeSetId)));
     } catch (NotFound e) {
-      return Execution.refused("change set " + changeSetId + " no longer exists (deleted, or expired with its stack): "
+      return Execution.refused("change set " + changeSetId + " no longer exists (deleted, or another change set was executed on the stack): "
           + e.getMessage());
     }
     if (!stackName.equals(changeSet.stackName())) {
@@ -221,8 +230,21 @@ public final class CloudFormationDeployments implements StackDeployments {
           .changeSetName(changeSetId).clientRequestToken(clientRequestToken)));
     } catch (NotFound e) {
       return Execution.refused("change set " + changeSetId + " no longer exists: " + e.getMessage());
-    } catch (InvalidStatus e) {
-      return Execution.refused(e.getMessage());
+    } catch (InvalidStatus | StackOperationException e) {
+      if (e instanceof StackOperationException failure && failure.retryable()) {
+        throw failure;
+      }
+      // a retried request whose first try CloudFormation accepted: it is executing, by this token
+      ExecutionStatus now = call("DescribeChangeSet", () -> cloudFormation.describeChangeSet(b -> b.changeSetName(changeSetId)))
+          .executionStatus();
+      if (now == ExecutionStatus.EXECUTE_IN_PROGRESS || now == ExecutionStatus.EXECUTE_COMPLETE
+          || now == ExecutionStatus.EXECUTE_FAILED) {
+        return Execution.began();
+      }
+      if (e instanceof InvalidStatus) {
+        return Execution.refused(e.getMessage());
+      }
+      throw e;
     }
     return Execution.began();
   }
