@@ -63,8 +63,8 @@ import software.constructs.Construct;
  *       to a Wait state ({@code <State>Wait}, the declared interval) and back to the task while it
  *       waits, to the {@value #SUCCEEDED} state when the session ended early (a change set with no
  *       changes), and on otherwise. No function sleeps.
- *   <li>Only the stages declared {@code callsCloudFormation} get CloudFormation access ({@link
- *       StackDeploymentAccess#grantDeploy}) and the deploy settings.
+ *   <li>Only the stages that declare a CloudFormation use get CloudFormation access, for that use
+ *       ({@link StackDeploymentAccess#grantDeploy}), and the deploy settings.
  * </ul>
  *
  * Logs go to CloudWatch Logs at level ALL without execution data; X-Ray tracing is on. Sources: Step
@@ -216,9 +216,7 @@ public final class PipelineStateMachine extends Construct {
       props.model().grantInvoke(function.function());
       Acknowledgements.bedrockRegions(function.role());
     }
-    if (stage.callsCloudFormation()) {
-      props.deployAccess().grantDeploy(function);
-    }
+    stage.cloudFormation().ifPresent(use -> props.deployAccess().grantDeploy(function, use));
     LambdaInvoke.Builder builder = LambdaInvoke.Builder.create(this, stage.stateName())
         .stateName(stage.stateName())
         .comment(stage.agent().map(a -> "runs the " + a + " agent").orElse("runs the " + stage.name() + " stage"))

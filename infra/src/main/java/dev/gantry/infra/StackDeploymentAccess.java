@@ -1,6 +1,7 @@
 package dev.gantry.infra;
 
 import dev.gantry.config.EnvironmentVariables;
+import dev.gantry.pipeline.StageDefinition.CloudFormationUse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -120,9 +121,9 @@ public final class StackDeploymentAccess extends Construct {
   /** Deny changing or deleting the boundary policy. */
   public static final String SID_DENY_CHANGE_BOUNDARY = "DenyChangingOrDeletingTheBoundaryPolicy";
   /** {@link #grantDeploy}: change sets and stack deletions only with the deploy role. */
-  public static final String SID_CHANGE_SETS_AS_DEPLOY_ROLE = "CreateChangeSetsAndDeleteStacksOnlyAsTheDeployRole";
-  /** {@link #grantDeploy}: describing, executing and cleaning up change sets of prefixed stacks. */
-  public static final String SID_REVIEW_AND_EXECUTE = "ReviewExecuteAndCleanUpChangeSetsOfPrefixedStacks";
+  public static final String SID_CHANGE_SETS_AS_DEPLOY_ROLE = "ChangeStacksOnlyAsTheDeployRole";
+  /** {@link #grantDeploy}: the calls of the stage's use on prefixed stacks (describe, execute, events). */
+  public static final String SID_REVIEW_AND_EXECUTE = "ThisStagesCallsOnPrefixedStacks";
   /** {@link #grantDeploy}: the transforms a change set may use. */
   public static final String SID_TRANSFORMS = "UseTheServerlessAndLanguageExtensionsTransforms";
   /** {@link #grantDeploy}: passing the deploy role, to CloudFormation only. */
@@ -148,12 +149,18 @@ public final class StackDeploymentAccess extends Construct {
   public static final List<String> LAMBDA_EXECUTION_ACTIONS = List.of("logs:CreateLogGroup", "logs:CreateLogStream",
       "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
       "xray:GetSamplingTargets");
-  /** {@link #grantDeploy}: only with {@code cloudformation:RoleArn} = the deploy role. */
-  public static final List<String> CHANGE_SET_ACTIONS = List.of("cloudformation:CreateChangeSet", "cloudformation:DeleteStack");
-  /** {@link #grantDeploy}: on the prefixed stacks. */
-  public static final List<String> REVIEW_ACTIONS = List.of("cloudformation:DescribeChangeSet",
-      "cloudformation:DescribeChangeSetHooks", "cloudformation:ExecuteChangeSet", "cloudformation:DeleteChangeSet",
-      "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:ListStackResources");
+  /** {@link #grantDeploy}: by use, what may be asked only with {@code cloudformation:RoleArn} = the deploy role. */
+  public static final Map<CloudFormationUse, List<String>> AS_DEPLOY_ROLE_ACTIONS = Map.of(
+      CloudFormationUse.MAKE_CHANGE_SETS, List.of("cloudformation:CreateChangeSet"),
+      CloudFormationUse.EXECUTE_CHANGE_SETS, List.of(),
+      CloudFormationUse.WATCH_STACKS, List.of("cloudformation:DeleteStack"));
+  /** {@link #grantDeploy}: by use, what may be asked of the prefixed stacks. */
+  public static final Map<CloudFormationUse, List<String>> STACK_ACTIONS = Map.of(
+      CloudFormationUse.MAKE_CHANGE_SETS, List.of("cloudformation:DescribeChangeSet", "cloudformation:DescribeChangeSetHooks",
+          "cloudformation:DescribeStacks"),
+      CloudFormationUse.EXECUTE_CHANGE_SETS, List.of("cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet"),
+      CloudFormationUse.WATCH_STACKS, List.of("cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents",
+          "cloudformation:ListStackResources"));
   /** The AWS-owned transforms a change set may name; CloudFormation authorizes CreateChangeSet on them. */
   public static final List<String> TRANSFORMS = List.of("Serverless-2016-10-31", "LanguageExtensions");
 
@@ -285,37 +292,47 @@ public final class StackDeploymentAccess extends Construct {
   }
 
   /**
-   * Lets {@code function} drive the prefixed stacks through change sets with the deploy role, and
-   * nothing else in CloudFormation. Adds to its role:
+   * Lets {@code function} do what {@code use} needs with the prefixed stacks, and nothing else in
+   * CloudFormation (Service Authorization Reference, AWS CloudFormation: actions, the {@code
+   * cloudformation:RoleArn} condition key). Adds to its role:
    *
    * <ul>
-   *   <li>{@value #SID_CHANGE_SETS_AS_DEPLOY_ROLE}: {@link #CHANGE_SET_ACTIONS} on {@code
+   *   <li>{@value #SID_CHANGE_SETS_AS_DEPLOY_ROLE}: the use's {@link #AS_DEPLOY_ROLE_ACTIONS}
+   *       (CreateChangeSet to make change sets, DeleteStack to watch stacks) on {@code
    *       arn:${Partition}:cloudformation:${Region}:${Account}:stack/<prefix>*}{@code /*} only with
    *       {@code StringEquals cloudformation:RoleArn = <deploy role ARN>}, so no change set and no
    *       deletion runs with the function's own permissions or another role;
-   *   <li>{@value #SID_REVIEW_AND_EXECUTE}: {@link #REVIEW_ACTIONS} on the same stacks;
-   *   <li>{@value #SID_TRANSFORMS}: {@code cloudformation:CreateChangeSet} on {@code
-   *       arn:${Partition}:cloudformation:${Region}:aws:transform/Serverless-2016-10-31} and {@code
-   *       .../LanguageExtensions}, which CloudFormation checks for templates that declare them;
-   *   <li>{@value #SID_PASS_DEPLOY_ROLE}: {@code iam:PassRole} on the deploy role only, with {@code
+   *   <li>{@value #SID_REVIEW_AND_EXECUTE}: the use's {@link #STACK_ACTIONS} on the same stacks;
+   *   <li>to make change sets, {@value #SID_TRANSFORMS}: {@code cloudformation:CreateChangeSet} on
+   *       {@code arn:${Partition}:cloudformation:${Region}:aws:transform/Serverless-2016-10-31} and
+   *       {@code .../LanguageExtensions}, which CloudFormation checks for templates that declare them;
+   *   <li>where the role is passed (making change sets, deleting stacks), {@value
+   *       #SID_PASS_DEPLOY_ROLE}: {@code iam:PassRole} on the deploy role only, with {@code
    *       StringEquals iam:PassedToService = cloudformation.amazonaws.com}.
    * </ul>
    *
-   * Only the changeset, deploy and verify stage functions should get this.
+   * Executing takes no role: CloudFormation executes a change set with the role it was made with.
    */
-  public void grantDeploy(GantryFunction function) {
+  public void grantDeploy(GantryFunction function, CloudFormationUse use) {
     String stacks = "arn:" + stack.getPartition() + ":cloudformation:" + stack.getRegion() + ":" + stack.getAccount()
         + ":stack/" + props.stackPrefix() + "*/*";
-    function.role().addToPrincipalPolicy(allow(SID_CHANGE_SETS_AS_DEPLOY_ROLE, CHANGE_SET_ACTIONS, List.of(stacks),
-        Map.of("StringEquals", Map.of("cloudformation:RoleArn", role.getRoleArn()))));
-    function.role().addToPrincipalPolicy(allow(SID_REVIEW_AND_EXECUTE, REVIEW_ACTIONS, List.of(stacks)));
-    List<String> transforms = new ArrayList<>();
-    for (String transform : TRANSFORMS) {
-      transforms.add("arn:" + stack.getPartition() + ":cloudformation:" + stack.getRegion() + ":aws:transform/" + transform);
+    List<String> asRole = AS_DEPLOY_ROLE_ACTIONS.get(use);
+    if (!asRole.isEmpty()) {
+      function.role().addToPrincipalPolicy(allow(SID_CHANGE_SETS_AS_DEPLOY_ROLE, asRole, List.of(stacks),
+          Map.of("StringEquals", Map.of("cloudformation:RoleArn", role.getRoleArn()))));
     }
-    function.role().addToPrincipalPolicy(allow(SID_TRANSFORMS, List.of("cloudformation:CreateChangeSet"), transforms));
-    function.role().addToPrincipalPolicy(allow(SID_PASS_DEPLOY_ROLE, List.of("iam:PassRole"), List.of(role.getRoleArn()),
-        Map.of("StringEquals", Map.of("iam:PassedToService", "cloudformation.amazonaws.com"))));
+    function.role().addToPrincipalPolicy(allow(SID_REVIEW_AND_EXECUTE, STACK_ACTIONS.get(use), List.of(stacks)));
+    if (use == CloudFormationUse.MAKE_CHANGE_SETS) {
+      List<String> transforms = new ArrayList<>();
+      for (String transform : TRANSFORMS) {
+        transforms.add("arn:" + stack.getPartition() + ":cloudformation:" + stack.getRegion() + ":aws:transform/" + transform);
+      }
+      function.role().addToPrincipalPolicy(allow(SID_TRANSFORMS, List.of("cloudformation:CreateChangeSet"), transforms));
+    }
+    if (!asRole.isEmpty()) {
+      function.role().addToPrincipalPolicy(allow(SID_PASS_DEPLOY_ROLE, List.of("iam:PassRole"), List.of(role.getRoleArn()),
+          Map.of("StringEquals", Map.of("iam:PassedToService", "cloudformation.amazonaws.com"))));
+    }
     Acknowledgements.deployedStacks(function.role(), props.stackPrefix());
   }
 

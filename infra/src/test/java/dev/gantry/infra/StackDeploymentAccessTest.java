@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.config.EnvironmentVariables;
 import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.StageDefinition.CloudFormationUse;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +43,8 @@ class StackDeploymentAccessTest {
   static Synthesized custom;
   static Granted granted;
 
-  /** A stack with the deploy access and one function granted deploy, checked by cdk-nag. */
-  record Granted(Stack stack, StackDeploymentAccess access, GantryFunction function, Template template,
+  /** A stack with the deploy access and one function granted each use, checked by cdk-nag. */
+  record Granted(Stack stack, StackDeploymentAccess access, Map<CloudFormationUse, GantryFunction> functions, Template template,
       Annotations annotations) {}
 
   @BeforeAll
@@ -55,13 +56,17 @@ class StackDeploymentAccessTest {
     Stack stack = new Stack(app, "DeployAccessTest");
     StackDeploymentAccess access = new StackDeploymentAccess(stack, "DeployAccess", new StackDeploymentAccess.Props(
         DeploymentSettings.DEFAULT_STACK_PREFIX, DeploymentSettings.DEFAULT_DEPLOY_SERVICES));
-    GantryFunction function = new GantryFunction(stack, "Deployer", new GantryFunction.Props("dev.gantry.Example",
-        "a deploy stage", 512, Duration.seconds(30),
-        Code.fromBucket(Bucket.fromBucketName(stack, "Code", "example-code-bucket"), "example.jar", "example-version"), Map.of()));
-    access.grantDeploy(function);
+    Code code = Code.fromBucket(Bucket.fromBucketName(stack, "Code", "example-code-bucket"), "example.jar", "example-version");
+    Map<CloudFormationUse, GantryFunction> functions = new java.util.EnumMap<>(CloudFormationUse.class);
+    for (CloudFormationUse use : CloudFormationUse.values()) {
+      GantryFunction function = new GantryFunction(stack, "Deployer" + use.ordinal(), new GantryFunction.Props("dev.gantry.Example",
+          "a deploy stage: " + use, 512, Duration.seconds(30), code, Map.of()));
+      access.grantDeploy(function, use);
+      functions.put(use, function);
+    }
     Aspects.of(app).add(new AwsSolutionsChecks());
     app.synth();
-    granted = new Granted(stack, access, function, Template.fromStack(stack), Annotations.fromStack(stack));
+    granted = new Granted(stack, access, functions, Template.fromStack(stack), Annotations.fromStack(stack));
   }
 
   // ---------------------------------------------------------------- the boundary
@@ -187,40 +192,71 @@ class StackDeploymentAccessTest {
 
   // ---------------------------------------------------------------- grantDeploy
 
-  @Test
-  void a_function_granted_deploy_gets_exactly_the_change_set_statements_bound_to_the_deploy_role() {
-    // GIVEN a function granted deploy access
-    Stack stack = granted.stack();
-    String functionRole = logicalId(stack, granted.function().role());
-    String deployRole = "<" + logicalId(stack, granted.access().role()) + ".Arn>";
-    String stacks = "arn:" + PARTITION + ":cloudformation:" + REGION + ":" + ACCOUNT + ":stack/gantry-*/*";
-
-    // WHEN the policies attached to its role are read
+  /** The statements with a Sid on the role of the function granted {@code use}, every other one being its log writes. */
+  static List<Map<String, Object>> grantedStatements(CloudFormationUse use) {
+    String functionRole = logicalId(granted.stack(), granted.functions().get(use).role());
     List<Map<String, Object>> statements = new ArrayList<>();
     granted.template().findResources("AWS::IAM::Policy").values().stream()
         .map(StackDeploymentAccessTest::properties)
         .filter(p -> p.get("Roles").equals(List.of(Map.of("Ref", functionRole))))
         .forEach(p -> statements.addAll(statements(map(p.get("PolicyDocument")))));
-
-    // THEN the four deploy statements are there, and every other statement is the function's own log writes
-    assertThat(statements).filteredOn(s -> s.containsKey("Sid")).extracting(s -> s.get("Sid")).containsExactly(
-        StackDeploymentAccess.SID_CHANGE_SETS_AS_DEPLOY_ROLE, StackDeploymentAccess.SID_REVIEW_AND_EXECUTE,
-        StackDeploymentAccess.SID_TRANSFORMS, StackDeploymentAccess.SID_PASS_DEPLOY_ROLE);
     assertThat(statements).filteredOn(s -> !s.containsKey("Sid"))
         .allSatisfy(s -> assertThat(actions(s)).allMatch(action -> action.startsWith("logs:")));
+    return statements.stream().filter(s -> s.containsKey("Sid")).toList();
+  }
+
+  @Test
+  void making_change_sets_gets_create_through_the_deploy_role_describe_the_transforms_and_passing_the_role() {
+    // GIVEN the function granted MAKE_CHANGE_SETS WHEN its statements are read
+    List<Map<String, Object>> statements = grantedStatements(CloudFormationUse.MAKE_CHANGE_SETS);
+    String deployRole = "<" + logicalId(granted.stack(), granted.access().role()) + ".Arn>";
+    String stacks = "arn:" + PARTITION + ":cloudformation:" + REGION + ":" + ACCOUNT + ":stack/gantry-*/*";
+
+    // THEN it may create change sets only as the deploy role, read them, use the AWS transforms and pass the role
+    assertThat(statements).extracting(s -> s.get("Sid")).containsExactly(
+        StackDeploymentAccess.SID_CHANGE_SETS_AS_DEPLOY_ROLE, StackDeploymentAccess.SID_REVIEW_AND_EXECUTE,
+        StackDeploymentAccess.SID_TRANSFORMS, StackDeploymentAccess.SID_PASS_DEPLOY_ROLE);
     assertStatement(sid(statements, StackDeploymentAccess.SID_CHANGE_SETS_AS_DEPLOY_ROLE), "Allow",
-        List.of("cloudformation:CreateChangeSet", "cloudformation:DeleteStack"), List.of(stacks),
+        List.of("cloudformation:CreateChangeSet"), List.of(stacks),
         Map.of("StringEquals", Map.of("cloudformation:RoleArn", deployRole)));
     assertStatement(sid(statements, StackDeploymentAccess.SID_REVIEW_AND_EXECUTE), "Allow",
-        List.of("cloudformation:DescribeChangeSet", "cloudformation:DescribeChangeSetHooks", "cloudformation:ExecuteChangeSet",
-            "cloudformation:DeleteChangeSet", "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents",
-            "cloudformation:ListStackResources"), List.of(stacks), null);
+        List.of("cloudformation:DescribeChangeSet", "cloudformation:DescribeChangeSetHooks", "cloudformation:DescribeStacks"),
+        List.of(stacks), null);
     assertStatement(sid(statements, StackDeploymentAccess.SID_TRANSFORMS), "Allow",
         List.of("cloudformation:CreateChangeSet"),
         List.of("arn:" + PARTITION + ":cloudformation:" + REGION + ":aws:transform/Serverless-2016-10-31",
             "arn:" + PARTITION + ":cloudformation:" + REGION + ":aws:transform/LanguageExtensions"), null);
     assertStatement(sid(statements, StackDeploymentAccess.SID_PASS_DEPLOY_ROLE), "Allow", List.of("iam:PassRole"),
         List.of(deployRole), Map.of("StringEquals", Map.of("iam:PassedToService", "cloudformation.amazonaws.com")));
+  }
+
+  @Test
+  void executing_change_sets_gets_describe_and_execute_only_and_never_the_role() {
+    // GIVEN the function granted EXECUTE_CHANGE_SETS WHEN its statements are read
+    List<Map<String, Object>> statements = grantedStatements(CloudFormationUse.EXECUTE_CHANGE_SETS);
+    String stacks = "arn:" + PARTITION + ":cloudformation:" + REGION + ":" + ACCOUNT + ":stack/gantry-*/*";
+
+    // THEN it may read and execute change sets of prefixed stacks and nothing else
+    assertThat(statements).extracting(s -> s.get("Sid")).containsExactly(StackDeploymentAccess.SID_REVIEW_AND_EXECUTE);
+    assertStatement(statements.get(0), "Allow", List.of("cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet"),
+        List.of(stacks), null);
+  }
+
+  @Test
+  void watching_stacks_gets_status_events_resources_and_deletion_through_the_deploy_role() {
+    // GIVEN the function granted WATCH_STACKS WHEN its statements are read
+    List<Map<String, Object>> statements = grantedStatements(CloudFormationUse.WATCH_STACKS);
+    String deployRole = "<" + logicalId(granted.stack(), granted.access().role()) + ".Arn>";
+    String stacks = "arn:" + PARTITION + ":cloudformation:" + REGION + ":" + ACCOUNT + ":stack/gantry-*/*";
+
+    // THEN it may read stacks and delete one only as the deploy role, which it may pass
+    assertThat(statements).extracting(s -> s.get("Sid")).containsExactly(StackDeploymentAccess.SID_CHANGE_SETS_AS_DEPLOY_ROLE,
+        StackDeploymentAccess.SID_REVIEW_AND_EXECUTE, StackDeploymentAccess.SID_PASS_DEPLOY_ROLE);
+    assertStatement(sid(statements, StackDeploymentAccess.SID_CHANGE_SETS_AS_DEPLOY_ROLE), "Allow",
+        List.of("cloudformation:DeleteStack"), List.of(stacks), Map.of("StringEquals", Map.of("cloudformation:RoleArn", deployRole)));
+    assertStatement(sid(statements, StackDeploymentAccess.SID_REVIEW_AND_EXECUTE), "Allow", List.of(
+        "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:ListStackResources"),
+        List.of(stacks), null);
   }
 
   @Test
@@ -377,7 +413,8 @@ class StackDeploymentAccessTest {
     // GIVEN the acknowledgements on the custom stack's deploy role and the granted function's role
     List<String> role = appliesTo(custom.template, logicalId(custom.stack, custom.stack.deployAccess().role()));
     List<String> boundary = appliesTo(custom.template, logicalId(custom.stack, custom.stack.deployAccess().boundary()));
-    List<String> function = appliesTo(granted.template(), logicalId(granted.stack(), granted.function().role()));
+    List<String> function = appliesTo(granted.template(),
+        logicalId(granted.stack(), granted.functions().get(CloudFormationUse.WATCH_STACKS).role()));
 
     // THEN they are the exact service list, '*' and the team- patterns, and the gantry- stacks
     assertThat(role).containsExactlyInAnyOrder("/^Action::(lambda|dynamodb):\\*$/", "Resource::*",

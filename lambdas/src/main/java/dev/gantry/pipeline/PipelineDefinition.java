@@ -1,6 +1,7 @@
 package dev.gantry.pipeline;
 
 import dev.gantry.model.ModelThrottledException;
+import dev.gantry.pipeline.StageDefinition.CloudFormationUse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -93,14 +94,14 @@ public record PipelineDefinition(List<StageDefinition> stages) {
             new StageDefinition(PLAN, "Plan", Optional.of("planner"), modelRetry, Duration.ofMinutes(10), false),
             new StageDefinition(VALIDATE, "Validate", Optional.empty(), storageRetry, Duration.ofMinutes(1), false),
             new StageDefinition(CHANGESET, "ChangeSet", Optional.of("deployer"), modelRetry, Duration.ofMinutes(10), false)
-                .callingCloudFormation()
+                .callingCloudFormation(CloudFormationUse.MAKE_CHANGE_SETS)
                 .polling(Duration.ofSeconds(5), Duration.ofMinutes(30)),
             new StageDefinition(APPROVAL, "AwaitApproval", Optional.empty(), RetryPolicy.none(), Duration.ofDays(7), true,
                 Optional.of(Duration.ofHours(24))),
             new StageDefinition(DEPLOY, "Deploy", Optional.empty(), networkRetry, Duration.ofMinutes(2), false)
-                .callingCloudFormation(),
+                .callingCloudFormation(CloudFormationUse.EXECUTE_CHANGE_SETS),
             new StageDefinition(VERIFY, "Verify", Optional.empty(), networkRetry, Duration.ofMinutes(2), false)
-                .callingCloudFormation()
+                .callingCloudFormation(CloudFormationUse.WATCH_STACKS)
                 .polling(Duration.ofSeconds(15), Duration.ofHours(4)),
             new StageDefinition(REPORT, "Report", Optional.empty(), storageRetry, Duration.ofMinutes(1), false)));
   }

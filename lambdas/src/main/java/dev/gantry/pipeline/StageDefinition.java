@@ -17,8 +17,8 @@ import java.util.Optional;
  *     HeartbeatSeconds}); empty for the other stages
  * @param polling for a stage that waits on work outside Gantry (a change set being created, a stack
  *     being deployed): how often it looks again and for how long in all; empty for the others
- * @param callsCloudFormation whether the stage's function may call CloudFormation (only the deploy
- *     stages: the CDK app grants CloudFormation to these functions and to no other)
+ * @param cloudFormation what the stage's function does with CloudFormation, which decides what it
+ *     may call (the CDK app grants CloudFormation to these functions only); empty for the others
  */
 public record StageDefinition(
     String name,
@@ -29,7 +29,17 @@ public record StageDefinition(
     boolean approvalGate,
     Optional<Duration> heartbeat,
     Optional<Polling> polling,
-    boolean callsCloudFormation) {
+    Optional<CloudFormationUse> cloudFormation) {
+
+  /** What a deploy stage does with CloudFormation; each use is granted only the calls it makes. */
+  public enum CloudFormationUse {
+    /** Creates change sets through the service role and describes them. */
+    MAKE_CHANGE_SETS,
+    /** Executes an approved change set. */
+    EXECUTE_CHANGE_SETS,
+    /** Watches stacks (status, events, resources) and deletes a failed first create through the service role. */
+    WATCH_STACKS
+  }
 
   /**
    * How a polling stage waits. Each attempt looks once and returns {@link StageOutcome#waiting}
@@ -70,17 +80,22 @@ public record StageDefinition(
   public StageDefinition(
       String name, String stateName, Optional<String> agent, RetryPolicy retry, Duration timeout, boolean approvalGate,
       Optional<Duration> heartbeat) {
-    this(name, stateName, agent, retry, timeout, approvalGate, heartbeat, Optional.empty(), false);
+    this(name, stateName, agent, retry, timeout, approvalGate, heartbeat, Optional.empty(), Optional.empty());
   }
 
   /** This stage, waiting on outside work as {@code polling} says. */
   public StageDefinition polling(Duration interval, Duration deadline) {
     return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat,
-        Optional.of(new Polling(interval, deadline)), callsCloudFormation);
+        Optional.of(new Polling(interval, deadline)), cloudFormation);
   }
 
-  /** This stage, with its function allowed to call CloudFormation. */
-  public StageDefinition callingCloudFormation() {
-    return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat, polling, true);
+  /** This stage, with its function allowed to call CloudFormation for {@code use}. */
+  public StageDefinition callingCloudFormation(CloudFormationUse use) {
+    return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat, polling, Optional.of(use));
+  }
+
+  /** Whether the stage's function may call CloudFormation at all. */
+  public boolean callsCloudFormation() {
+    return cloudFormation.isPresent();
   }
 }
