@@ -2,7 +2,10 @@ package dev.gantry.infra;
 
 import dev.gantry.config.EnvironmentVariables;
 import dev.gantry.pipeline.PipelineDefinition;
+import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -58,6 +61,17 @@ public final class GantryStack extends Stack {
         settings, code, storage, bus, pipeline.stateMachine(), common));
     this.api = new GantryHttpApi(this, "Api", new GantryHttpApi.Props(
         settings, code, storage, pipeline.stateMachine(), bus, triggers.webhookSecret(), common));
+
+    // deployed stacks, and the roles they create, never reach Gantry's own resources
+    String functions = formatArn(ArnComponents.builder().service("lambda").resource("function")
+        .resourceName(getStackName() + "-*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+    deployAccess.protect(List.of(
+        storage.sessions().getTableArn(), storage.sessions().getTableArn() + "/*",
+        storage.audit().getTableArn(), storage.audit().getTableArn() + "/*",
+        storage.documents().getBucketArn(), storage.documents().getBucketArn() + "/*",
+        bus.getEventBusArn(), functions));
+    // the state machine is left out: its ARN would make a cycle (it names the stage functions, whose
+    // environment names the deploy role and the boundary)
 
     CfnOutput.Builder.create(this, "ApiUrl").description("Base URL of the Gantry HTTP API").value(api.url()).build();
     CfnOutput.Builder.create(this, "EventBusName").description("Custom bus for pushes and approval notices")

@@ -348,6 +348,23 @@ public final class StackDeploymentAccess extends Construct {
         EnvironmentVariables.STACK_PREFIX, props.stackPrefix());
   }
 
+  /** The Deny that keeps deployed stacks and the roles they create away from Gantry's own resources. */
+  public static final String SID_DENY_GANTRY = "DenyGantrysOwnResources";
+
+  /**
+   * Keeps Gantry's own resources out of reach of the deploy role and of every role a deployed stack
+   * creates: an explicit Deny of all actions on them in the role and in the boundary, which no
+   * Allow can override (IAM User Guide, "Policy evaluation logic"). Without it the configured
+   * services' {@code <service>:*} on {@code *} would cover Gantry's own tables, bucket, bus and
+   * functions.
+   *
+   * @param resourceArns ARNs (or ARN patterns) of Gantry's resources, e.g. a table and {@code <table>/*}
+   */
+  public void protect(List<String> resourceArns) {
+    role.addToPrincipalPolicy(deny(SID_DENY_GANTRY, List.of("*"), resourceArns));
+    boundary.addStatements(deny(SID_DENY_GANTRY, List.of("*"), resourceArns));
+  }
+
   /** The CloudFormation service role. */
   public Role role() {
     return role;

@@ -86,7 +86,8 @@ class StackDeploymentAccessTest {
     assertThat(name).matches("GantryDeployAccess[0-9A-F]{8}-DeployedStackBoundary-<AWS::Region>");
     assertThat(statements(properties)).extracting(s -> s.get("Sid")).containsExactly(
         StackDeploymentAccess.SID_BOUNDARY_SERVICES, StackDeploymentAccess.SID_BOUNDARY_LAMBDA_BASICS,
-        StackDeploymentAccess.SID_BOUNDARY_DENY_ADMIN, StackDeploymentAccess.SID_BOUNDARY_DENY_SELF);
+        StackDeploymentAccess.SID_BOUNDARY_DENY_ADMIN, StackDeploymentAccess.SID_BOUNDARY_DENY_SELF,
+        StackDeploymentAccess.SID_DENY_GANTRY);
     assertStatement(statement(properties, StackDeploymentAccess.SID_BOUNDARY_SERVICES), "Allow",
         List.of("lambda:*", "apigateway:*", "dynamodb:*", "s3:*", "sqs:*", "sns:*", "events:*", "states:*", "logs:*"),
         List.of("*"), null);
@@ -171,6 +172,30 @@ class StackDeploymentAccessTest {
         }
       }
     }
+  }
+
+  @Test
+  void neither_the_deploy_role_nor_any_role_within_the_boundary_may_touch_gantrys_own_resources() {
+    // GIVEN the Gantry stack WHEN the role's and the boundary's statements are read
+    GantryStack stack = defaults.stack;
+    Map<String, Object> role = properties(defaults.template, "AWS::IAM::Role", logicalId(stack, stack.deployAccess().role()));
+    Map<String, Object> boundary = properties(defaults.template, "AWS::IAM::ManagedPolicy",
+        logicalId(stack, stack.deployAccess().boundary()));
+    List<Map<String, Object>> roleStatements = new ArrayList<>();
+    defaults.template.findResources("AWS::IAM::Policy").values().stream().map(StackDeploymentAccessTest::properties)
+        .filter(p -> ((List<?>) p.get("Roles")).contains(Map.of("Ref", logicalId(stack, stack.deployAccess().role()))))
+        .forEach(p -> roleStatements.addAll(statements(map(p.get("PolicyDocument")))));
+
+    // THEN both deny everything on the tables, the documents bucket, the bus, the state machine and the functions
+    for (Map<String, Object> deny : List.of(sid(roleStatements, StackDeploymentAccess.SID_DENY_GANTRY),
+        sid(statements(boundary), StackDeploymentAccess.SID_DENY_GANTRY))) {
+      assertThat(deny.get("Effect")).isEqualTo("Deny");
+      assertThat(actions(deny)).containsExactly("*");
+      String resources = String.valueOf(deny.get("Resource"));
+      assertThat(resources).contains(logicalId(stack, stack.storage().documents()), logicalId(stack, stack.storage().sessions()),
+          logicalId(stack, stack.storage().audit()), "function:");
+    }
+    assertThat(role).isNotNull();
   }
 
   @Test
