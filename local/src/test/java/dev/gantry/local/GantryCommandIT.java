@@ -57,7 +57,7 @@ class GantryCommandIT {
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("checkout   SUCCEEDED", "architect  SUCCEEDED", "plan       SUCCEEDED", "validate   SUCCEEDED",
-        "changeset  SUCCEEDED", "approval   WAITING", "change set dry-run:gantry-main/gantry-", "changeset.json sha256 ",
+        "changeset  SUCCEEDED", "approval   WAITING", "change set dry-run:gantry-", "changeset.json sha256 ",
         "to add, 0 to modify, 0 to replace, 0 to remove", "risk CAPABILITIES: the template needs CAPABILITY_IAM");
     Matcher m = Pattern.compile("session ([0-9a-f-]{36}): AWAITING_APPROVAL").matcher(run.out());
     assertThat(m.find()).isTrue();
