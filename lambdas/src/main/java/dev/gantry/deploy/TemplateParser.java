@@ -59,8 +59,17 @@ public final class TemplateParser {
     YAML
   }
 
-  /** A parsed template and its format. */
-  public record Parsed(JsonNode root, Format format) {}
+  /**
+   * A parsed template, its format and where its nodes are.
+   *
+   * @param lines the line of each key path ({@link LineIndex#NONE} until the parser records them)
+   */
+  public record Parsed(JsonNode root, Format format, LineIndex lines) {
+    /** A parsed template whose lines are not known. */
+    public Parsed(JsonNode root, Format format) {
+      this(root, format, LineIndex.NONE);
+    }
+  }
 
   /**
    * Parses {@code text}: JSON when its first non-blank character is <code>{</code>, else YAML.

@@ -30,7 +30,7 @@ public final class ValidateStage implements Stage {
       throw new StageFailedException(name + " does not match the SHA-256 recorded when it was written");
     }
     documents.write("validation.json", Json.pretty(report));
-    List<Finding> blocking = report.findings().stream().filter(f -> f.severity().blocking()).toList();
+    List<Finding> blocking = report.findings().stream().filter(Finding::blocks).toList();
     String counts =
         report.findings().stream()
             .collect(Collectors.groupingBy(f -> f.severity().name(), java.util.TreeMap::new, Collectors.counting()))
