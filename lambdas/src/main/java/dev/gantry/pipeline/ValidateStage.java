@@ -41,10 +41,12 @@ public final class ValidateStage implements Stage {
       return StageOutcome.failure(
           "validation failed: " + blocking.size() + " blocking finding(s): " + first + " (see validation.json)");
     }
+    long acknowledged = report.findings().stream().filter(f -> f.acknowledgement() != null).count();
     return new StageOutcome(
         true,
         name + " passed: " + report.resourceCount() + " resources, "
-            + (report.findings().isEmpty() ? "no findings" : "findings " + counts),
+            + (report.findings().isEmpty() ? "no findings" : "findings " + counts)
+            + (acknowledged == 0 ? "" : ", " + acknowledged + " acknowledged by the template (see validation.json)"),
         dev.gantry.model.TokenUsage.ZERO,
         List.of(),
         report.templateSha256());

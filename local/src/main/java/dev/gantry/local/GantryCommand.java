@@ -196,6 +196,7 @@ public final class GantryCommand {
       if (session.status() == SessionStatus.AWAITING_APPROVAL) {
         out.println("  awaiting approval of template digest " + session.pendingDigest());
         printChangeSet(session, "  ", out);
+        printAcknowledged(session, gantry, "  ", out);
         out.println("  approve: ./gantry approve " + session.sessionId());
         out.println("  reject:  ./gantry reject " + session.sessionId() + " --reason \"...\"");
       }
@@ -206,6 +207,23 @@ public final class GantryCommand {
       out.println("  files under " + dataDirectory().resolve("s3").resolve(settings().documentsBucket()));
       return session.status() == SessionStatus.FAILED || session.status() == SessionStatus.REJECTED ? FAILED : 0;
     }
+  }
+
+  /**
+   * Prints the findings the template acknowledges (they do not block; a reviewer should see why),
+   * read from the session's {@code validation.json}.
+   */
+  static void printAcknowledged(Session session, LocalGantry gantry, String indent, PrintStream out) {
+    DocumentRef validation = session.documents().get("validation.json");
+    if (validation == null) {
+      return;
+    }
+    gantry.documents().get(validation.key())
+        .map(bytes -> dev.gantry.json.Json.read(new String(bytes, java.nio.charset.StandardCharsets.UTF_8),
+            dev.gantry.deploy.ValidationReport.class))
+        .ifPresent(report -> report.findings().stream().filter(f -> f.acknowledgement() != null).forEach(f ->
+            out.println(indent + "acknowledged " + f.severity() + " " + f.rule() + " at " + f.location()
+                + (f.line() == null ? "" : " (line " + f.line() + ")") + ": " + f.acknowledgement())));
   }
 
   /** Prints the change set awaiting approval: its id, digest, summary and every risk flag. */
@@ -390,6 +408,7 @@ public final class GantryCommand {
         if (s.status() == SessionStatus.AWAITING_APPROVAL) {
           out.println("awaiting    approval of template digest " + s.pendingDigest());
           printChangeSet(s, "            ", out);
+          printAcknowledged(s, gantry, "            ", out);
         } else if (s.decision() != null) {
           out.println("decision    " + s.decision().decision() + " by " + s.decision().actor() + " for digest " + s.decision().digest()
               + (s.decision().changeSetId() == null ? "" : " and change set " + s.decision().changeSetId()
