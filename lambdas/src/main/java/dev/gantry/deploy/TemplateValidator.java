@@ -69,6 +69,7 @@ public final class TemplateValidator {
       for (TemplateRule rule : RULES) {
         rule.check(model, findings);
       }
+      findings = Acknowledgements.apply(model, findings); // the template's own, after every rule
     }
     List<Finding> placed = new ArrayList<>();
     for (Finding finding : findings) {
