@@ -3,6 +3,7 @@ package dev.gantry.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.deploy.Finding.Severity;
 import dev.gantry.deploy.rules.SecurityRules;
+import dev.gantry.deploy.rules.ServerlessLensRules;
 import dev.gantry.deploy.rules.StructureRules;
 import dev.gantry.hash.Sha256;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ public final class TemplateValidator {
   public static final Set<String> PSEUDO_PARAMETERS = StructureRules.PSEUDO_PARAMETERS;
 
   /** The rules, in the order their findings are reported within a severity. */
-  public static final List<TemplateRule> RULES = List.of(new StructureRules(), new SecurityRules());
+  public static final List<TemplateRule> RULES =
+      List.of(new StructureRules(), new SecurityRules(), new ServerlessLensRules());
 
   private final TemplateParser parser = new TemplateParser();
 
@@ -67,6 +69,7 @@ public final class TemplateValidator {
       for (TemplateRule rule : RULES) {
         rule.check(model, findings);
       }
+      findings = Acknowledgements.apply(model, findings); // the template's own, after every rule
     }
     List<Finding> placed = new ArrayList<>();
     for (Finding finding : findings) {
