@@ -193,23 +193,34 @@ class StructureRulesTest {
   }
 
   @Test
-  void no_value_outside_fn_if_is_an_error() {
+  void no_value_inside_another_function_is_an_error_and_a_bare_no_value_is_low() {
     List<Finding> findings = structure("""
+        Conditions:
+          IsProd: !Equals [!Ref "AWS::Region", eu-west-1]
         Resources:
           Queue:
             Type: AWS::SQS::Queue
             Properties:
               QueueName: !Join ["-", [a, !Ref AWS::NoValue]]
               RedrivePolicy: !Sub "${AWS::NoValue}"
+              DelaySeconds: !Ref AWS::NoValue
+              VisibilityTimeout: !If [IsProd, 30, !Ref AWS::NoValue]
+              Tags: !If [IsProd, [{Key: a, Value: !Ref AWS::NoValue}], !Ref AWS::NoValue]
         """);
 
-    assertThat(findings).extracting(Finding::rule, Finding::message, Finding::path).containsExactlyInAnyOrder(
-        org.assertj.core.groups.Tuple.tuple("NoValueOutsideIf",
-            "Ref AWS::NoValue removes a property only as a value Fn::If returns; here it is not inside Fn::If",
-            List.of("Resources", "Queue", "Properties", "QueueName", "Fn::Join", "1", "1", "Ref")),
-        org.assertj.core.groups.Tuple.tuple("NoValueOutsideIf",
-            "Fn::Sub uses ${AWS::NoValue}, which has no value to put in a string",
-            List.of("Resources", "Queue", "Properties", "RedrivePolicy", "Fn::Sub")));
+    assertThat(findings).extracting(Finding::rule, Finding::severity, Finding::message, Finding::path)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("NoValueOutsideIf", Severity.ERROR,
+                "Ref AWS::NoValue has no value to give to Fn::Join; it only leaves a property out as a value Fn::If"
+                    + " returns",
+                List.of("Resources", "Queue", "Properties", "QueueName", "Fn::Join", "1", "1", "Ref")),
+            org.assertj.core.groups.Tuple.tuple("NoValueOutsideIf", Severity.ERROR,
+                "Ref AWS::NoValue has no value to give to Fn::Sub; it only leaves a property out as a value Fn::If"
+                    + " returns",
+                List.of("Resources", "Queue", "Properties", "RedrivePolicy", "Fn::Sub")),
+            org.assertj.core.groups.Tuple.tuple("NoValueOutsideIf", Severity.LOW,
+                "Ref AWS::NoValue outside Fn::If only leaves the property out",
+                List.of("Resources", "Queue", "Properties", "DelaySeconds", "Ref")));
   }
 
   // ---- DependsOn
@@ -392,6 +403,27 @@ class StructureRulesTest {
         "Ref names 'FnVersion', which is not a resource, parameter or pseudo parameter",
         "Outputs", "Version", "Value", "Ref");
     assertThat(f.fix()).isEqualTo("SAM names the version FnVersion<hash>; use !Ref Fn.Version");
+  }
+
+  @Test
+  void a_misspelt_sam_generated_name_gets_the_generated_name_as_did_you_mean() {
+    Finding f = only("""
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          HelloWorldFunction:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.13
+              Handler: app.handler
+              CodeUri: src/
+        Outputs:
+          Role:
+            Value: !GetAtt HelloWorldFunctionRol.Arn
+        """);
+
+    assertFinding(f, "UnknownReference", Severity.ERROR,
+        "Fn::GetAtt names 'HelloWorldFunctionRol', which is not a resource (did you mean 'HelloWorldFunctionRole'?)",
+        "Outputs", "Role", "Value", "Fn::GetAtt");
   }
 
   @Test
@@ -763,6 +795,37 @@ class StructureRulesTest {
         org.assertj.core.groups.Tuple.tuple("InvalidLogicalId",
             "'Queueorder-events' is not a valid logical id: only letters A-Z, a-z and digits, at most 255",
             List.of("Resources", "Fn::ForEach::Queues", "2", "Queue${Name}")));
+  }
+
+  @Test
+  void a_loop_over_an_undeclared_or_single_value_parameter_is_an_error() {
+    List<Finding> findings = structure("""
+        Transform: AWS::LanguageExtensions
+        Parameters:
+          Name:
+            Type: String
+            Default: a
+        Resources:
+          Fn::ForEach::Queues:
+            - Id
+            - !Ref Names
+            - Queue${Id}:
+                Type: AWS::SQS::Queue
+          Fn::ForEach::Topics:
+            - Id
+            - !Ref Name
+            - Topic${Id}:
+                Type: AWS::SNS::Topic
+        """);
+
+    assertThat(findings).filteredOn(f -> f.severity() == Severity.ERROR)
+        .extracting(Finding::rule, Finding::message, Finding::path).containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("UnknownReference",
+                "Fn::ForEach::Queues takes its collection from 'Names', which is not a parameter",
+                List.of("Resources", "Fn::ForEach::Queues", "1", "Ref")),
+            org.assertj.core.groups.Tuple.tuple("InvalidForEach",
+                "Fn::ForEach::Topics takes its collection from 'Name', a parameter of type String; a collection is a list",
+                List.of("Resources", "Fn::ForEach::Topics", "1", "Ref")));
   }
 
   @Test

@@ -10,8 +10,8 @@ final class DidYouMean {
 
   /**
    * The candidate nearest {@code wrong}: the same but for case, else within an edit distance of a
-   * third of its length (at least 2, at most 4; 1 for names of three characters or fewer); ties go
-   * to the earlier candidate.
+   * third of its length (at least 2, at most 4; 1 for names of three characters, none for shorter
+   * ones); ties go to the earlier candidate.
    */
   static Optional<String> closest(String wrong, Collection<String> candidates) {
     for (String candidate : candidates) {
@@ -19,7 +19,10 @@ final class DidYouMean {
         return Optional.of(candidate);
       }
     }
-    int threshold = wrong.length() <= 3 ? 1 : Math.max(2, Math.min(4, wrong.length() / 3));
+    if (wrong.length() < 3) {
+      return Optional.empty();
+    }
+    int threshold = wrong.length() == 3 ? 1 : Math.max(2, Math.min(4, wrong.length() / 3));
     LevenshteinDistance distance = new LevenshteinDistance(threshold);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;

@@ -181,6 +181,7 @@ final class LanguageExtensions {
     }
     String identifier = loop.get(0).asText();
     JsonNode collection = node(loop.get(1), List.of(), List.of(), outer);
+    checkCollection(key, collection, append(loopPath, "1"));
     Optional<List<String>> items = collection(collection);
     List<String> loopValues;
     if (items.isPresent()) {
@@ -215,6 +216,26 @@ final class LanguageExtensions {
         origins.put(made, origin);
         into.set(outputKey, node(output.getValue(), made, origin, values));
       }
+    }
+  }
+
+  /** A collection given by {@code Ref} names a list parameter. */
+  private void checkCollection(String key, JsonNode collection, List<String> path) {
+    JsonNode ref = collection.path("Ref");
+    if (collection.size() != 1 || !ref.isTextual() || unresolved(ref.asText())) {
+      return;
+    }
+    String location = String.join(".", path.subList(0, path.size() - 1));
+    JsonNode parameter = root.path("Parameters").path(ref.asText());
+    String type = parameter.path("Type").asText();
+    if (!parameter.isObject()) {
+      findings.add(new Finding(Severity.ERROR, "UnknownReference", location,
+          key + " takes its collection from '" + ref.asText() + "', which is not a parameter",
+          "declare '" + ref.asText() + "' as a CommaDelimitedList parameter, or fix the name").at(append(path, "Ref")));
+    } else if (!type.contains("List")) {
+      findings.add(new Finding(Severity.ERROR, "InvalidForEach", location,
+          key + " takes its collection from '" + ref.asText() + "', a parameter of type " + type
+              + "; a collection is a list", "make '" + ref.asText() + "' a CommaDelimitedList").at(append(path, "Ref")));
     }
   }
 

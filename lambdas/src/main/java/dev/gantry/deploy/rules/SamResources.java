@@ -169,7 +169,9 @@ final class SamResources {
       for (String outcome : List.of("OnSuccess", "OnFailure")) {
         JsonNode destination = eventInvoke.path("DestinationConfig").path(outcome);
         String type = destination.path("Type").asText();
-        if (!destination.has("Destination") && (type.equals("SQS") || type.equals("SNS"))) {
+        // SAM makes the queue or topic when no Destination is given, or one Fn::If leaves out
+        boolean made = !destination.has("Destination") || destination.get("Destination").has("Fn::If");
+        if (made && (type.equals("SQS") || type.equals("SNS"))) {
           String kind = type.equals("SQS") ? "Queue" : "Topic";
           add(id + "EventInvokeConfig" + outcome + kind, id);
           add(id + ".Destination" + kind, id);

@@ -71,6 +71,10 @@ public final class StructureRules implements TemplateRule {
   private static final List<String> UPDATE_REPLACE_POLICIES = List.of("Delete", "Retain", "Snapshot");
   /** SAM properties whose references belong to resources SAM generates, not to the function itself. */
   private static final Set<String> SAM_DETACHED_PROPERTIES = Set.of("Events", "DeploymentPreference");
+  /** SAM types whose properties belong to the resource of the same logical id. */
+  private static final Set<String> SAM_ATTACHED_TYPES =
+      Set.of("AWS::Serverless::Api", "AWS::Serverless::HttpApi", "AWS::Serverless::SimpleTable",
+          "AWS::Serverless::Application", "AWS::Serverless::LayerVersion");
 
   @Override
   public void check(TemplateModel template, List<Finding> findings) {
@@ -84,14 +88,25 @@ public final class StructureRules implements TemplateRule {
     }
   }
 
-  /** Where a walk is: the section and entry, the resource that depends on what it names, and inside Fn::If. */
-  private record Context(String section, String entry, String owner, boolean inIf) {
-    Context insideIf() {
-      return new Context(section, entry, owner, true);
+  /**
+   * Where a walk is.
+   *
+   * @param section the template section
+   * @param entry the resource, output, condition or rule
+   * @param owner the resource that depends on what is named here, or null
+   * @param enclosing the nearest intrinsic function around here, or null
+   */
+  private record Context(String section, String entry, String owner, String enclosing) {
+    Context(String section, String entry, String owner) {
+      this(section, entry, owner, null);
+    }
+
+    Context within(String function) {
+      return new Context(section, entry, owner, function);
     }
 
     Context detached() {
-      return new Context(section, entry, null, inIf);
+      return new Context(section, entry, null, enclosing);
     }
 
     boolean in(String name) {
@@ -169,7 +184,7 @@ public final class StructureRules implements TemplateRule {
       root.path("Outputs").fields().forEachRemaining(o -> checkOutput(o.getKey(), o.getValue()));
       root.path("Rules").fields().forEachRemaining(r -> checkRule(r.getKey(), r.getValue()));
       if (root.has("Globals")) {
-        visit(root.get("Globals"), List.of("Globals"), new Context("Globals", "Globals", null, false));
+        visit(root.get("Globals"), List.of("Globals"), new Context("Globals", "Globals", null));
       }
       checkCycles();
     }
@@ -260,13 +275,18 @@ public final class StructureRules implements TemplateRule {
       checkDependsOn(id, resource.get("DependsOn"), path);
       if (resource.has("Condition")) {
         conditionReference(resource.get("Condition"), append(path, "Condition"),
-            new Context("Resources", id, null, false), "Condition");
+            new Context("Resources", id, null), "Condition");
       }
       checkPolicy(id, resource.get("DeletionPolicy"), "DeletionPolicy", DELETION_POLICIES, path);
       checkPolicy(id, resource.get("UpdateReplacePolicy"), "UpdateReplacePolicy", UPDATE_REPLACE_POLICIES, path);
-      Context context = new Context("Resources", id, id, false);
-      boolean samWithEvents = type.asText().equals("AWS::Serverless::Function")
-          || type.asText().equals("AWS::Serverless::StateMachine");
+      Context context = new Context("Resources", id, id);
+      String typeName = type.asText();
+      boolean samWithEvents = typeName.equals("AWS::Serverless::Function")
+          || typeName.equals("AWS::Serverless::StateMachine");
+      // a connector, GraphQL or WebSocket API and later SAM types hand their properties to resources SAM
+      // generates, which depend on what the properties name; the declared resource itself does not
+      boolean samDetached = typeName.startsWith("AWS::Serverless::") && !samWithEvents
+          && !SAM_ATTACHED_TYPES.contains(typeName);
       for (var it = resource.fields(); it.hasNext(); ) {
         var field = it.next();
         String key = field.getKey();
@@ -275,7 +295,9 @@ public final class StructureRules implements TemplateRule {
           case "Type", "DependsOn", "Condition", "DeletionPolicy", "UpdateReplacePolicy" -> { }
           case "Connectors" -> visit(field.getValue(), at, context.detached());
           case "Properties" -> {
-            if (samWithEvents && field.getValue().isObject()) {
+            if (samDetached) {
+              visit(field.getValue(), at, context.detached());
+            } else if (samWithEvents && field.getValue().isObject()) {
               field.getValue().fields().forEachRemaining(property -> visit(property.getValue(),
                   append(at, property.getKey()),
                   SAM_DETACHED_PROPERTIES.contains(property.getKey()) ? context.detached() : context));
@@ -355,7 +377,7 @@ public final class StructureRules implements TemplateRule {
               attribute + " is given by a function, which CloudFormation accepts only with the AWS::LanguageExtensions"
                   + " transform", "add AWS::LanguageExtensions to Transform, or write " + allowed.get(1), at);
         }
-        visit(policy, at, new Context("Resources", id, null, false));
+        visit(policy, at, new Context("Resources", id, null));
       } else {
         add(Severity.ERROR, "InvalidDeletionPolicy", readable(id),
             attribute + " is not one of " + allowed, "use Retain or Delete", at);
@@ -367,7 +389,7 @@ public final class StructureRules implements TemplateRule {
     private void checkOutput(String name, JsonNode output) {
       List<String> path = List.of("Outputs", name);
       logicalId("Outputs", name);
-      Context context = new Context("Outputs", name, null, false);
+      Context context = new Context("Outputs", name, null);
       for (var it = output.fields(); it.hasNext(); ) {
         var field = it.next();
         if (field.getKey().equals("Condition")) {
@@ -381,7 +403,7 @@ public final class StructureRules implements TemplateRule {
     private void checkRule(String name, JsonNode rule) {
       List<String> path = List.of("Rules", name);
       String location = "Rules." + name;
-      Context context = new Context("Rules", name, null, false);
+      Context context = new Context("Rules", name, null);
       JsonNode assertions = rule.path("Assertions");
       if (!rule.isObject() || !assertions.isArray() || assertions.isEmpty()) {
         add(Severity.ERROR, "InvalidRule", location, "rule '" + name + "' has no list of Assertions",
@@ -412,12 +434,15 @@ public final class StructureRules implements TemplateRule {
     }
 
     private void checkCondition(String name, JsonNode condition) {
-      condition(condition, List.of("Conditions", name), new Context("Conditions", name, null, false));
+      condition(condition, List.of("Conditions", name), new Context("Conditions", name, null));
     }
 
     /** A node that must be a condition: a condition function or a named condition. */
     private void condition(JsonNode node, List<String> path, Context context) {
       String location = "Conditions." + readable(context.entry());
+      if (node.isBoolean() || node.asText().equalsIgnoreCase("true") || node.asText().equalsIgnoreCase("false")) {
+        return; // a literal, as cfn-lint accepts it
+      }
       if (!node.isObject() || node.size() != 1 || !CONDITION_FUNCTIONS.contains(node.fieldNames().next())) {
         add(Severity.ERROR, "InvalidCondition", location,
             "condition '" + readable(context.entry()) + "' uses " + describe(node)
@@ -503,21 +528,23 @@ public final class StructureRules implements TemplateRule {
       if (!node.isObject()) {
         return;
       }
+      Context inner = context;
       if (node.size() == 1) {
         String function = node.fieldNames().next();
         JsonNode argument = node.get(function);
         List<String> at = append(path, function);
+        inner = function.startsWith("Fn::") ? context.within(function) : context;
         switch (function) {
           case "Ref" -> {
             ref(argument, at, context);
             return;
           }
           case "Fn::GetAtt" -> {
-            getAtt(argument, at, context);
+            getAtt(argument, at, inner);
             return;
           }
           case "Fn::Sub" -> {
-            sub(argument, at, context);
+            sub(argument, at, inner);
             return;
           }
           case "Fn::If" -> {
@@ -525,7 +552,7 @@ public final class StructureRules implements TemplateRule {
             return;
           }
           case "Fn::FindInMap" -> {
-            findInMap(argument, at, context);
+            findInMap(argument, at, inner);
             return;
           }
           case "Fn::Length", "Fn::ToJsonString" -> {
@@ -549,7 +576,7 @@ public final class StructureRules implements TemplateRule {
           }
           case "Fn::ValueOf" -> {
             if (context.in("Rules")) {
-              valueOf(argument, at, context);
+              valueOf(argument, at, inner);
               return;
             }
           }
@@ -569,7 +596,7 @@ public final class StructureRules implements TemplateRule {
       }
       for (var it = node.fields(); it.hasNext(); ) {
         var field = it.next();
-        visit(field.getValue(), append(path, field.getKey()), context);
+        visit(field.getValue(), append(path, field.getKey()), inner);
       }
     }
 
@@ -583,11 +610,7 @@ public final class StructureRules implements TemplateRule {
         return;
       }
       if (target.equals("AWS::NoValue")) {
-        if (!context.inIf() && !context.parametersOnly()) {
-          add(Severity.ERROR, "NoValueOutsideIf", location(context),
-              "Ref AWS::NoValue removes a property only as a value Fn::If returns; here it is not inside Fn::If",
-              "write !If [<condition>, <value>, !Ref AWS::NoValue], or leave the property out", path);
-        }
+        noValue(path, context);
         return;
       }
       if (PSEUDO_PARAMETERS.contains(target) || parameters.containsKey(target)) {
@@ -607,6 +630,27 @@ public final class StructureRules implements TemplateRule {
         List<String> candidates = new ArrayList<>(resourceNames());
         candidates.addAll(parameterNames());
         unknown("Ref", target, "a resource, parameter or pseudo parameter", candidates, path, context);
+      }
+    }
+
+    /**
+     * {@code Ref AWS::NoValue}: a value {@code Fn::If} returns, to leave a property out. As the
+     * argument of another function it has no value to give (ERROR); as a plain property value it
+     * only leaves the property out, which writing nothing does too (LOW); an output needs a value.
+     */
+    private void noValue(List<String> path, Context context) {
+      if ("Fn::If".equals(context.enclosing()) || context.parametersOnly()) {
+        return;
+      }
+      if (context.enclosing() != null || context.in("Outputs")) {
+        add(Severity.ERROR, "NoValueOutsideIf", location(context),
+            "Ref AWS::NoValue has no value to give " + (context.enclosing() != null ? "to " + context.enclosing()
+                : "an output") + "; it only leaves a property out as a value Fn::If returns",
+            "write !If [<condition>, <value>, !Ref AWS::NoValue] around the whole value", path);
+      } else {
+        add(Severity.LOW, "NoValueOutsideIf", location(context),
+            "Ref AWS::NoValue outside Fn::If only leaves the property out",
+            "leave the property out, or choose with !If [<condition>, <value>, !Ref AWS::NoValue]", path);
       }
     }
 
@@ -666,9 +710,7 @@ public final class StructureRules implements TemplateRule {
         int dot = variable.indexOf('.');
         String base = dot < 0 ? variable : variable.substring(0, dot);
         if (dot < 0 && variable.equals("AWS::NoValue")) {
-          add(Severity.ERROR, "NoValueOutsideIf", location(context),
-              "Fn::Sub uses ${AWS::NoValue}, which has no value to put in a string",
-              "use Fn::If to leave the property out", textPath);
+          noValue(textPath, context);
         } else if (dot < 0 && (PSEUDO_PARAMETERS.contains(variable) || parameters.containsKey(variable))) {
           continue;
         } else if (resources.containsKey(base) || sam.find(base).isPresent() || sam.find(variable).isPresent()) {
@@ -703,12 +745,12 @@ public final class StructureRules implements TemplateRule {
         add(Severity.ERROR, "InvalidFunction", location(context),
             "Fn::If takes [ConditionName, ValueIfTrue, ValueIfFalse]",
             "write !If [<condition>, <value if true>, <value if false>]", path);
-        visit(argument, path, context.insideIf());
+        visit(argument, path, context.within("Fn::If"));
         return;
       }
       conditionReference(argument.get(0), append(path, "0"), context, "Fn::If");
-      visit(argument.get(1), append(path, "1"), context.insideIf());
-      visit(argument.get(2), append(path, "2"), context.insideIf());
+      visit(argument.get(1), append(path, "1"), context.within("Fn::If"));
+      visit(argument.get(2), append(path, "2"), context.within("Fn::If"));
     }
 
     private void findInMap(JsonNode argument, List<String> path, Context context) {
@@ -892,7 +934,10 @@ public final class StructureRules implements TemplateRule {
 
     private static String describe(JsonNode node) {
       if (node.isObject() && node.size() == 1) {
-        return node.fieldNames().next();
+        String key = node.fieldNames().next();
+        if (key.startsWith("Fn::") || key.equals("Ref") || key.equals("Condition")) {
+          return key;
+        }
       }
       return node.isObject() ? "a mapping" : node.isArray() ? "a list" : "'" + node.asText() + "'";
     }
