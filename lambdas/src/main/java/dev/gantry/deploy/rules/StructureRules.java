@@ -54,8 +54,8 @@ public final class StructureRules implements TemplateRule {
   /** The language extensions transform. */
   static final String LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions";
 
-  private static final Set<String> SECTIONS =
-      Set.of(
+  private static final List<String> SECTIONS =
+      List.of(
           "AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings",
           "Conditions", "Transform", "Resources", "Outputs", "Hooks", "Globals");
   private static final Set<String> KNOWN_TRANSFORMS = Set.of(SamResources.TRANSFORM, LANGUAGE_EXTENSIONS);
@@ -144,10 +144,10 @@ public final class StructureRules implements TemplateRule {
     }
 
     void run() {
-      checkSections();
       if (macro()) {
         return;
       }
+      checkSections();
       Set<String> transforms = template.transforms();
       languageExtensions = transforms.contains(LANGUAGE_EXTENSIONS);
       expanded = LanguageExtensions.expand(original, languageExtensions, findings);
