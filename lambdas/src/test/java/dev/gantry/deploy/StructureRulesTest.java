@@ -350,6 +350,36 @@ class StructureRulesTest {
   }
 
   @Test
+  void a_sam_function_that_names_the_bucket_whose_events_it_handles_is_a_cycle() {
+    Finding f = only("""
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Uploads:
+            Type: AWS::S3::Bucket
+          Thumbnails:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.13
+              Handler: app.handler
+              CodeUri: src/
+              Policies:
+                - S3ReadPolicy:
+                    BucketName: !Ref Uploads
+              Events:
+                Upload:
+                  Type: S3
+                  Properties:
+                    Bucket: !Ref Uploads
+                    Events: s3:ObjectCreated:*
+        """);
+
+    assertFinding(f, "DependencyCycle", Severity.ERROR,
+        "resources depend on each other in a cycle, which CloudFormation refuses:"
+            + " Thumbnails -> Uploads -> Thumbnails (also involved: ThumbnailsUploadPermission)",
+        "Resources", "Thumbnails", "Properties", "Policies", "0", "S3ReadPolicy", "BucketName", "Ref");
+  }
+
+  @Test
   void a_sam_api_that_integrates_a_function_naming_it_in_events_only_is_no_cycle() {
     assertThat(structure("""
         Transform: AWS::Serverless-2016-10-31

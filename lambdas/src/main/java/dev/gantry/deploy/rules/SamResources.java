@@ -89,8 +89,9 @@ final class SamResources {
   }
 
   /**
-   * Dependencies SAM adds between declared resources: an API whose OpenAPI document SAM writes
-   * depends on the functions it integrates.
+   * Dependencies SAM adds to declared resources: an API whose OpenAPI document SAM writes depends
+   * on the functions it integrates; a bucket or user pool an event names depends on the function
+   * (and the bucket on the permission) once SAM writes its notification or Lambda configuration.
    */
   Map<String, Set<String>> edges() {
     return edges;
@@ -184,7 +185,16 @@ final class SamResources {
       JsonNode eventProperties = event.getValue().path("Properties");
       String type = event.getValue().path("Type").asText();
       switch (type) {
-        case "S3", "AlexaSkill" -> add(eventId + "Permission", id, id);
+        case "S3" -> {
+          // SAM writes the bucket's NotificationConfiguration and makes it depend on the permission
+          add(eventId + "Permission", id, id);
+          String bucket = logicalId(eventProperties.path("Bucket"));
+          if (resources.has(bucket)) {
+            edge(bucket, eventId + "Permission");
+            edge(bucket, id);
+          }
+        }
+        case "AlexaSkill" -> add(eventId + "Permission", id, id);
         case "SNS" -> {
           add(eventId + "Permission", id, id);
           add(eventId, id, id);
@@ -211,7 +221,14 @@ final class SamResources {
           add(eventId, id, id);
           add(eventId + "Permission", id, id);
         }
-        case "Cognito" -> add(id + "CognitoPermission", id, id);
+        case "Cognito" -> {
+          // SAM writes the user pool's LambdaConfig
+          add(id + "CognitoPermission", id, id);
+          String pool = logicalId(eventProperties.path("UserPool"));
+          if (resources.has(pool)) {
+            edge(pool, id);
+          }
+        }
         default -> {
           if (PULL_EVENTS.contains(type)) {
             add(eventId, id, id);
@@ -258,11 +275,20 @@ final class SamResources {
       implicit.add(target);
       return;
     }
-    String api = apiId.isTextual() ? apiId.asText() : apiId.path("Ref").asText();
+    String api = logicalId(apiId);
     JsonNode apiProperties = resources.path(api).path("Properties");
     if (resources.has(api) && !apiProperties.has("DefinitionBody") && !apiProperties.has("DefinitionUri")) {
-      edges.computeIfAbsent(api, k -> new LinkedHashSet<>()).add(target);
+      edge(api, target);
     }
+  }
+
+  /** The logical id a SAM event property names: a string or a {@code Ref}. */
+  private static String logicalId(JsonNode reference) {
+    return reference.isTextual() ? reference.asText() : reference.path("Ref").asText();
+  }
+
+  private void edge(String from, String to) {
+    edges.computeIfAbsent(from, k -> new LinkedHashSet<>()).add(to);
   }
 
   private void restApi(String id, JsonNode stageName) {

@@ -860,9 +860,16 @@ public final class StructureRules implements TemplateRule {
     }
 
     private void checkCycles() {
-      sam.edges().forEach((api, targets) -> {
-        if (dependencies.containsKey(api)) {
-          targets.forEach(t -> dependencies.get(api).putIfAbsent(t, List.of()));
+      sam.edges().forEach((from, targets) -> {
+        if (dependencies.containsKey(from)) {
+          targets.forEach(to -> {
+            dependencies.get(from).putIfAbsent(to, List.of());
+            if (!dependencies.containsKey(to)) {
+              Map<String, List<String>> generated = new LinkedHashMap<>();
+              sam.find(to).ifPresent(g -> g.dependsOn().forEach(d -> generated.putIfAbsent(d, List.of())));
+              dependencies.put(to, generated);
+            }
+          });
         }
       });
       // a resource that names itself in DependsOn is reported as DependsOnSelf, not as a cycle
@@ -880,7 +887,7 @@ public final class StructureRules implements TemplateRule {
         }
         add(Severity.ERROR, "DependencyCycle", readable(nodes.get(0)),
             "resources depend on each other in a cycle, which CloudFormation refuses: " + String.join(" -> ", nodes)
-                + (cycle.others().isEmpty() ? "" : " (also in this knot: " + String.join(", ", cycle.others()) + ")"),
+                + (cycle.others().isEmpty() ? "" : " (also involved: " + String.join(", ", cycle.others()) + ")"),
             "break the cycle: drop a DependsOn, or move one reference into a separate resource (an"
                 + " AWS::Lambda::Permission, an AWS::IAM::Policy, a bucket notification) that depends on both", path);
       }
