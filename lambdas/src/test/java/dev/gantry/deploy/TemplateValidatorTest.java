@@ -128,7 +128,7 @@ class TemplateValidatorTest {
     assertThat(report.passed()).isFalse();
     assertThat(report.findings()).filteredOn(f -> f.severity() == Finding.Severity.ERROR).extracting(Finding::message)
         .containsExactlyInAnyOrder(
-            "Fn::GetAtt names 'MissingRole', which is not a resource, parameter or pseudo parameter",
+            "Fn::GetAtt names 'MissingRole', which is not a resource",
             "Ref names 'NoSuchParameter', which is not a resource, parameter or pseudo parameter",
             "Fn::Sub names 'Unknown', which is not a resource, parameter or pseudo parameter",
             "DependsOn names 'Ghost', which is not a resource");
