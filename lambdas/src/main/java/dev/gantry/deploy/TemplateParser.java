@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
@@ -204,6 +205,8 @@ public final class TemplateParser {
   }
 
   private static final class CloudFormationConstructor extends SafeConstructor {
+    private static final Set<Tag> RESOLVED_KEY_TAGS = Set.of(Tag.BOOL, Tag.INT, Tag.FLOAT, Tag.NULL, Tag.TIMESTAMP);
+
     CloudFormationConstructor(LoaderOptions options) {
       super(options);
       yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
@@ -213,6 +216,21 @@ public final class TemplateParser {
     /** Constructs a composed document, refusing duplicate keys as {@link Yaml#load} does. */
     Object constructTemplate(Node document) {
       return constructDocument(document);
+    }
+
+    /**
+     * Keys are the text written, as CloudFormation reads them: {@code on:}, {@code yes:} or {@code
+     * 8080:} stay strings (a Boolean or Integer key beside String keys made the JSON tree's sorted
+     * keys throw ClassCastException), and a key path names a key as it is written.
+     */
+    @Override
+    protected void constructMapping2ndStep(MappingNode node, Map<Object, Object> mapping) {
+      for (NodeTuple tuple : node.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key && RESOLVED_KEY_TAGS.contains(key.getTag())) {
+          key.setTag(Tag.STR);
+        }
+      }
+      super.constructMapping2ndStep(node, mapping);
     }
 
     private final class Intrinsic extends AbstractConstruct {

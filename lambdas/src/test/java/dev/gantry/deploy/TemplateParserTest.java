@@ -164,6 +164,18 @@ class TemplateParserTest {
   }
 
   @Test
+  void yaml_keys_stay_the_text_written_even_where_yaml_reads_a_boolean_or_a_number() {
+    Parsed parsed = parser.parse("Mappings:\n  Ports:\n    on: {a: 1}\n    yes: {a: 2}\n    8080: {a: 3}\n    name: {a: 4}\n"
+        + "Resources: {A: {Type: AWS::SNS::Topic}}\n");
+
+    var ports = parsed.root().at("/Mappings/Ports");
+    assertThat(ports.get("on").get("a").asInt()).isEqualTo(1);
+    assertThat(ports.get("yes").get("a").asInt()).isEqualTo(2);
+    assertThat(ports.get("8080").get("a").asInt()).isEqualTo(3);
+    assertThat(line(parsed, "Mappings", "Ports", "8080", "a")).isEqualTo(5);
+  }
+
+  @Test
   void duplicate_yaml_keys_are_refused_with_the_line_of_the_second() {
     assertThatThrownBy(() -> parser.parse("Resources:\n  A:\n    Type: x\n  A:\n    Type: y\n"))
         .isInstanceOfSatisfying(TemplateSyntaxException.class, e -> {
