@@ -36,14 +36,18 @@ import org.yaml.snakeyaml.nodes.Tag;
  * {@code !Ref X} → {@code {"Ref": "X"}}, {@code !GetAtt A.B} → {@code {"Fn::GetAtt": ["A", "B"]}},
  * {@code !Sub ...} → {@code {"Fn::Sub": ...}}, and likewise for the other {@code Fn::} functions.
  * Timestamps stay strings, so {@code AWSTemplateFormatVersion: 2010-09-09} is not turned into a
- * date. Source: AWS CloudFormation User Guide, "Intrinsic function reference" and "Template
- * formats".
+ * date. Source: AWS CloudFormation User Guide, "Intrinsic function reference", "Rule functions"
+ * and "Template formats".
  */
 public final class TemplateParser {
   private static final List<String> FUNCTIONS =
       List.of(
           "Base64", "Cidr", "FindInMap", "GetAZs", "If", "ImportValue", "Join", "Select", "Split",
-          "Sub", "Transform", "And", "Equals", "Not", "Or", "ToJsonString", "Length");
+          "Sub", "Transform", "And", "Equals", "Not", "Or", "ToJsonString", "Length",
+          // the functions of a Rules section's conditions and assertions
+          "Contains", "EachMemberEquals", "EachMemberIn", "RefAll", "ValueOf", "ValueOfAll");
+
+  private static final String UNKNOWN_TAG = "could not determine a constructor for the tag ";
 
   /** Each short-form tag and the long-form key it stands for. */
   private static final Map<Tag, String> INTRINSICS = intrinsics();
@@ -162,8 +166,13 @@ public final class TemplateParser {
       return new Parsed(Json.MAPPER.valueToTree(loaded), Format.YAML, lines);
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark();
+      String problem = String.valueOf(e.getProblem());
+      if (problem.startsWith(UNKNOWN_TAG)) {
+        problem = "unknown tag " + problem.substring(UNKNOWN_TAG.length())
+            + ": not a CloudFormation intrinsic function (expand a preprocessor's tags, such as Rain's, first)";
+      }
       throw new TemplateSyntaxException(
-          "invalid YAML: " + e.getProblem(), mark == null ? 0 : mark.getLine() + 1);
+          "invalid YAML: " + problem, mark == null ? 0 : mark.getLine() + 1);
     } catch (YAMLException e) {
       throw new TemplateSyntaxException("invalid YAML", 0);
     }

@@ -152,6 +152,31 @@ class TemplateParserTest {
   }
 
   @Test
+  void the_rule_functions_have_short_forms_and_an_unknown_tag_is_named() {
+    var root = parser.parse("""
+        Rules:
+          SubnetsInVPC:
+            Assertions:
+              - Assert:
+                  Fn::EachMemberEquals:
+                    - !ValueOf [Subnets, VpcId]
+                    - !Ref VpcId
+              - Assert: !Contains [[a, b], !Ref Env]
+        Resources: {A: {Type: AWS::SNS::Topic}}
+        """).root();
+
+    assertThat(root.at("/Rules/SubnetsInVPC/Assertions/0/Assert/Fn::EachMemberEquals/0/Fn::ValueOf").toString())
+        .isEqualTo("[\"Subnets\",\"VpcId\"]");
+    assertThat(root.at("/Rules/SubnetsInVPC/Assertions/1/Assert/Fn::Contains/1/Ref").asText()).isEqualTo("Env");
+    assertThatThrownBy(() -> parser.parse("Resources:\n  A:\n    Properties:\n      Code: !Rain::Embed handler.py\n"))
+        .isInstanceOfSatisfying(TemplateSyntaxException.class, e -> {
+          assertThat(e.getMessage()).isEqualTo("invalid YAML: unknown tag !Rain::Embed: not a CloudFormation intrinsic function "
+              + "(expand a preprocessor's tags, such as Rain's, first)");
+          assertThat(e.line()).isEqualTo(4);
+        });
+  }
+
+  @Test
   void yaml_scalars_keep_their_types() {
     var root = parser.parse("Resources:\n  A:\n    Properties: {n: 3, f: 1.5, b: true, s: '3', d: 2024-01-02T03:04:05Z}\n").root();
 
