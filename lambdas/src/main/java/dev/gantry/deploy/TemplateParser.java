@@ -1,13 +1,20 @@
 package dev.gantry.deploy;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.json.Json;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
@@ -17,6 +24,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -28,14 +36,35 @@ import org.yaml.snakeyaml.nodes.Tag;
  * {@code !Ref X} → {@code {"Ref": "X"}}, {@code !GetAtt A.B} → {@code {"Fn::GetAtt": ["A", "B"]}},
  * {@code !Sub ...} → {@code {"Fn::Sub": ...}}, and likewise for the other {@code Fn::} functions.
  * Timestamps stay strings, so {@code AWSTemplateFormatVersion: 2010-09-09} is not turned into a
- * date. Source: AWS CloudFormation User Guide, "Intrinsic function reference" and "Template
- * formats".
+ * date. Source: AWS CloudFormation User Guide, "Intrinsic function reference", "Rule functions"
+ * and "Template formats".
  */
 public final class TemplateParser {
   private static final List<String> FUNCTIONS =
       List.of(
           "Base64", "Cidr", "FindInMap", "GetAZs", "If", "ImportValue", "Join", "Select", "Split",
-          "Sub", "Transform", "And", "Equals", "Not", "Or", "ToJsonString", "Length");
+          "Sub", "Transform", "And", "Equals", "Not", "Or", "ToJsonString", "Length",
+          // the functions of a Rules section's conditions and assertions
+          "Contains", "EachMemberEquals", "EachMemberIn", "RefAll", "ValueOf", "ValueOfAll");
+
+  private static final String UNKNOWN_TAG = "could not determine a constructor for the tag ";
+
+  /** Each short-form tag and the long-form key it stands for. */
+  private static final Map<Tag, String> INTRINSICS = intrinsics();
+
+  /** Nodes a YAML template may expand to through aliases, beyond one per character of its text. */
+  private static final int MAX_EXPANDED_NODES = 100_000;
+
+  private static Map<Tag, String> intrinsics() {
+    Map<Tag, String> tags = new HashMap<>();
+    tags.put(new Tag("!Ref"), "Ref");
+    tags.put(new Tag("!Condition"), "Condition");
+    tags.put(new Tag("!GetAtt"), "Fn::GetAtt");
+    for (String function : FUNCTIONS) {
+      tags.put(new Tag("!" + function), "Fn::" + function);
+    }
+    return Map.copyOf(tags);
+  }
 
   /** A template that cannot be parsed; {@code line} is 1-based, 0 when unknown. */
   public static final class TemplateSyntaxException extends RuntimeException {
@@ -62,7 +91,7 @@ public final class TemplateParser {
   /**
    * A parsed template, its format and where its nodes are.
    *
-   * @param lines the line of each key path ({@link LineIndex#NONE} until the parser records them)
+   * @param lines the line of each key path
    */
   public record Parsed(JsonNode root, Format format, LineIndex lines) {
     /** A parsed template whose lines are not known. */
@@ -72,46 +101,145 @@ public final class TemplateParser {
   }
 
   /**
-   * Parses {@code text}: JSON when its first non-blank character is <code>{</code>, else YAML.
+   * Parses {@code text}: JSON when its first non-blank character is <code>{</code>, else YAML, and
+   * records the line of every mapping key and sequence item; a short form's long-form key ({@code
+   * Ref} under {@code !Ref X}) gets the line of the short form.
    *
    * @throws TemplateSyntaxException with the line of the error
    */
   public Parsed parse(String text) {
     String trimmed = text.stripLeading();
-    if (trimmed.startsWith("{")) {
-      try {
-        return new Parsed(Json.MAPPER.readTree(text), Format.JSON);
-      } catch (JsonProcessingException e) {
-        JsonLocation at = e.getLocation();
-        throw new TemplateSyntaxException(
-            "invalid JSON: " + e.getOriginalMessage(), at == null ? 0 : at.getLineNr());
+    return trimmed.startsWith("{") ? parseJson(text) : parseYaml(text);
+  }
+
+  private static Parsed parseJson(String text) {
+    try {
+      JsonNode root = Json.MAPPER.readTree(text);
+      KeyPathLines lines = new KeyPathLines();
+      try (JsonParser tokens = Json.MAPPER.getFactory().createParser(text)) {
+        tokens.nextToken();
+        indexJson(tokens, lines.root());
+      }
+      return new Parsed(root, Format.JSON, lines);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new TemplateSyntaxException(
+          "invalid JSON: " + e.getOriginalMessage(), at == null ? 0 : at.getLineNr());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading a String does not fail
+    }
+  }
+
+  /** Records the keys and items of the value starting at the current token. */
+  private static void indexJson(JsonParser tokens, KeyPathLines.Entry at) throws IOException {
+    if (tokens.currentToken() == JsonToken.START_OBJECT) {
+      while (tokens.nextToken() == JsonToken.FIELD_NAME) {
+        KeyPathLines.Entry key =
+            at.child(tokens.currentName(), tokens.currentTokenLocation().getLineNr());
+        tokens.nextToken();
+        indexJson(tokens, key);
+      }
+    } else if (tokens.currentToken() == JsonToken.START_ARRAY) {
+      int index = 0;
+      while (tokens.nextToken() != JsonToken.END_ARRAY) {
+        KeyPathLines.Entry item =
+            at.child(Integer.toString(index++), tokens.currentTokenLocation().getLineNr());
+        indexJson(tokens, item);
       }
     }
+  }
+
+  private static Parsed parseYaml(String text) {
     try {
       LoaderOptions options = new LoaderOptions();
       options.setAllowDuplicateKeys(false);
       options.setMaxAliasesForCollections(50);
-      Object loaded = new Yaml(new CloudFormationConstructor(options)).load(text);
-      return new Parsed(Json.MAPPER.valueToTree(loaded), Format.YAML);
+      CloudFormationConstructor constructor = new CloudFormationConstructor(options);
+      Node document = new Yaml(constructor).compose(new StringReader(text));
+      if (document == null) { // an empty text
+        return new Parsed(Json.MAPPER.valueToTree(null), Format.YAML, LineIndex.NONE);
+      }
+      // construct first: it refuses duplicate keys and flattens merge keys (<<) in the node tree
+      Object loaded = constructor.constructTemplate(document);
+      KeyPathLines lines = new KeyPathLines();
+      indexYaml(document, lines.root(), new int[] {MAX_EXPANDED_NODES + text.length()});
+      return new Parsed(Json.MAPPER.valueToTree(loaded), Format.YAML, lines);
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark();
+      String problem = String.valueOf(e.getProblem());
+      if (problem.startsWith(UNKNOWN_TAG)) {
+        problem = "unknown tag " + problem.substring(UNKNOWN_TAG.length())
+            + ": not a CloudFormation intrinsic function (expand a preprocessor's tags, such as Rain's, first)";
+      }
       throw new TemplateSyntaxException(
-          "invalid YAML: " + e.getProblem(), mark == null ? 0 : mark.getLine() + 1);
+          "invalid YAML: " + problem, mark == null ? 0 : mark.getLine() + 1);
     } catch (YAMLException e) {
       throw new TemplateSyntaxException("invalid YAML", 0);
     }
   }
 
+  /**
+   * Records the keys and items under {@code node}; an alias is walked again where it is used, as
+   * the JSON tree repeats it, so {@code budget} (nodes left) stops aliases of aliases from expanding
+   * a small text into millions of nodes, which the alias limit alone allows (2^24 with 48 aliases).
+   */
+  private static void indexYaml(Node node, KeyPathLines.Entry at, int[] budget) {
+    if (--budget[0] < 0) {
+      throw new TemplateSyntaxException(
+          "invalid YAML: aliases expand the template beyond "
+              + (MAX_EXPANDED_NODES / 1000) + "k nodes plus one per character",
+          node.getStartMark().getLine() + 1);
+    }
+    String function = INTRINSICS.get(node.getTag());
+    if (function != null) {
+      at = at.child(function, line(node));
+    }
+    if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        // CloudFormation's keys are strings; a complex key cannot be named by a key path
+        if (tuple.getKeyNode() instanceof ScalarNode key) {
+          indexYaml(tuple.getValueNode(), at.child(key.getValue(), line(key)), budget);
+        }
+      }
+    } else if (node instanceof SequenceNode sequence) {
+      List<Node> items = sequence.getValue();
+      for (int i = 0; i < items.size(); i++) {
+        indexYaml(items.get(i), at.child(Integer.toString(i), line(items.get(i))), budget);
+      }
+    }
+  }
+
+  private static int line(Node node) {
+    return node.getStartMark().getLine() + 1;
+  }
+
   private static final class CloudFormationConstructor extends SafeConstructor {
+    private static final Set<Tag> RESOLVED_KEY_TAGS = Set.of(Tag.BOOL, Tag.INT, Tag.FLOAT, Tag.NULL, Tag.TIMESTAMP);
+
     CloudFormationConstructor(LoaderOptions options) {
       super(options);
       yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
-      yamlConstructors.put(new Tag("!Ref"), new Intrinsic("Ref"));
-      yamlConstructors.put(new Tag("!Condition"), new Intrinsic("Condition"));
-      yamlConstructors.put(new Tag("!GetAtt"), new Intrinsic("Fn::GetAtt"));
-      for (String function : FUNCTIONS) {
-        yamlConstructors.put(new Tag("!" + function), new Intrinsic("Fn::" + function));
+      INTRINSICS.forEach((tag, key) -> yamlConstructors.put(tag, new Intrinsic(key)));
+    }
+
+    /** Constructs a composed document, refusing duplicate keys as {@link Yaml#load} does. */
+    Object constructTemplate(Node document) {
+      return constructDocument(document);
+    }
+
+    /**
+     * Keys are the text written, as CloudFormation reads them: {@code on:}, {@code yes:} or {@code
+     * 8080:} stay strings (a Boolean or Integer key beside String keys made the JSON tree's sorted
+     * keys throw ClassCastException), and a key path names a key as it is written.
+     */
+    @Override
+    protected void constructMapping2ndStep(MappingNode node, Map<Object, Object> mapping) {
+      for (NodeTuple tuple : node.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key && RESOLVED_KEY_TAGS.contains(key.getTag())) {
+          key.setTag(Tag.STR);
+        }
       }
+      super.constructMapping2ndStep(node, mapping);
     }
 
     private final class Intrinsic extends AbstractConstruct {

@@ -6,9 +6,13 @@ import dev.gantry.agent.AgentDefinitionException;
 import dev.gantry.agent.ToolMapping;
 import dev.gantry.config.EnvironmentVariables;
 import dev.gantry.config.Settings;
+import dev.gantry.deploy.Finding;
 import dev.gantry.deploy.PendingChangeSet;
+import dev.gantry.deploy.TemplateValidator;
+import dev.gantry.deploy.ValidationReport;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.hash.Sha256;
+import dev.gantry.json.Json;
 import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.StageDefinition;
 import dev.gantry.pipeline.StageListener;
@@ -23,9 +27,16 @@ import dev.gantry.session.SessionRequest;
 import dev.gantry.session.SessionService;
 import dev.gantry.session.SessionStatus;
 import dev.gantry.session.StageRecord;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -56,13 +67,13 @@ import picocli.CommandLine.Parameters;
     exitCodeList = {
       CommandLine.ExitCode.OK + ":success, a session waiting for approval, or help",
       GantryCommand.FAILED + ":a session failed or was rejected, show found a broken audit chain or a changed "
-          + "document, or agent files failed to load",
-      GantryCommand.BAD_ARGUMENTS + ":bad arguments; nothing changed"
+          + "document, agent files failed to load, or a template has blocking findings",
+      GantryCommand.BAD_ARGUMENTS + ":bad arguments (or a template that cannot be read); nothing changed"
     },
     subcommands = {
       GantryCommand.Run.class, GantryCommand.Sessions.class, GantryCommand.Show.class,
       GantryCommand.Approve.class, GantryCommand.Reject.class, GantryCommand.Agents.class, GantryCommand.Serve.class,
-      CommandLine.HelpCommand.class
+      GantryCommand.Validate.class, CommandLine.HelpCommand.class
     })
 public final class GantryCommand {
   static final int FAILED = 1;
@@ -81,7 +92,7 @@ public final class GantryCommand {
 
   /** Runs the command line with the given environment and streams; returns the exit code. */
   static int execute(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
-    CommandLine cli = new CommandLine(new GantryCommand(), new Factory(environment, out));
+    CommandLine cli = new CommandLine(new GantryCommand(), new Factory(environment, out, err));
     cli.getCommandSpec().usageMessage().description(description(PipelineDefinition.standard()));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
@@ -109,14 +120,15 @@ public final class GantryCommand {
         + ") with embedded DynamoDB Local and an S3-compatible server.";
   }
 
-  /** Gives subcommands the environment and output stream. */
-  private record Factory(Map<String, String> environment, PrintStream out) implements CommandLine.IFactory {
+  /** Gives subcommands the environment and output streams. */
+  private record Factory(Map<String, String> environment, PrintStream out, PrintStream err) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> type) throws Exception {
       if (Base.class.isAssignableFrom(type)) {
         K command = CommandLine.defaultFactory().create(type);
         ((Base) command).environment = environment;
         ((Base) command).out = out;
+        ((Base) command).err = err;
         return command;
       }
       return CommandLine.defaultFactory().create(type);
@@ -127,6 +139,7 @@ public final class GantryCommand {
   abstract static class Base implements Callable<Integer> {
     Map<String, String> environment = System.getenv();
     PrintStream out = System.out;
+    PrintStream err = System.err;
 
     /** Settings from the environment. */
     Settings settings() {
@@ -612,6 +625,89 @@ public final class GantryCommand {
       byte[] bytes = new byte[32];
       new java.security.SecureRandom().nextBytes(bytes);
       return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+  }
+
+  @Command(name = "validate",
+      description = {"Check CloudFormation templates with the validate stage's rules; starts nothing.",
+          "Prints one line per finding (file:line: SEVERITY rule: where: what (fix: how)), then a summary per file. "
+              + "Exits 1 when a finding blocks (ERROR or HIGH, not acknowledged), 2 when a file cannot be read."})
+  static final class Validate extends Base {
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Templates to check.")
+    List<Path> files;
+
+    @Option(names = "--json", description = "Print the validation reports (as validation.json holds them) as one JSON array instead.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      Map<Path, String> texts = new LinkedHashMap<>();
+      List<String> unreadable = new ArrayList<>();
+      for (Path file : files) {
+        try {
+          texts.put(file, Files.readString(file));
+        } catch (NoSuchFileException e) {
+          unreadable.add(file + ": no such file");
+        } catch (AccessDeniedException e) {
+          unreadable.add(file + ": permission denied");
+        } catch (CharacterCodingException e) {
+          unreadable.add(file + ": not UTF-8 text");
+        } catch (IOException e) {
+          unreadable.add(file + (Files.isDirectory(file) ? ": is a directory" : ": cannot be read (" + e.getClass().getSimpleName() + ")"));
+        }
+      }
+      if (!unreadable.isEmpty()) {
+        throw new IllegalArgumentException("cannot read " + String.join("; ", unreadable));
+      }
+      TemplateValidator validator = new TemplateValidator();
+      List<ValidationReport> reports = new ArrayList<>();
+      int crashed = 0;
+      for (Map.Entry<Path, String> template : texts.entrySet()) {
+        ValidationReport report;
+        try {
+          report = validator.validate(template.getKey().toString(), template.getValue());
+        } catch (RuntimeException e) { // a rule must report, never throw: name the file and go on with the others
+          crashed++;
+          err.println("gantry: " + template.getKey() + ": the validator failed (" + e.getClass().getName()
+              + "), a bug in Gantry; the template is not checked");
+          continue;
+        }
+        reports.add(report);
+        if (!json) {
+          print(report);
+        }
+      }
+      long failed = reports.stream().filter(r -> !r.passed()).count() + crashed;
+      if (json) {
+        out.println(Json.pretty(reports));
+      } else if (texts.size() > 1) {
+        out.printf(Locale.ROOT, "%d templates: %d passed, %d with blocking findings%s%n", texts.size(), texts.size() - failed,
+            failed - crashed, crashed == 0 ? "" : ", " + crashed + " not checked");
+      }
+      return failed == 0 ? 0 : FAILED;
+    }
+
+    private void print(ValidationReport report) {
+      for (Finding f : report.findings()) {
+        out.println(line(report.template(), f));
+      }
+      long blocking = report.findings().stream().filter(Finding::blocks).count();
+      long acknowledged = report.findings().stream().filter(f -> f.acknowledgement() != null).count();
+      String bySeverity = report.findings().stream()
+          .collect(Collectors.groupingBy(Finding::severity, java.util.TreeMap::new, Collectors.counting()))
+          .entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
+      out.println(report.template() + ": " + (report.passed() ? "passed" : "FAILED")
+          + (report.format() == null ? " (does not parse)" : " (" + report.format() + ", " + report.resourceCount() + (report.resourceCount() == 1 ? " resource)" : " resources)"))
+          + ": " + report.findings().size() + (report.findings().size() == 1 ? " finding" : " findings")
+          + (bySeverity.isEmpty() ? "" : " (" + bySeverity + ")")
+          + ", " + blocking + " blocking" + (acknowledged == 0 ? "" : ", " + acknowledged + " acknowledged"));
+    }
+
+    /** One finding as {@code file:line: SEVERITY rule: where: what (fix: how)}, compilers' way, for editors to jump to. */
+    static String line(String template, Finding f) {
+      return template + ":" + (f.line() == null ? "" : f.line() + ":") + " " + f.severity() + " " + f.rule() + ": "
+          + f.location() + ": " + f.message() + " (fix: " + f.fix() + ")"
+          + (f.acknowledgement() == null ? "" : " acknowledged: " + f.acknowledgement());
     }
   }
 

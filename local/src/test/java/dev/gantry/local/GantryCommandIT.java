@@ -26,7 +26,7 @@ class GantryCommandIT {
   static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
   /** Claude Code agent files written for the tests, with the format's quirks (see AgentLoaderTest). */
   static final Path FIXTURES = REPOSITORY.resolve("lambdas/src/test/resources/agents/claude-code");
-  static final List<String> VERBS = List.of("run", "sessions", "show", "approve", "reject", "agents", "serve");
+  static final List<String> VERBS = List.of("run", "sessions", "show", "approve", "reject", "agents", "serve", "validate");
   static final Set<String> AGENT_VERBS = Set.of("run", "approve", "serve");
 
   @TempDir Path home;
