@@ -2,9 +2,11 @@ package dev.gantry.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.deploy.Finding.Severity;
+import dev.gantry.deploy.rules.SchemaRules;
 import dev.gantry.deploy.rules.SecurityRules;
 import dev.gantry.deploy.rules.ServerlessLensRules;
 import dev.gantry.deploy.rules.StructureRules;
+import dev.gantry.deploy.spec.ResourceSpecification;
 import dev.gantry.hash.Sha256;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +24,7 @@ public final class TemplateValidator {
 
   /** The rules, in the order their findings are reported within a severity. */
   public static final List<TemplateRule> RULES =
-      List.of(new StructureRules(), new SecurityRules(), new ServerlessLensRules());
+      List.of(new StructureRules(), new SchemaRules(), new SecurityRules(), new ServerlessLensRules());
 
   private final TemplateParser parser = new TemplateParser();
 
@@ -46,7 +48,7 @@ public final class TemplateValidator {
               e.getMessage(),
               "fix the syntax; YAML short forms such as !Ref and !GetAtt are accepted")
               .onLine(e.line() > 0 ? e.line() : null);
-      return new ValidationReport(name, sha256, null, 0, false, List.of(f));
+      return new ValidationReport(name, sha256, null, 0, false, List.of(f), specification());
     }
     List<Finding> findings = new ArrayList<>();
     JsonNode root = parsed.root();
@@ -78,6 +80,11 @@ public final class TemplateValidator {
     }
     placed.sort(Comparator.comparing(Finding::severity).thenComparing(Finding::location));
     boolean passed = placed.stream().noneMatch(Finding::blocks);
-    return new ValidationReport(name, sha256, parsed.format().name(), resourceCount, passed, placed);
+    return new ValidationReport(
+        name, sha256, parsed.format().name(), resourceCount, passed, placed, specification());
+  }
+
+  private static String specification() {
+    return ResourceSpecification.get().source().describe();
   }
 }

@@ -11,6 +11,8 @@ import java.util.List;
  * @param resourceCount resources declared
  * @param passed true when no finding is blocking (ERROR or HIGH)
  * @param findings every finding, most serious first
+ * @param specification the CloudFormation resource specification the schema checks used, e.g.
+ *     {@code @aws-cdk/aws-service-spec 0.1.216 (2026-09-29)}
  */
 public record ValidationReport(
     String template,
@@ -18,7 +20,8 @@ public record ValidationReport(
     String format,
     int resourceCount,
     boolean passed,
-    List<Finding> findings) {
+    List<Finding> findings,
+    String specification) {
   public ValidationReport {
     findings = List.copyOf(findings);
   }

@@ -18,6 +18,8 @@ class TemplateValidatorTest {
           Type: AWS::DynamoDB::Table
           Properties:
             BillingMode: PAY_PER_REQUEST
+            AttributeDefinitions: [{AttributeName: pk, AttributeType: S}]
+            KeySchema: [{AttributeName: pk, KeyType: HASH}]
         Role:
           Type: AWS::IAM::Role
           Properties:
@@ -38,6 +40,9 @@ class TemplateValidatorTest {
           DependsOn: Role
           Properties:
             Role: !GetAtt [Role, Arn]
+            Code: {ZipFile: "def handler(event, context): return {}"}
+            Runtime: python3.12
+            Handler: index.handler
             FunctionName: !Sub "${AWS::StackName}-${Env}-fn"
             Environment:
               Variables:
@@ -118,9 +123,10 @@ class TemplateValidatorTest {
             DependsOn: Ghost
             Properties:
               Role: !GetAtt MissingRole.Arn
-              Name: !Ref NoSuchParameter
-              Desc: !Sub "${AWS::Region}-${Unknown}-${!Literal}"
-              Region: !Ref AWS::Region
+              Code: {ZipFile: "def handler(event, context): return {}"}
+              FunctionName: !Ref NoSuchParameter
+              Description: !Sub "${AWS::Region}-${Unknown}-${!Literal}"
+              Handler: !Ref AWS::Region
         """;
 
     ValidationReport report = validator.validate("t.yaml", template);

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 class ServerlessLensRulesTest {
   private final TemplateValidator validator = new TemplateValidator();
 
+  /** The findings, without the resource specification's (the small templates leave out required properties). */
   private List<Finding> findings(String template) {
-    return validator.validate("template.yaml", template).findings();
+    return validator.validate("template.yaml", template).findings().stream().filter(f -> !f.rule().startsWith("Schema")).toList();
   }
 
   private Finding single(String template, String rule, Severity severity, String... path) {
