@@ -27,6 +27,9 @@ class ValidateCommandIT {
           Type: AWS::DynamoDB::Table
           Properties:
             BillingMode: PAY_PER_REQUEST
+            KeySchema: [{AttributeName: pk, KeyType: HASH}]
+            AttributeDefinitions: [{AttributeName: pk, AttributeType: S}]
+            PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}
       Outputs:
         Name:
           Value: !Ref Table
