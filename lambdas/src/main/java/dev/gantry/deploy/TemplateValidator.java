@@ -29,6 +29,21 @@ public final class TemplateValidator {
   private final TemplateParser parser = new TemplateParser();
 
   /**
+   * Loads the resource specification and every rule's classes by validating a small template, so a
+   * Lambda function calls it during initialization and SnapStart's snapshot holds them (Lambda
+   * Developer Guide, "Improving startup performance with Lambda SnapStart": priming).
+   */
+  public static void warmUp() {
+    new TemplateValidator().validate("warm-up.yaml", """
+        Resources:
+          Topic:
+            Type: AWS::SNS::Topic
+            Properties:
+              TopicName: !Sub "${AWS::StackName}-warm-up"
+        """);
+  }
+
+  /**
    * Validates a template.
    *
    * @param name the template's document name, for the report

@@ -3,6 +3,7 @@ package dev.gantry.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.gantry.config.AwsGantry;
+import dev.gantry.deploy.TemplateValidator;
 import dev.gantry.json.Json;
 import dev.gantry.pipeline.PipelineExecutor;
 import dev.gantry.pipeline.StateMachineTasks.StageTask;
@@ -26,6 +27,7 @@ public final class StageHandler implements RequestStreamHandler {
   /** Wires everything from the Lambda environment, once per execution environment. */
   public StageHandler() {
     this(AwsGantry.stages(System.getenv()));
+    TemplateValidator.warmUp(); // before the SnapStart snapshot: the validate stage then starts warm
   }
 
   /** @param executor the executor (tests pass one on local stores) */
