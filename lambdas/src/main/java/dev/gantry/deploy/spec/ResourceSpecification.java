@@ -115,7 +115,10 @@ public final class ResourceSpecification {
       throw new IOException("the compact resource specification has no resource types");
     }
     this.resourceLines = Collections.unmodifiableMap(resources);
-    this.valueLines = valueStarts.stream().mapToInt(Integer::intValue).toArray();
+    this.valueLines = new int[valueStarts.size()]; // a loop: a stream would load its classes at first use
+    for (int i = 0; i < valueLines.length; i++) {
+      valueLines[i] = valueStarts.get(i);
+    }
     this.types = new PropertyType[typeNames.size()];
     this.typeLines = new int[typeNames.size()];
     for (int i = 0; i < types.length; i++) {
