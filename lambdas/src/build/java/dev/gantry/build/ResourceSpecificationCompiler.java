@@ -28,22 +28,27 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * CDK team's {@code @aws-cdk/aws-service-spec} (https://github.com/cdklabs/awscdk-service-spec) and
  * writes the compact text {@code dev/gantry/deploy/spec/resource-specification.txt} that {@code
  * ResourceSpecification} reads: per resource type its properties (name, shape, required) and
- * attributes, and the property types they reach. Documentation, metrics, regions, allowed values and
- * the rest of the database are left out.
+ * attributes, the property types they reach, and the allowed values the database gives for some
+ * strings and integers. Documentation, metrics, regions, patterns, bounds and the rest of the
+ * database are left out.
  *
  * <p>The format, UTF-8, one record a line, fields separated by tabs:
  *
  * <pre>
- * gantry-resource-specification 1
+ * gantry-resource-specification 2
  * source  PACKAGE  VERSION  PUBLISHED  TARBALL_SHA256  REPOSITORY
- * R  AWS::S3::Bucket  BucketName=s VersioningConfiguration=#12 …  Arn,DomainName,…  OPEN_ATTRIBUTES  TRANSFORM
- * T  VersioningConfiguration  MFADelete=s Status=!s
+ * R  AWS::S3::Bucket  AccessControl=s%0 BucketName=s VersioningConfiguration=#12 …  Arn,DomainName,…  OPEN_ATTRIBUTES  TRANSFORM
+ * T  VersioningConfiguration  MFADelete=s%7 Status=!s%8
+ * V  AuthenticatedRead  AwsExecRead  BucketOwnerFullControl  …
  * </pre>
  *
- * Resource lines come sorted by type; the property type lines follow, the Nth being type {@code #N}.
+ * Resource lines come sorted by type; the property type lines follow, the Nth being type {@code #N};
+ * then the allowed-value lines, the Nth being list {@code %N}, its values sorted and separated by
+ * tabs (a value may hold a space or be empty). Equal lists are written once.
  * Shapes: {@code s} string, {@code n} number, {@code i} integer, {@code b} boolean, {@code j} JSON,
  * {@code d} date-time, {@code t} tag, {@code z} null, {@code [X} list of X, <code>{X</code> map of
  * X, {@code #N} property type N, {@code (X|Y)} either; a leading {@code !} marks a required property.
+ * A primitive followed by {@code %N} takes only the values of list N ({@code s%0}, {@code [s%3}).
  * Open attributes are those whose members {@code Fn::GetAtt} may name freely (JSON or a map, a
  * nested stack's {@code Outputs}).
  *
@@ -51,7 +56,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * and this file (the output is rewritten when it or the tarball is newer, or the version changed).
  */
 public final class ResourceSpecificationCompiler {
-  static final String HEADER = "gantry-resource-specification 1";
+  static final String HEADER = "gantry-resource-specification 2";
   private static final String PACKAGE = "@aws-cdk/aws-service-spec";
   private static final String REPOSITORY = "https://github.com/cdklabs/awscdk-service-spec";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:@/-]+");
@@ -59,6 +64,8 @@ public final class ResourceSpecificationCompiler {
   private final Map<String, JsonNode> typeDefinitions = new HashMap<>();
   private final Map<String, Integer> typeIndex = new HashMap<>();
   private final List<String> typeOrder = new ArrayList<>();
+  private final Map<List<String>, Integer> valueIndex = new HashMap<>();
+  private final List<List<String>> valueOrder = new ArrayList<>();
 
   public static void main(String[] args) throws Exception {
     if (args.length != 5) {
@@ -157,6 +164,9 @@ public final class ResourceSpecificationCompiler {
       JsonNode type = typeDefinitions.get(typeOrder.get(i));
       out.write("T\t" + name(type.path("name").asText()) + "\t" + properties(type.path("properties")) + "\n");
     }
+    for (List<String> values : valueOrder) {
+      out.write("V\t" + String.join("\t", values) + "\n");
+    }
   }
 
   private String properties(JsonNode properties) {
@@ -173,9 +183,9 @@ public final class ResourceSpecificationCompiler {
   private String shape(JsonNode type) {
     String kind = type.path("type").asText();
     return switch (kind) {
-      case "string" -> "s";
-      case "number" -> "n";
-      case "integer" -> "i";
+      case "string" -> "s" + allowedValues(type);
+      case "number" -> "n" + allowedValues(type);
+      case "integer" -> "i" + allowedValues(type);
       case "boolean" -> "b";
       case "json" -> "j";
       case "date-time" -> "d";
@@ -191,6 +201,31 @@ public final class ResourceSpecificationCompiler {
       }
       default -> throw new IllegalStateException("unknown property type " + type);
     };
+  }
+
+  /** {@code %N} naming the type's allowed values, or nothing. */
+  private String allowedValues(JsonNode type) {
+    JsonNode allowed = type.path("allowedValues");
+    if (!allowed.isArray() || allowed.isEmpty()) {
+      return "";
+    }
+    TreeSet<String> sorted = new TreeSet<>();
+    for (JsonNode value : allowed) {
+      String text = value.asText();
+      if (!value.isValueNode() || text.indexOf('\t') >= 0 || text.indexOf('\n') >= 0
+          || text.indexOf('\r') >= 0) {
+        throw new IllegalStateException("an allowed value the compact format cannot hold: " + value);
+      }
+      sorted.add(text);
+    }
+    List<String> values = List.copyOf(sorted);
+    Integer known = valueIndex.get(values);
+    if (known == null) {
+      known = valueOrder.size();
+      valueIndex.put(values, known);
+      valueOrder.add(values);
+    }
+    return "%" + known;
   }
 
   private int index(String id) {

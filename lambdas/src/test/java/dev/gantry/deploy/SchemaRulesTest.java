@@ -562,6 +562,87 @@ class SchemaRulesTest {
   }
 
   @Test
+  void a_value_not_among_the_allowed_values_is_a_medium_finding_with_the_closest_value() {
+    String template =
+        """
+        Conditions:
+          Prod: !Equals [!Ref AWS::StackName, prod]
+        Resources:
+          Logs:
+            Type: AWS::S3::Bucket
+            Properties:
+              AccessControl: LogDeliveryWrit
+              VersioningConfiguration:
+                Status: !If [Prod, Enabled, suspended]
+          Fn:
+            Type: AWS::Lambda::Function
+            Properties:
+              Role: arn:aws:iam::123456789012:role/fn
+              Code: {ZipFile: "exports.handler = async () => 1"}
+              PackageType: zip
+        """;
+
+    List<Finding> findings = check(template);
+
+    assertThat(findings)
+        .extracting(Finding::rule, Finding::severity, Finding::path)
+        .containsExactlyInAnyOrder(
+            tuple(SchemaRules.VALUE_NOT_ALLOWED, Finding.Severity.MEDIUM,
+                List.of("Resources", "Logs", "Properties", "AccessControl")),
+            tuple(SchemaRules.VALUE_NOT_ALLOWED, Finding.Severity.MEDIUM,
+                List.of("Resources", "Logs", "Properties", "VersioningConfiguration", "Status", "Fn::If", "2")),
+            tuple(SchemaRules.VALUE_NOT_ALLOWED, Finding.Severity.MEDIUM,
+                List.of("Resources", "Fn", "Properties", "PackageType")));
+    Finding accessControl = findings.stream()
+        .filter(f -> f.path().contains("AccessControl")).findFirst().orElseThrow();
+    assertThat(accessControl.message())
+        .isEqualTo("resource Logs (AWS::S3::Bucket): 'AccessControl' is 'LogDeliveryWrit', which is not one of its"
+            + " allowed values: AuthenticatedRead, AwsExecRead, BucketOwnerFullControl, BucketOwnerRead,"
+            + " LogDeliveryWrite, Private, PublicRead, PublicReadWrite");
+    assertThat(accessControl.fix())
+        .startsWith("did you mean 'LogDeliveryWrite'? use one of: AuthenticatedRead, AwsExecRead,")
+        .contains(ResourceSpecification.get().source().describe());
+    assertThat(findings.stream().filter(f -> f.path().contains("Status")).findFirst().orElseThrow().fix())
+        .startsWith("did you mean 'Suspended'?"); // CloudFormation compares case-sensitively
+    assertThat(findings.stream().filter(f -> f.path().contains("PackageType")).findFirst().orElseThrow().fix())
+        .startsWith("did you mean 'Zip'?");
+  }
+
+  @Test
+  void allowed_values_pass_and_intrinsics_and_properties_without_a_list_are_not_checked() {
+    String template =
+        """
+        Parameters:
+          Acl:
+            Type: String
+        Conditions:
+          Prod: !Equals [!Ref AWS::StackName, prod]
+        Resources:
+          Logs:
+            Type: AWS::S3::Bucket
+            Properties:
+              AccessControl: LogDeliveryWrite
+              VersioningConfiguration:
+                Status: !If [Prod, Enabled, Suspended]
+          Other:
+            Type: AWS::S3::Bucket
+            Properties:
+              AccessControl: !Ref Acl
+              VersioningConfiguration:
+                Status: !Sub "${Acl}"
+          Fn:
+            Type: AWS::Lambda::Function
+            Properties:
+              Role: arn:aws:iam::123456789012:role/fn
+              Code: {ZipFile: "exports.handler = async () => 1"}
+              Runtime: nodejs99.x
+              PackageType: Zip
+        """;
+
+    assertThat(check(template)).isEmpty();
+  }
+
+  @Test
   void a_properties_section_chosen_by_fn_if_is_checked_in_both_branches() {
     String template =
         """
@@ -742,7 +823,7 @@ class SchemaRulesTest {
     String compact =
         String.join(
             "\n",
-            "gantry-resource-specification 1",
+            "gantry-resource-specification 2",
             "source\ttest\t1\t2026-01-01T00:00:00Z\tx\tr",
             "R\tAWS::Serverless::Function\tCodeUri=s Handler=!s Runtime=!s\t\t\tAWS::Serverless-2016-10-31");
     SchemaRules rule =

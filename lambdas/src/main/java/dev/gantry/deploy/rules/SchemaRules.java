@@ -30,15 +30,18 @@ import java.util.regex.Pattern;
  * specification describes (did-you-mean for misspellings); required properties are present; each
  * value has the right shape (a string, number, integer, boolean, list, mapping or object of a
  * property type); every {@code Fn::GetAtt} (and {@code ${Resource.Attribute}} in {@code Fn::Sub})
- * names an attribute of its target's type. All findings are {@link Severity#ERROR}: CloudFormation
- * refuses such a template.
+ * names an attribute of its target's type. These findings are {@link Severity#ERROR}: CloudFormation
+ * refuses such a template. A literal string or number that is not among the values the database
+ * allows for its property ({@value #VALUE_NOT_ALLOWED}) is {@link Severity#MEDIUM}: the database's
+ * lists are partial and may lag behind a service, so a team may acknowledge the finding.
  *
  * <p>What is not checked, and why:
  *
  * <ul>
- *   <li>Allowed values, patterns, lengths and minimum/maximum: the CloudFormation registry schemas
- *       have them, this database does not (it keeps allowed values for some strings only; they are
- *       not used, being partial).
+ *   <li>Patterns, lengths and minimum/maximum: the CloudFormation registry schemas have them, this
+ *       database does not. It has allowed values for some strings and integers only (S3 {@code
+ *       AccessControl} has them, Lambda {@code Runtime} not): those are checked, case-sensitively as
+ *       CloudFormation compares them; a number is compared by value ({@code 1.0} matches {@code 1}).
  *   <li>Intrinsic functions ({@code Ref}, {@code Fn::*}, {@code Condition}) stand for any value; of
  *       {@code Fn::If} each branch is checked, and {@code Ref: AWS::NoValue} removes the property. A
  *       required property one branch of an {@code Fn::If} removes is not reported.
@@ -76,6 +79,8 @@ public final class SchemaRules implements TemplateRule {
   public static final String PROPERTY_TYPE = "SchemaPropertyType";
   /** An {@code Fn::GetAtt} attribute the target's type does not have. */
   public static final String UNKNOWN_ATTRIBUTE = "SchemaUnknownAttribute";
+  /** MEDIUM: a literal value not among the values the specification allows for its property. */
+  public static final String VALUE_NOT_ALLOWED = "SchemaValueNotAllowed";
   /** INFO: the template names a macro, so its resources were not checked. */
   public static final String NOT_CHECKED = "SchemaNotChecked";
 
@@ -102,6 +107,8 @@ public final class SchemaRules implements TemplateRule {
   private static final Pattern CHECKED_TYPE = Pattern.compile("(AWS|Alexa)::[A-Za-z0-9]+::[A-Za-z0-9]+");
   private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
   private static final int LISTED_NAMES = 15;
+  /** How many allowed values a {@value #VALUE_NOT_ALLOWED} message lists. */
+  private static final int LISTED_VALUES = 8;
 
   private final Supplier<ResourceSpecification> specification;
 
@@ -205,7 +212,7 @@ public final class SchemaRules implements TemplateRule {
         if (ServerlessSupplement.isMissingFromSpecification(type)) {
           if (hasProperties) {
             PropertyType names = PropertyType.namesOnly(type, extra);
-            new ResourceCheck(id, type, false, Set.of(), Set.of())
+            new ResourceCheck(id, type, false, Set.of(), Set.of(), spec.source().describe())
                 .value(properties, new Shape.Ref(names), append(path, "Properties"), 0, findings);
           }
         } else {
@@ -228,7 +235,7 @@ public final class SchemaRules implements TemplateRule {
         template.root().path("Globals").path(ServerlessSupplement.kind(type)).fieldNames()
             .forEachRemaining(inGlobals::add);
       }
-      ResourceCheck check = new ResourceCheck(id, type, !serverless, extra, inGlobals);
+      ResourceCheck check = new ResourceCheck(id, type, !serverless, extra, inGlobals, spec.source().describe());
       if (hasProperties) {
         check.value(properties, new Shape.Ref(resourceType.properties()), append(path, "Properties"), 0, findings);
       } else {
@@ -340,18 +347,21 @@ public final class SchemaRules implements TemplateRule {
     private final boolean deep;
     private final Set<String> extra;
     private final Set<String> inGlobals;
+    private final String source;
 
     /**
      * @param deep whether nested property types are checked (not for SAM: their spec is stale)
      * @param extra names accepted on the resource's Properties beside the specification's
      * @param inGlobals required properties the SAM Globals section provides
+     * @param source the specification's version and date, for messages
      */
-    ResourceCheck(String id, String type, boolean deep, Set<String> extra, Set<String> inGlobals) {
+    ResourceCheck(String id, String type, boolean deep, Set<String> extra, Set<String> inGlobals, String source) {
       this.id = id;
       this.type = type;
       this.deep = deep;
       this.extra = extra;
       this.inGlobals = inGlobals;
+      this.source = source;
     }
 
     /**
@@ -376,6 +386,10 @@ public final class SchemaRules implements TemplateRule {
       boolean shallow = !deep && level >= 1; // a SAM property's value: its outer shape only
       if (shape instanceof Shape.Primitive primitive) {
         primitive(value, primitive, path, out);
+      } else if (shape instanceof Shape.Allowed allowed) {
+        if (primitive(value, allowed.primitive(), path, out)) {
+          allowedValue(value, allowed, path, out);
+        }
       } else if (shape instanceof Shape.ListOf list) {
         if (!value.isArray()) {
           out.add(wrongShape(value, shape, path));
@@ -470,7 +484,44 @@ public final class SchemaRules implements TemplateRule {
       }
     }
 
-    private void primitive(JsonNode value, Shape.Primitive primitive, List<String> path, List<Finding> out) {
+    /** A literal string or number must be one of {@code allowed}'s values (a boolean is not checked). */
+    private void allowedValue(JsonNode value, Shape.Allowed allowed, List<String> path, List<Finding> out) {
+      if (!value.isTextual() && !value.isNumber()) {
+        return;
+      }
+      String text = value.asText();
+      BigDecimal number = value.isNumber() ? value.decimalValue() : numeric(text);
+      for (String candidate : allowed.values()) {
+        if (candidate.equals(text)) {
+          return;
+        }
+        if (number != null) {
+          BigDecimal allowedNumber = numeric(candidate);
+          if (allowedNumber != null && allowedNumber.compareTo(number) == 0) {
+            return;
+          }
+        }
+      }
+      List<String> values = allowed.values();
+      String listed =
+          values.size() <= LISTED_VALUES
+              ? String.join(", ", values)
+              : String.join(", ", values.subList(0, LISTED_VALUES)) + " … (" + values.size() + " in all)";
+      String fix =
+          DidYouMean.closest(text, values).map(s -> "did you mean '" + s + "'? ").orElse("")
+              + "use one of: " + listed + " (values as the resource specification, " + source
+              + ", lists them; acknowledge the finding if the service accepts the value and the list is out of date)";
+      out.add(
+          new Finding(
+              Severity.MEDIUM, VALUE_NOT_ALLOWED, location(path),
+              "resource " + id + " (" + type + "): '" + relative(path) + "' is '" + text
+                  + "', which is not one of its allowed values: " + listed,
+              fix)
+              .at(path));
+    }
+
+    /** Whether {@code value} has {@code primitive}'s shape; reports it if not. */
+    private boolean primitive(JsonNode value, Shape.Primitive primitive, List<String> path, List<Finding> out) {
       boolean fits =
           switch (primitive) {
             case STRING, DATE_TIME -> value.isValueNode() && !value.isNull();
@@ -484,7 +535,7 @@ public final class SchemaRules implements TemplateRule {
           };
       if (!fits) {
         out.add(wrongShape(value, primitive, path));
-        return;
+        return false;
       }
       if (primitive == Shape.Primitive.TAG) {
         for (Map.Entry<String, JsonNode> field : value.properties()) {
@@ -504,6 +555,7 @@ public final class SchemaRules implements TemplateRule {
                   MISSING_PROPERTY, path, "a tag lacks its Key (at " + relative(path) + ")", "add Key"));
         }
       }
+      return true;
     }
 
     private Finding unknownProperty(String name, PropertyType owner, List<String> path, boolean top) {
@@ -564,7 +616,9 @@ public final class SchemaRules implements TemplateRule {
     }
 
     private static boolean sameKind(JsonNode value, Shape shape) {
-      if (shape instanceof Shape.Primitive p) {
+      if (shape instanceof Shape.Allowed) {
+        return value.isValueNode();
+      } else if (shape instanceof Shape.Primitive p) {
         return p == Shape.Primitive.JSON || p == Shape.Primitive.NULL
             || (p == Shape.Primitive.TAG ? value.isObject() : value.isValueNode());
       } else if (shape instanceof Shape.ListOf) {
@@ -592,11 +646,15 @@ public final class SchemaRules implements TemplateRule {
   }
 
   private static boolean isNumeric(String text) {
+    return numeric(text) != null;
+  }
+
+  /** {@code text} as a number, or null. */
+  private static BigDecimal numeric(String text) {
     try {
-      new BigDecimal(text.strip());
-      return true;
+      return new BigDecimal(text.strip());
     } catch (NumberFormatException e) {
-      return false;
+      return null;
     }
   }
 

@@ -22,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * and the resource specification behind the CloudFormation User Guide's "Resource and property
  * reference", plus the AWS SAM resources. The lambdas build downloads a pinned version and compacts
  * it to {@value #RESOURCE} ({@code src/build/java}, which documents the format); {@link #source()}
- * names the version and its publish date. The compact file keeps names, shapes, required flags and
- * attributes only: no documentation, allowed values, patterns or bounds.
+ * names the version and its publish date. The compact file keeps names, shapes, required flags,
+ * attributes and the database's allowed values (partial: {@link Shape.Allowed}) only: no
+ * documentation, patterns or bounds.
  *
  * <p>{@link #get()} reads it once per JVM, on first use (a Lambda SnapStart snapshot taken after
  * that keeps it). Reading indexes the lines only; a resource type and the property types it reaches
@@ -34,7 +35,7 @@ public final class ResourceSpecification {
   /** Where the build puts the compact specification on the classpath. */
   public static final String RESOURCE = "/dev/gantry/deploy/spec/resource-specification.txt";
 
-  private static final String HEADER = "gantry-resource-specification 1";
+  private static final String HEADER = "gantry-resource-specification 2";
 
   /**
    * The data's origin.
@@ -64,6 +65,8 @@ public final class ResourceSpecification {
   private final Map<String, Integer> resourceLines;
   private final PropertyType[] types;
   private final int[] typeLines;
+  /** Start of each allowed-value line's values, list {@code %N} being the Nth. */
+  private final int[] valueLines;
   private final Map<String, ResourceType> decoded = new ConcurrentHashMap<>();
   private final Map<String, Shape> shapes = new ConcurrentHashMap<>();
   private final long loadNanos;
@@ -85,8 +88,14 @@ public final class ResourceSpecification {
     Map<String, Integer> resources = new LinkedHashMap<>();
     List<String> typeNames = new ArrayList<>();
     List<Integer> typeStarts = new ArrayList<>();
+    List<Integer> valueStarts = new ArrayList<>();
     while (at < text.length()) {
       int end = lineEnd(at);
+      if (end - at >= 2 && text.charAt(at) == 'V' && text.charAt(at + 1) == '\t') {
+        valueStarts.add(at + 2);
+        at = end + 1;
+        continue;
+      }
       int nameEnd = text.indexOf('\t', at + 2);
       if (end - at < 3 || text.charAt(at + 1) != '\t' || nameEnd < 0 || nameEnd > end) {
         throw new IOException("malformed line " + text.substring(at, Math.min(end, at + 80)));
@@ -106,6 +115,10 @@ public final class ResourceSpecification {
       throw new IOException("the compact resource specification has no resource types");
     }
     this.resourceLines = Collections.unmodifiableMap(resources);
+    this.valueLines = new int[valueStarts.size()]; // a loop: a stream would load its classes at first use
+    for (int i = 0; i < valueLines.length; i++) {
+      valueLines[i] = valueStarts.get(i);
+    }
     this.types = new PropertyType[typeNames.size()];
     this.typeLines = new int[typeNames.size()];
     for (int i = 0; i < types.length; i++) {
@@ -215,10 +228,18 @@ public final class ResourceSpecification {
   private Shape shape(String code) {
     Shape known = shapes.get(code);
     if (known == null) {
-      known = new ShapeReader(code, types).read();
+      known = new ShapeReader(code, types, this::allowedValues).read();
       shapes.putIfAbsent(code, known);
     }
     return known;
+  }
+
+  /** The values of list {@code %index}. */
+  private List<String> allowedValues(int index) {
+    if (index >= valueLines.length) {
+      throw new IllegalStateException("a shape names a missing list of allowed values %" + index);
+    }
+    return List.of(text.substring(valueLines[index], lineEnd(valueLines[index])).split("\t", -1));
   }
 
   private int lineEnd(int from) {
@@ -230,11 +251,13 @@ public final class ResourceSpecification {
   private static final class ShapeReader {
     private final String code;
     private final PropertyType[] types;
+    private final java.util.function.IntFunction<List<String>> allowedValues;
     private int at;
 
-    ShapeReader(String code, PropertyType[] types) {
+    ShapeReader(String code, PropertyType[] types, java.util.function.IntFunction<List<String>> allowedValues) {
       this.code = code;
       this.types = types;
+      this.allowedValues = allowedValues;
     }
 
     Shape read() {
@@ -251,9 +274,9 @@ public final class ResourceSpecification {
       }
       char c = code.charAt(at++);
       return switch (c) {
-        case 's' -> Shape.Primitive.STRING;
-        case 'n' -> Shape.Primitive.NUMBER;
-        case 'i' -> Shape.Primitive.INTEGER;
+        case 's' -> allowed(Shape.Primitive.STRING);
+        case 'n' -> allowed(Shape.Primitive.NUMBER);
+        case 'i' -> allowed(Shape.Primitive.INTEGER);
         case 'b' -> Shape.Primitive.BOOLEAN;
         case 'j' -> Shape.Primitive.JSON;
         case 'd' -> Shape.Primitive.DATE_TIME;
@@ -262,14 +285,7 @@ public final class ResourceSpecification {
         case '[' -> new Shape.ListOf(next());
         case '{' -> new Shape.MapOf(next());
         case '#' -> {
-          int start = at;
-          while (at < code.length() && Character.isDigit(code.charAt(at))) {
-            at++;
-          }
-          if (start == at) {
-            throw malformed();
-          }
-          int index = Integer.parseInt(code.substring(start, at));
+          int index = number();
           if (index >= types.length) {
             throw new IllegalStateException("shape " + code + " names a missing property type");
           }
@@ -292,6 +308,26 @@ public final class ResourceSpecification {
         }
         default -> throw malformed();
       };
+    }
+
+    /** {@code primitive}, or with {@code %N} after it, the primitive restricted to list N. */
+    private Shape allowed(Shape.Primitive primitive) {
+      if (at < code.length() && code.charAt(at) == '%') {
+        at++;
+        return new Shape.Allowed(primitive, allowedValues.apply(number()));
+      }
+      return primitive;
+    }
+
+    private int number() {
+      int start = at;
+      while (at < code.length() && Character.isDigit(code.charAt(at))) {
+        at++;
+      }
+      if (start == at) {
+        throw malformed();
+      }
+      return Integer.parseInt(code.substring(start, at));
     }
 
     private IllegalStateException malformed() {

@@ -38,6 +38,22 @@ public sealed interface Shape {
     }
   }
 
+  /**
+   * A primitive value (a string, number or integer) the database restricts to {@code values}, as
+   * written there (integers as decimal text). The database's lists are partial: a property without
+   * one may still be restricted.
+   */
+  record Allowed(Primitive primitive, List<String> values) implements Shape {
+    public Allowed {
+      values = List.copyOf(values);
+    }
+
+    @Override
+    public String describe(String resourceType) {
+      return primitive.describe(resourceType);
+    }
+  }
+
   /** A list whose elements have {@code element}'s shape. */
   record ListOf(Shape element) implements Shape {
     @Override
@@ -87,6 +103,9 @@ public sealed interface Shape {
         case TAG -> "tags (Key, Value)";
         case NULL -> "values";
       };
+    }
+    if (shape instanceof Allowed allowed) {
+      return plural(allowed.primitive(), resourceType);
     }
     if (shape instanceof Ref ref) {
       return ref.type().qualifiedName(resourceType) + " objects";

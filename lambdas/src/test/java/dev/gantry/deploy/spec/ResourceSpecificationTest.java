@@ -99,11 +99,13 @@ class ResourceSpecificationTest {
     String compact =
         String.join(
             "\n",
-            "gantry-resource-specification 1",
+            "gantry-resource-specification 2",
             "source\tp\t1\t2026-01-02T00:00:00Z\tx\tr",
-            "R\tX::Y::Z\tA=!#0 B=(s|[#1) C={n\tArn,Out\tOut\t",
+            "R\tX::Y::Z\tA=!#0 B=(s|[#1) C={n D=[s%1 E=i%0\tArn,Out\tOut\t",
             "T\tFirst\tNext=#1",
-            "T\tSecond\tBack=!#0");
+            "T\tSecond\tBack=!#0",
+            "V\t1\t2",
+            "V\tOne value\tTwo");
 
     ResourceSpecification small = ResourceSpecification.load(stream(compact));
 
@@ -117,6 +119,10 @@ class ResourceSpecificationTest {
     assertThat(xyz.properties().property("B").shape())
         .isEqualTo(new Shape.Union(List.of(Shape.Primitive.STRING, new Shape.ListOf(new Shape.Ref(second)))));
     assertThat(xyz.properties().property("C").shape()).isEqualTo(new Shape.MapOf(Shape.Primitive.NUMBER));
+    assertThat(xyz.properties().property("D").shape())
+        .isEqualTo(new Shape.ListOf(new Shape.Allowed(Shape.Primitive.STRING, List.of("One value", "Two"))));
+    assertThat(xyz.properties().property("E").shape())
+        .isEqualTo(new Shape.Allowed(Shape.Primitive.INTEGER, List.of("1", "2")));
     assertThat(xyz.hasAttribute("Out.Anything")).isTrue();
     assertThat(xyz.transform()).isNull();
     ResourceSpecification missingType = ResourceSpecification.load(stream(compact.replace("Next=#1", "Next=#9")));
