@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.gantry.deploy.Finding;
 import dev.gantry.deploy.Finding.Severity;
+import dev.gantry.deploy.TemplateModel;
+import dev.gantry.deploy.TemplateRule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -300,5 +302,23 @@ final class LanguageExtensions {
     result.addAll(path);
     result.add(key);
     return List.copyOf(result);
+  }
+
+  /**
+   * Runs {@code rules} on the template as CloudFormation will see it after {@code Fn::ForEach}
+   * loops are expanded, so a resource inside a loop is checked like any other, and places each
+   * finding at the path written in the template. Loop problems themselves are the structure rules'
+   * to report; a template without loops is checked as it is.
+   */
+  static void checkExpanded(TemplateModel template, List<TemplateRule> rules, List<Finding> findings) {
+    if (!containsLoop(template.root())) {
+      rules.forEach(rule -> rule.check(template, findings));
+      return;
+    }
+    Expanded expanded = expand(template.root(), true, new ArrayList<>());
+    TemplateModel model = new TemplateModel(template.name(), expanded.root(), template.format(), template.lines());
+    List<Finding> found = new ArrayList<>();
+    rules.forEach(rule -> rule.check(model, found));
+    found.forEach(finding -> findings.add(finding.at(expanded.original(finding.path()))));
   }
 }

@@ -258,10 +258,33 @@ public final class PolicyRules implements TemplateRule {
       }
     }
 
+    /**
+     * Whether a resource pattern matches every ARN: {@code *}, or an ARN whose service, region,
+     * account and resource are all wildcards ({@code arn:*}, {@code arn:aws:*:*:*:*}).
+     */
+    private static boolean everyArn(String resource) {
+      if (resource.equals("*")) {
+        return true;
+      }
+      String[] parts = resource.split(":", 6);
+      if (parts.length < 2 || !parts[0].equals("arn")) {
+        return false;
+      }
+      if (parts.length == 2) {
+        return parts[1].equals("*");
+      }
+      for (int i = 2; i < parts.length; i++) {
+        if (!parts[i].equals("*") && !parts[i].isEmpty()) {
+          return false;
+        }
+      }
+      return parts[1].equals("*") || parts[1].startsWith("aws") || parts[1].startsWith("${aws::partition}");
+    }
+
     private void identity(Statement s) {
       List<String> actions = s.lower("Action");
       List<String> resources = s.lower("Resource");
-      boolean everyResource = s.has("NotResource") || resources.contains("*");
+      boolean everyResource = s.has("NotResource") || resources.stream().anyMatch(resource -> everyArn(resource));
       boolean everyIamResource = everyResource || resources.stream().anyMatch(Resource::everyOfAType);
       boolean reported = false;
       if (s.has("NotAction")) {

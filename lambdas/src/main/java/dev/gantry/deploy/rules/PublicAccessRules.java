@@ -101,6 +101,19 @@ public final class PublicAccessRules implements TemplateRule {
     }
     JsonNode block = properties.path("PublicAccessBlockConfiguration");
     List<String> blockAt = TemplateValues.append(at, "PublicAccessBlockConfiguration");
+    if (block.isObject()) {
+      // a flag left out of a configuration that is given is false (S3 API Reference, PublicAccessBlockConfiguration)
+      List<String> missing = BLOCK_PUBLIC_ACCESS.stream().filter(flag -> !block.has(flag)).toList();
+      if (!missing.isEmpty() && block.size() == BLOCK_PUBLIC_ACCESS.size() - missing.size()) {
+        findings.add(
+            new Finding(
+                Severity.HIGH, "S3PublicAccess", id,
+                "bucket " + id + " gives PublicAccessBlockConfiguration without " + String.join(", ", missing)
+                    + ", which are then false: Block Public Access is partly off",
+                "set all four flags to true, or leave PublicAccessBlockConfiguration out: new buckets block public access")
+                .at(blockAt));
+      }
+    }
     for (String flag : BLOCK_PUBLIC_ACCESS) {
       for (Located value : values.located(block.get(flag), TemplateValues.append(blockAt, flag))) {
         if (value.value().strip().equalsIgnoreCase("false")) {

@@ -24,9 +24,7 @@ public final class SecurityRules implements TemplateRule {
 
   @Override
   public void check(TemplateModel template, List<Finding> findings) {
-    for (TemplateRule family : FAMILIES) {
-      family.check(template, findings);
-    }
+    LanguageExtensions.checkExpanded(template, FAMILIES, findings);
   }
 
   private static Set<String> ruleIds() {

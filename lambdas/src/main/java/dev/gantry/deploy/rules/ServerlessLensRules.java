@@ -34,6 +34,10 @@ public final class ServerlessLensRules implements TemplateRule {
 
   @Override
   public void check(TemplateModel template, List<Finding> findings) {
+    LanguageExtensions.checkExpanded(template, List.of(this::checkResources), findings);
+  }
+
+  private void checkResources(TemplateModel template, List<Finding> findings) {
     TemplateValues values = new TemplateValues(template.root());
     JsonNode resources = template.resources();
     Map<String, JsonNode> logGroups = new LinkedHashMap<>();

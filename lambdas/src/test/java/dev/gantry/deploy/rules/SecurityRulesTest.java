@@ -931,4 +931,51 @@ class SecurityRulesTest {
             org.assertj.core.groups.Tuple.tuple("PublicPrincipal", "Resources/BucketPolicy/Properties/PolicyDocument/Statement/0/NotPrincipal"),
             org.assertj.core.groups.Tuple.tuple("PublicPrincipal", "Resources/BucketPolicy/Properties/PolicyDocument/Statement/1/Principal"));
   }
+
+  @Nested
+  class ReviewMends {
+    @Test
+    void resources_inside_fn_foreach_are_checked_like_any_other_at_the_line_written() {
+      String template = """
+          Transform: AWS::LanguageExtensions
+          Resources:
+            Fn::ForEach::Buckets:
+              - Name
+              - [A]
+              - Bucket${Name}:
+                  Type: AWS::S3::Bucket
+                  Properties:
+                    AccessControl: PublicReadWrite
+          """;
+
+      Finding found = single(template, "S3PublicAccess", Severity.HIGH,
+          "Resources", "Fn::ForEach::Buckets", "2", "Bucket${Name}", "Properties", "AccessControl");
+      assertThat(found.location()).isEqualTo("BucketA");
+      assertThat(found.line()).isEqualTo(9);
+    }
+
+    @Test
+    void every_action_on_an_arn_made_of_wildcards_is_administrator_access() {
+      String template = role("{Version: '2012-10-17', Statement: [{Effect: Allow, Action: '*', Resource: 'arn:aws:*:*:*:*'}]}");
+
+      assertThat(findings(template, "IamWildcardAction")).extracting(Finding::severity).containsExactly(Severity.HIGH);
+    }
+
+    @Test
+    void a_block_public_access_configuration_that_leaves_flags_out_is_partly_off() {
+      String template = """
+          Resources:
+            Bucket:
+              Type: AWS::S3::Bucket
+              Properties:
+                PublicAccessBlockConfiguration: {BlockPublicAcls: true}
+          """;
+
+      assertThat(single(template, "S3PublicAccess", Severity.HIGH, "Resources", "Bucket", "Properties",
+          "PublicAccessBlockConfiguration").message()).contains("BlockPublicPolicy, IgnorePublicAcls, RestrictPublicBuckets");
+      assertThat(findings(template.replace("{BlockPublicAcls: true}",
+          "{BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true}"),
+          "S3PublicAccess")).isEmpty();
+    }
+  }
 }
