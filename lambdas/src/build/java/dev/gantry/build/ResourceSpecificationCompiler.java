@@ -29,8 +29,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * writes the compact text {@code dev/gantry/deploy/spec/resource-specification.txt} that {@code
  * ResourceSpecification} reads: per resource type its properties (name, shape, required) and
  * attributes, the property types they reach, and the allowed values the database gives for some
- * strings and integers. Documentation, metrics, regions, patterns, bounds and the rest of the
- * database are left out.
+ * strings and integers. Documentation, metrics, regions and the rest of the database are left
+ * out; the database has no patterns or minimum/maximum values.
  *
  * <p>The format, UTF-8, one record a line, fields separated by tabs:
  *

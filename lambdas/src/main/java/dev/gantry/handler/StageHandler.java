@@ -27,7 +27,12 @@ public final class StageHandler implements RequestStreamHandler {
   /** Wires everything from the Lambda environment, once per execution environment. */
   public StageHandler() {
     this(AwsGantry.stages(System.getenv()));
-    TemplateValidator.warmUp(); // before the SnapStart snapshot: the validate stage then starts warm
+    try {
+      TemplateValidator.warmUp(); // before the SnapStart snapshot: the validate stage then starts warm
+    } catch (RuntimeException e) {
+      // only the validate stage needs the rules; it reports the problem itself, the other stages run on
+      org.slf4j.LoggerFactory.getLogger(StageHandler.class).warn("template rules not warmed up: {}", e.toString());
+    }
   }
 
   /** @param executor the executor (tests pass one on local stores) */
