@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,10 +162,12 @@ public final class TemplateParser {
         return new Parsed(Json.MAPPER.valueToTree(null), Format.YAML, LineIndex.NONE);
       }
       // construct first: it refuses duplicate keys and flattens merge keys (<<) in the node tree
+      // an alias inside the node it names makes a cycle, which neither construction nor Jackson ends
+      refuseCycles(document, Collections.newSetFromMap(new IdentityHashMap<>()));
       Object loaded = constructor.constructTemplate(document);
       KeyPathLines lines = new KeyPathLines();
       indexYaml(document, lines.root(), new int[] {MAX_EXPANDED_NODES + text.length()});
-      return new Parsed(Json.MAPPER.valueToTree(loaded), Format.YAML, lines);
+      return new Parsed(tree(loaded), Format.YAML, lines);
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark();
       String problem = String.valueOf(e.getProblem());
@@ -176,6 +180,42 @@ public final class TemplateParser {
     } catch (YAMLException e) {
       throw new TemplateSyntaxException("invalid YAML", 0);
     }
+  }
+
+  /** The Jackson tree of a constructed YAML document; a value it cannot hold is a syntax error. */
+  private static JsonNode tree(Object loaded) {
+    try {
+      return Json.MAPPER.valueToTree(loaded);
+    } catch (IllegalArgumentException e) {
+      throw new TemplateSyntaxException(
+          "invalid YAML: a value CloudFormation cannot read (" + e.getMessage() + ")", 0);
+    }
+  }
+
+  /**
+   * Refuses an alias that refers to a node containing it ({@code &a {X: *a}}): {@code onPath} holds
+   * the collections from the root to {@code node}, so a node met again on its own path is a cycle.
+   * Nesting is limited by the loader (50 levels), so the path, and this recursion, stay short.
+   */
+  private static void refuseCycles(Node node, Set<Node> onPath) {
+    if (node instanceof ScalarNode) {
+      return;
+    }
+    if (!onPath.add(node)) {
+      throw new TemplateSyntaxException(
+          "invalid YAML: an alias refers to a node that contains it", line(node));
+    }
+    if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        refuseCycles(tuple.getKeyNode(), onPath);
+        refuseCycles(tuple.getValueNode(), onPath);
+      }
+    } else if (node instanceof SequenceNode sequence) {
+      for (Node item : sequence.getValue()) {
+        refuseCycles(item, onPath);
+      }
+    }
+    onPath.remove(node);
   }
 
   /**
@@ -214,8 +254,6 @@ public final class TemplateParser {
   }
 
   private static final class CloudFormationConstructor extends SafeConstructor {
-    private static final Set<Tag> RESOLVED_KEY_TAGS = Set.of(Tag.BOOL, Tag.INT, Tag.FLOAT, Tag.NULL, Tag.TIMESTAMP);
-
     CloudFormationConstructor(LoaderOptions options) {
       super(options);
       yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
@@ -230,16 +268,39 @@ public final class TemplateParser {
     /**
      * Keys are the text written, as CloudFormation reads them: {@code on:}, {@code yes:} or {@code
      * 8080:} stay strings (a Boolean or Integer key beside String keys made the JSON tree's sorted
-     * keys throw ClassCastException), and a key path names a key as it is written.
+     * keys throw ClassCastException), and a key path names a key as it is written. A tagged scalar
+     * key ({@code !Ref a:}, {@code !!binary aGk=:}) is its text too; a sequence or mapping key
+     * ({@code ? [a, b]}) is refused: CloudFormation's keys are text.
      */
     @Override
     protected void constructMapping2ndStep(MappingNode node, Map<Object, Object> mapping) {
-      for (NodeTuple tuple : node.getValue()) {
-        if (tuple.getKeyNode() instanceof ScalarNode key && RESOLVED_KEY_TAGS.contains(key.getTag())) {
+      plainKeys(node, Collections.newSetFromMap(new IdentityHashMap<>()));
+      super.constructMapping2ndStep(node, mapping);
+    }
+
+    /** Makes the keys of {@code node}, and of the mappings it merges ({@code <<}), text. */
+    private void plainKeys(Node node, Set<Node> seen) {
+      if (node instanceof SequenceNode sequence && seen.add(node)) { // << takes a list of mappings
+        for (Node item : sequence.getValue()) {
+          plainKeys(item, seen);
+        }
+      }
+      if (!(node instanceof MappingNode mapping) || !seen.add(node)) {
+        return;
+      }
+      for (NodeTuple tuple : mapping.getValue()) {
+        Node key = tuple.getKeyNode();
+        if (!(key instanceof ScalarNode)) {
+          throw new TemplateSyntaxException(
+              "invalid YAML: a mapping key must be plain text, not a "
+                  + (key instanceof SequenceNode ? "list" : "mapping"),
+              line(key));
+        } else if (Tag.MERGE.equals(key.getTag())) {
+          plainKeys(tuple.getValueNode(), seen);
+        } else {
           key.setTag(Tag.STR);
         }
       }
-      super.constructMapping2ndStep(node, mapping);
     }
 
     private final class Intrinsic extends AbstractConstruct {

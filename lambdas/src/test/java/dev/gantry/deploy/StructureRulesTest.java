@@ -805,6 +805,93 @@ class StructureRulesTest {
   }
 
   @Test
+  void nested_loops_that_make_more_than_500_resources_stop_with_an_error() {
+    String items = items(150);
+    ValidationReport report = validator.validate("t.yaml", """
+        Transform: AWS::LanguageExtensions
+        Resources:
+          Fn::ForEach::A:
+            - X
+            - %1$s
+            - Fn::ForEach::B:
+                - Y
+                - %1$s
+                - Fn::ForEach::C:
+                    - Z
+                    - %1$s
+                    - Queue${X}${Y}${Z}:
+                        Type: AWS::SQS::Queue
+        """.formatted(items));
+
+    assertThat(report.passed()).isFalse();
+    assertThat(report.findings()).filteredOn(f -> f.rule().equals("ForEachTooLarge")).singleElement()
+        .satisfies(f -> {
+          assertThat(f.severity()).isEqualTo(Severity.ERROR);
+          assertThat(f.message()).startsWith("Fn::ForEach expands to more than 500 resources");
+          assertThat(f.path()).startsWith("Resources", "Fn::ForEach::A", "2", "Fn::ForEach::B");
+        });
+  }
+
+  @Test
+  void nested_loops_in_properties_stop_at_the_node_budget_with_an_error() {
+    String items = items(150);
+    ValidationReport report = validator.validate("t.yaml", """
+        Transform: AWS::LanguageExtensions
+        Resources:
+          Topic:
+            Type: AWS::SNS::Topic
+            Properties:
+              Tags:
+                Fn::ForEach::A:
+                  - X
+                  - %1$s
+                  - Fn::ForEach::B:
+                      - Y
+                      - %1$s
+                      - Fn::ForEach::C:
+                          - Z
+                          - %1$s
+                          - Tag${X}${Y}${Z}: [a, b, c]
+        """.formatted(items));
+
+    assertThat(report.passed()).isFalse();
+    assertThat(report.findings()).filteredOn(f -> f.rule().equals("ForEachTooLarge")).singleElement()
+        .satisfies(f -> {
+          assertThat(f.severity()).isEqualTo(Severity.ERROR);
+          assertThat(f.message()).startsWith("Fn::ForEach expands the template beyond 500000 nodes");
+        });
+  }
+
+  @Test
+  void a_loop_may_make_500_resources_and_not_501() {
+    String loop = """
+        Transform: AWS::LanguageExtensions
+        Resources:
+          %s
+          Fn::ForEach::A:
+            - X
+            - %s
+            - Queue${X}:
+                Type: AWS::SQS::Queue
+        """;
+
+    assertThat(structure(loop.formatted("", items(500)))).extracting(Finding::rule)
+        .doesNotContain("ForEachTooLarge");
+    assertThat(structure(loop.formatted("Dead: {Type: AWS::SQS::Queue}", items(500))))
+        .filteredOn(f -> f.rule().equals("ForEachTooLarge")).singleElement()
+        .satisfies(f -> assertThat(f.path()).containsExactly("Resources", "Fn::ForEach::A", "2", "Queue${X}"));
+  }
+
+  /** A YAML flow list of {@code n} distinct ids. */
+  private static String items(int n) {
+    StringBuilder list = new StringBuilder("[");
+    for (int i = 0; i < n; i++) {
+      list.append(i == 0 ? "" : ", ").append("I").append(i);
+    }
+    return list.append("]").toString();
+  }
+
+  @Test
   void a_loop_that_makes_an_invalid_or_repeated_logical_id_is_an_error() {
     List<Finding> findings = structure("""
         Transform: AWS::LanguageExtensions

@@ -243,6 +243,58 @@ class TemplateParserTest {
   }
 
   @Test
+  void tagged_and_binary_scalar_keys_are_their_text() {
+    Parsed parsed = parser.parse("Resources:\n  !Ref a : x\n  !!binary aGk= : y\n");
+
+    assertThat(parsed.root().at("/Resources/a").asText()).isEqualTo("x");
+    assertThat(parsed.root().at("/Resources/aGk=").asText()).isEqualTo("y");
+  }
+
+  @Test
+  void a_list_or_mapping_key_is_refused_with_its_line_and_the_validator_reports_it() {
+    for (String text : List.of(
+        "Resources:\n  A: {Type: AWS::SNS::Topic}\n  ? [a, b]\n  : x\n",
+        "Resources:\n  A: {Type: AWS::SNS::Topic}\n  ? {a: b}\n  : x\n",
+        "Resources:\n  A: {Type: AWS::SNS::Topic}\n  ? !Ref [a]\n  : x\n",
+        "Resources:\n  A: {Type: AWS::SNS::Topic}\n  B: {<<: {? [a]: x}}\n")) {
+      assertThatThrownBy(() -> parser.parse(text)).as(text)
+          .isInstanceOfSatisfying(TemplateSyntaxException.class, e -> {
+            assertThat(e.getMessage()).contains("a mapping key must be plain text");
+            assertThat(e.line()).isEqualTo(3);
+          });
+    }
+    assertThat(syntaxError("? [a, b]\n: x\nResources: {A: {Type: AWS::SNS::Topic}}\n"))
+        .contains("a mapping key must be plain text");
+    assertThat(syntaxError("Resources:\n  A: {Type: AWS::SNS::Topic}\n  ? [a, b]\n  : x\n"))
+        .contains("a mapping key must be plain text");
+  }
+
+  @Test
+  void tagged_and_binary_keys_at_the_root_and_in_resources_do_not_throw_in_the_validator() {
+    for (String text : List.of(
+        "!Ref a : x\nResources: {A: {Type: AWS::SNS::Topic}}\n",
+        "!!binary aGk= : x\nResources: {A: {Type: AWS::SNS::Topic}}\n",
+        "Resources:\n  !Ref a : x\n  !!binary aGk= : {Type: AWS::SNS::Topic}\n")) {
+      ValidationReport report = new TemplateValidator().validate("t.yaml", text);
+      assertThat(report.findings()).as(text).extracting(Finding::rule).doesNotContain("TemplateSyntax");
+    }
+  }
+
+  @Test
+  void an_alias_inside_the_node_it_names_is_refused_with_its_line() {
+    for (String text : List.of(
+        "Resources: &a {X: *a}\n",
+        "Resources: &a\n  X:\n    - *a\n",
+        "Resources:\n  A: &a\n    Type: AWS::SNS::Topic\n    Properties: {<<: *a}\n",
+        "Resources: {A: !Sub &a [*a]}\n")) {
+      assertThatThrownBy(() -> parser.parse(text)).as(text)
+          .isInstanceOfSatisfying(TemplateSyntaxException.class,
+              e -> assertThat(e.getMessage()).contains("an alias refers to a node that contains it"));
+      assertThat(syntaxError(text)).contains("an alias refers to a node that contains it");
+    }
+  }
+
+  @Test
   void syntax_errors_carry_their_line_in_both_formats() {
     assertThatThrownBy(() -> parser.parse("Resources:\n  A:\n    Type: [unclosed\n"))
         .isInstanceOfSatisfying(TemplateSyntaxException.class, e -> assertThat(e.line()).isPositive());
@@ -259,6 +311,17 @@ class TemplateParserTest {
 
     assertThat(parsed.root() == null || parsed.root().isNull()).isTrue();
     assertThat(parsed.lines().line(List.of("Resources"))).isEmpty();
+  }
+
+  /** The message of the ERROR finding the validator reports for a template that does not parse. */
+  private static String syntaxError(String text) {
+    ValidationReport report = new TemplateValidator().validate("t.yaml", text);
+    assertThat(report.passed()).isFalse();
+    assertThat(report.findings()).singleElement().satisfies(f -> {
+      assertThat(f.rule()).isEqualTo("TemplateSyntax");
+      assertThat(f.severity()).isEqualTo(Finding.Severity.ERROR);
+    });
+    return report.findings().get(0).message();
   }
 
   private static int line(Parsed parsed, String... path) {

@@ -41,10 +41,24 @@ final class LanguageExtensions {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final List<String> SECTIONS = List.of("Conditions", "Resources", "Outputs");
 
+  /** Resources a template may declare (AWS CloudFormation User Guide, "AWS CloudFormation quotas"). */
+  static final int MAX_RESOURCES = 500;
+
+  /**
+   * Nodes the expansion may make: loops nested in properties make no resource, and still multiply
+   * (three loops of 150 items make 3.4 million keys); a 1 MB template, the largest CloudFormation
+   * reads, holds fewer nodes than this.
+   */
+  static final int MAX_NODES = 500_000;
+
   private final JsonNode root;
   private final boolean declared;
   private final List<Finding> findings;
   private final Map<List<String>, List<String>> origins = new HashMap<>();
+  /** Nodes the expansion may still make. */
+  private int budget = MAX_NODES;
+  /** Whether the expansion stopped at a limit: nothing more is expanded. */
+  private boolean stopped;
 
   /**
    * The template with its loops expanded.
@@ -128,6 +142,13 @@ final class LanguageExtensions {
 
   private JsonNode node(
       JsonNode node, List<String> expandedPath, List<String> originalPath, Map<String, String> values) {
+    if (stopped) {
+      return node;
+    }
+    if (--budget < 0) {
+      stop("Fn::ForEach expands the template beyond " + MAX_NODES + " nodes", originalPath);
+      return node;
+    }
     if (node.isTextual()) {
       return values.isEmpty() ? node : TextNode.valueOf(substitute(node.asText(), values));
     }
@@ -169,6 +190,9 @@ final class LanguageExtensions {
   private void loop(
       String key, JsonNode loop, ObjectNode into, List<String> expandedPath, List<String> loopPath,
       Map<String, String> outer) {
+    if (stopped) {
+      return;
+    }
     String location = String.join(".", loopPath);
     if (!declared) {
       findings.add(new Finding(Severity.ERROR, "LanguageExtensionsRequired", location,
@@ -198,6 +222,9 @@ final class LanguageExtensions {
     }
     List<String> fragmentPath = append(loopPath, "2");
     for (String value : loopValues) {
+      if (stopped) {
+        return;
+      }
       Map<String, String> values = new LinkedHashMap<>(outer);
       values.put(identifier, value);
       for (var it = loop.get(2).fields(); it.hasNext(); ) {
@@ -207,9 +234,16 @@ final class LanguageExtensions {
               append(fragmentPath, output.getKey()), values);
           continue;
         }
+        if (stopped) {
+          return;
+        }
         String outputKey = substitute(output.getKey(), values);
         List<String> made = append(expandedPath, outputKey);
         List<String> origin = append(fragmentPath, output.getKey());
+        if (expandedPath.equals(List.of("Resources")) && !into.has(outputKey) && into.size() >= MAX_RESOURCES) {
+          stop("Fn::ForEach expands to more than " + MAX_RESOURCES + " resources", origin);
+          return;
+        }
         if (into.has(outputKey) && !unresolved(outputKey)) {
           findings.add(new Finding(Severity.ERROR, "DuplicateLogicalId", String.join(".", made),
               key + " makes '" + outputKey + "', which is already declared",
@@ -219,6 +253,15 @@ final class LanguageExtensions {
         into.set(outputKey, node(output.getValue(), made, origin, values));
       }
     }
+  }
+
+  /** Stops the expansion, with an ERROR finding at {@code path}; the template stays partly expanded. */
+  private void stop(String message, List<String> path) {
+    stopped = true;
+    findings.add(new Finding(Severity.ERROR, "ForEachTooLarge", String.join(".", path),
+        message + " (the expansion stopped there)",
+        "make fewer resources per template: split the loops' collections across stacks, or nest stacks")
+        .at(path));
   }
 
   /** A collection given by {@code Ref} names a list parameter. */

@@ -45,7 +45,7 @@ public final class StructureRules implements TemplateRule {
       Set.of(
           "UnknownSection", "InvalidFormatVersion", "InvalidLogicalId", "DuplicateLogicalId",
           "MissingResourceType", "InvalidResourceType", "ServerlessTransformRequired",
-          "LanguageExtensionsRequired", "InvalidForEach", "ForEachNotExpanded", "MacroTransform",
+          "LanguageExtensionsRequired", "InvalidForEach", "ForEachNotExpanded", "ForEachTooLarge", "MacroTransform",
           "UnknownReference", "UnknownDependsOn", "InvalidDependsOn", "DependsOnSelf", "DuplicateDependsOn",
           "UnknownCondition", "InvalidCondition", "ConditionCycle", "UnknownMapping", "UnknownMappingKey",
           "InvalidFunction", "NoValueOutsideIf", "InvalidParameterType", "InvalidParameterDefault",
