@@ -19,8 +19,10 @@ import java.util.Map;
  * "Intrinsic function reference".
  */
 final class TemplateValues {
-  /** Enough candidates for any real template; a bound against combinatorial templates. */
-  private static final int MAX_CANDIDATES = 256;
+  /** Enough candidates for any real template (a policy may list hundreds of actions); a bound against combinatorial templates. */
+  private static final int MAX_CANDIDATES = 4096;
+  /** Deeper nesting of functions than any real template uses; a bound against recursion. */
+  private static final int MAX_DEPTH = 64;
 
   private final JsonNode root;
 
@@ -86,7 +88,7 @@ final class TemplateValues {
   }
 
   private void collect(JsonNode node, List<String> path, List<Located> out, int depth) {
-    if (node == null || node.isMissingNode() || node.isNull() || depth > 20 || out.size() >= MAX_CANDIDATES) {
+    if (node == null || node.isMissingNode() || node.isNull() || depth > MAX_DEPTH || out.size() >= MAX_CANDIDATES) {
       return;
     }
     if (node.isArray()) {
@@ -220,7 +222,7 @@ final class TemplateValues {
   }
 
   private void renderInto(JsonNode node, JsonText out, int depth) {
-    if (node == null || node.isMissingNode() || node.isNull() || depth > 20) {
+    if (node == null || node.isMissingNode() || node.isNull() || depth > MAX_DEPTH) {
       return;
     }
     if (node.isValueNode()) {

@@ -977,5 +977,14 @@ class SecurityRulesTest {
           "{BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true}"),
           "S3PublicAccess")).isEmpty();
     }
+
+    @Test
+    void a_wildcard_after_hundreds_of_listed_actions_is_still_administrator_access() {
+      String actions = java.util.stream.IntStream.range(0, 300).mapToObj(n -> "s3:GetObject" + n)
+          .collect(java.util.stream.Collectors.joining(", "));
+      String template = role("{Version: '2012-10-17', Statement: [{Effect: Allow, Action: [" + actions + ", '*'], Resource: '*'}]}");
+
+      assertThat(findings(template, "IamWildcardAction")).extracting(Finding::severity).containsExactly(Severity.HIGH);
+    }
   }
 }
