@@ -146,8 +146,23 @@ final class TemplateValues {
           out.add(new Located(s, path));
         }
       }
-      default -> out.add(new Located(render(node, false), path));
+      default -> {
+        for (String text : renderings(node, false)) {
+          out.add(new Located(text, path));
+        }
+      }
     }
+  }
+
+  /**
+   * The texts {@code node} may evaluate to, as far as two renderings tell: one taking the first
+   * branch of every {@code Fn::If} and the first candidate of every {@code Ref}/{@code Fn::Select},
+   * one taking the last; one text when both agree.
+   */
+  List<String> renderings(JsonNode node, boolean json) {
+    String first = render(node, json, false);
+    String last = render(node, json, true);
+    return first.equals(last) ? List.of(first) : List.of(first, last);
   }
 
   /** What {@code Ref name} may be: a parameter's Default and AllowedValues, else a placeholder. */
@@ -216,7 +231,11 @@ final class TemplateValues {
    * written as a JSON string, so policy documents built from text still parse.
    */
   String render(JsonNode node, boolean json) {
-    JsonText out = new JsonText(json);
+    return render(node, json, false);
+  }
+
+  private String render(JsonNode node, boolean json, boolean lastChoice) {
+    JsonText out = new JsonText(json, lastChoice);
     renderInto(node, out, 0);
     return out.toString();
   }
@@ -256,7 +275,7 @@ final class TemplateValues {
         }
         case "Fn::If" -> {
           if (args.isArray() && args.size() == 3) {
-            renderInto(args.get(1), out, depth + 1);
+            renderInto(args.get(out.lastChoice ? 2 : 1), out, depth + 1);
           }
           return;
         }
@@ -269,8 +288,7 @@ final class TemplateValues {
           return;
         }
         case "Ref", "Fn::Select", "Fn::FindInMap", "Fn::Split", "Fn::Base64" -> {
-          List<String> values = strings(node);
-          out.value(values.isEmpty() ? "" : values.get(0));
+          out.value(choose(strings(node), out));
           return;
         }
         default -> {
@@ -290,9 +308,12 @@ final class TemplateValues {
         .contains(part.fieldNames().next())) {
       renderInto(part, out, depth + 1);
     } else {
-      List<String> values = strings(part);
-      out.value(values.isEmpty() ? "" : values.get(0));
+      out.value(choose(strings(part), out));
     }
+  }
+
+  private static String choose(List<String> values, JsonText out) {
+    return values.isEmpty() ? "" : values.get(out.lastChoice ? values.size() - 1 : 0);
   }
 
   private void renderSub(JsonNode args, JsonText out, int depth) {
@@ -376,17 +397,16 @@ final class TemplateValues {
     if (isIntrinsic(node) && node.has("Fn::ToJsonString") && node.get("Fn::ToJsonString").isObject()) {
       return documents(node.get("Fn::ToJsonString"), append(path, "Fn::ToJsonString"));
     }
-    String text = node.isTextual() ? node.asText() : isIntrinsic(node) ? render(node, true) : null;
-    if (text == null) {
-      return out;
-    }
-    try {
-      JsonNode parsed = Json.MAPPER.readTree(text);
-      if (parsed != null && parsed.isObject()) {
-        out.add(new Document(parsed, path, false));
+    List<String> texts = node.isTextual() ? List.of(node.asText()) : isIntrinsic(node) ? renderings(node, true) : List.of();
+    for (String text : texts) {
+      try {
+        JsonNode parsed = Json.MAPPER.readTree(text);
+        if (parsed != null && parsed.isObject()) {
+          out.add(new Document(parsed, path, false));
+        }
+      } catch (JsonProcessingException e) {
+        // not JSON: the caller reports what it cannot read
       }
-    } catch (JsonProcessingException e) {
-      // not JSON: the caller reports what it cannot read
     }
     return out;
   }
@@ -395,11 +415,14 @@ final class TemplateValues {
   private static final class JsonText {
     private final StringBuilder text = new StringBuilder();
     private final boolean json;
+    /** Whether to take the last branch or candidate where CloudFormation may choose. */
+    private final boolean lastChoice;
     private boolean inString;
     private boolean escaped;
 
-    JsonText(boolean json) {
+    JsonText(boolean json, boolean lastChoice) {
       this.json = json;
+      this.lastChoice = lastChoice;
     }
 
     void raw(String s) {

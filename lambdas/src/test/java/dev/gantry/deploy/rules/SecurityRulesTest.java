@@ -986,5 +986,24 @@ class SecurityRulesTest {
 
       assertThat(findings(template, "IamWildcardAction")).extracting(Finding::severity).containsExactly(Severity.HIGH);
     }
+
+    @Test
+    void a_wildcard_in_the_second_branch_of_an_if_inside_a_joined_policy_is_read() {
+      String template = """
+          Conditions:
+            Wide: !Equals [!Ref "AWS::Region", us-east-1]
+          Resources:
+            Policy:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument: !Join
+                  - ""
+                  - - '{"Statement": [{"Effect": "Allow", "Action": "'
+                    - !If [Wide, "s3:GetObject", "*"]
+                    - '", "Resource": "*"}]}'
+          """;
+
+      assertThat(findings(template, "IamWildcardAction")).extracting(Finding::severity).containsExactly(Severity.HIGH);
+    }
   }
 }
