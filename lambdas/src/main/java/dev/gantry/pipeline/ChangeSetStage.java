@@ -96,7 +96,7 @@ public final class ChangeSetStage implements Stage {
       }
     }
     String changeSetName = DeploymentNames.changeSetName(session.sessionId());
-    ChangeSetState state = StackCalls.call(() -> deployments.prepareChangeSet(new ChangeSetRequest(session.stackName(),
+    ChangeSetState state = OutsideCalls.call(() -> deployments.prepareChangeSet(new ChangeSetRequest(session.stackName(),
         changeSetName, DeploymentNames.createToken(session.sessionId()), templateText, capabilities, parameters, declared,
         truncate("Gantry session " + session.sessionId() + ": " + session.goal(), 1024))));
     if (state instanceof StackDeployments.Pending pending) {

@@ -64,11 +64,8 @@ public final class CheckoutStage implements Stage {
         checkout = url != null
             ? git.checkout(url, origin.ref(), origin.commit(), archive, scratch)
             : LocalCheckout.checkout(Path.of(session.repository()), archive);
-      } catch (RepositoryFetchException e) {
-        if (e.retryable()) {
-          throw new TransientStageException(e.getMessage(), e);
-        }
-        throw new StageFailedException(e.getMessage());
+      } catch (RepositoryFetchException e) { // also from closing the archive: a limit reached at the end
+        throw OutsideCalls.answer(e, e.retryable());
       }
       snapshot = context.documents().write(SnapshotArchive.DOCUMENT_NAME, archiveFile);
     } catch (IOException e) {

@@ -50,7 +50,7 @@ public final class DeployStage implements Stage {
       throw new StageFailedException("the change set " + changeSet.changeSetId() + " is not the approved one, "
           + decision.changeSetId());
     }
-    StackDeployments.Execution execution = StackCalls.call(() -> deployments.executeChangeSet(session.stackName(),
+    StackDeployments.Execution execution = OutsideCalls.call(() -> deployments.executeChangeSet(session.stackName(),
         changeSet.changeSetId(), DeploymentNames.executeToken(session.sessionId())));
     if (!execution.started()) {
       return StageOutcome.failure("nothing was executed: " + execution.reason()

@@ -57,7 +57,7 @@ public final class VerifyStage implements Stage {
       context.documents().write(DEPLOYMENT_DOCUMENT, DeploymentAccount.dryRun(session, changeSet));
       return StageOutcome.success("dry run: nothing was executed; " + changeSet.summary() + " previewed");
     }
-    return StackCalls.call(() -> look(context, session, changeSet));
+    return OutsideCalls.call(() -> look(context, session, changeSet));
   }
 
   private StageOutcome look(StageContext context, Session session, ChangeSetReport changeSet) {

@@ -105,7 +105,6 @@ public final class SchemaRules implements TemplateRule {
           "AWS::CodeCommit::Repository.Code.S3");
   private static final String FOR_EACH = "Fn::ForEach::";
   private static final Pattern CHECKED_TYPE = Pattern.compile("(AWS|Alexa)::[A-Za-z0-9]+::[A-Za-z0-9]+");
-  private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
   private static final int LISTED_NAMES = 15;
   /** How many allowed values a {@value #VALUE_NOT_ALLOWED} message lists. */
   private static final int LISTED_VALUES = 8;
@@ -291,7 +290,7 @@ public final class SchemaRules implements TemplateRule {
       } else {
         return;
       }
-      Matcher m = SUB_VARIABLE.matcher(text);
+      Matcher m = StructureRules.SUB_VARIABLE.matcher(text);
       while (m.find()) {
         String variable = m.group(1).strip();
         int dot = variable.indexOf('.');
@@ -368,7 +367,7 @@ public final class SchemaRules implements TemplateRule {
      * Checks {@code value} against {@code shape}; {@code level} 0 is the resource's Properties.
      */
     void value(JsonNode value, Shape shape, List<String> path, int level, List<Finding> out) {
-      if (isIntrinsic(value)) {
+      if (TemplateValues.isIntrinsic(value)) {
         String function = value.fieldNames().next();
         JsonNode arguments = value.get(function);
         if (function.equals("Fn::If") && arguments.isArray() && arguments.size() == 3) {
@@ -633,14 +632,6 @@ public final class SchemaRules implements TemplateRule {
   // ---- helpers ---------------------------------------------------------------------------------
 
   /** {@code Ref}, {@code Condition} or an {@code Fn::} function: a value CloudFormation computes. */
-  private static boolean isIntrinsic(JsonNode value) {
-    if (!value.isObject() || value.size() != 1) {
-      return false;
-    }
-    String key = value.fieldNames().next();
-    return key.equals("Ref") || key.equals("Condition") || key.startsWith("Fn::");
-  }
-
   private static boolean isNoValue(JsonNode value) {
     return value.isObject() && value.size() == 1 && "AWS::NoValue".equals(value.path("Ref").asText(null));
   }

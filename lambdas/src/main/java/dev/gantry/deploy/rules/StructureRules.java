@@ -62,7 +62,8 @@ public final class StructureRules implements TemplateRule {
   private static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9]{1,255}");
   private static final Pattern RESOURCE_TYPE =
       Pattern.compile("[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+(::[A-Za-z0-9]+)?|Custom::[A-Za-z0-9_@-]{1,60}");
-  private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
+  /** A {@code ${Name}} or {@code ${Name.Attribute}} variable of {@code Fn::Sub} ({@code ${!Literal}} is not one). */
+  static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
   private static final Set<String> CONDITION_FUNCTIONS =
       Set.of("Fn::And", "Fn::Or", "Fn::Not", "Fn::Equals", "Fn::If", "Condition");
   private static final Set<String> RULE_FUNCTIONS =
