@@ -130,6 +130,9 @@ public final class ValidateTemplates {
     Result slowest = results.stream().skip(1).max((a, b) -> Long.compare(a.nanos(), b.nanos())).orElse(first);
     System.out.printf(Locale.ROOT, "first validation           %.1f ms (%s; loads the classes and what the rules load once)%n",
         first.nanos() / 1e6, root.relativize(first.file()));
+    dev.gantry.deploy.spec.ResourceSpecification specification = dev.gantry.deploy.spec.ResourceSpecification.get();
+    System.out.printf(Locale.ROOT, "schema load                %.1f ms (%s, %d resource types; part of the first validation)%n",
+        specification.loadNanos() / 1e6, specification.source().describe(), specification.resourceTypeNames().size());
     if (rest.length > 0) {
       System.out.printf(Locale.ROOT, "time per file, first pass  %s (slowest %s); all %d files %.0f ms%n",
           stats(rest), root.relativize(slowest.file()), results.size(), results.stream().mapToLong(Result::nanos).sum() / 1e6);

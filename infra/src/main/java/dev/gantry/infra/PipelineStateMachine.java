@@ -198,6 +198,7 @@ public final class PipelineStateMachine extends Construct {
     }
     // one invocation at a time per function instance: keep only the snapshot in use in /tmp
     stageEnvironment.put(EnvironmentVariables.SNAPSHOTS_KEPT, "1");
+    stageEnvironment.put(EnvironmentVariables.STAGE, stage.name());
     GantryFunction function = function(stage.stateName() + "Stage", StageHandler.class,
         "Runs the " + stage.name() + " stage", agent ? 1536 : 1024, duration(PipelineDefinition.functionTimeout(stage)),
         props, stageEnvironment, STAGE_TMP_MB);

@@ -3,6 +3,7 @@ package dev.gantry.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gantry.config.EnvironmentVariables;
 import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.StageDefinition;
 import dev.gantry.push.RepositoryPush;
@@ -270,6 +271,16 @@ class GantryStackTest {
     Map<String, Map<String, Object>> withSecret = TEMPLATE.findResources("AWS::Lambda::Function", Map.of("Properties",
         Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of("GANTRY_GIT_SECRET_ARN", Match.anyValue()))))));
     assertThat(withSecret).hasSize(1);
+  }
+
+  @Test
+  void each_stage_function_knows_its_stage_so_only_the_validate_function_loads_the_template_rules_at_start_up() {
+    for (StageDefinition stage : PipelineDefinition.standard().stages()) {
+      if (!stage.approvalGate()) {
+        TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of("Description", "Runs the " + stage.name() + " stage",
+            "Environment", Map.of("Variables", Match.objectLike(Map.of(EnvironmentVariables.STAGE, stage.name())))));
+      }
+    }
   }
 
   @Test

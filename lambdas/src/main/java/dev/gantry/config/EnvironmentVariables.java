@@ -70,6 +70,11 @@ public final class EnvironmentVariables {
   public static final String SNAPSHOTS_KEPT = "GANTRY_SNAPSHOTS_KEPT";
   /** Where checkouts work and extracted snapshots are kept by digest ({@code /tmp/gantry} in Lambda). */
   public static final String SCRATCH_DIR = "GANTRY_SCRATCH_DIR";
+  /**
+   * The stage a stage function runs (AWS; set by the stack on each stage function), so it prepares
+   * at initialization only what that stage uses: the validate function loads the template rules.
+   */
+  public static final String STAGE = "GANTRY_STAGE";
 
   private EnvironmentVariables() {}
   /** How the deploy stages reach stacks: {@code dry-run} (default: preview only) or {@code cloudformation}. */

@@ -3,8 +3,10 @@ package dev.gantry.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.gantry.config.AwsGantry;
+import dev.gantry.config.EnvironmentVariables;
 import dev.gantry.deploy.TemplateValidator;
 import dev.gantry.json.Json;
+import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.PipelineExecutor;
 import dev.gantry.pipeline.StateMachineTasks.StageTask;
 import dev.gantry.pipeline.StateMachineTasks.TaskResult;
@@ -24,14 +26,21 @@ import java.nio.charset.StandardCharsets;
 public final class StageHandler implements RequestStreamHandler {
   private final PipelineExecutor executor;
 
-  /** Wires everything from the Lambda environment, once per execution environment. */
+  /**
+   * Wires everything from the Lambda environment, once per execution environment. The validate
+   * stage's function ({@code GANTRY_STAGE=validate}) also loads the template rules and the resource
+   * specification here, before the SnapStart snapshot, so its first validation starts warm; the
+   * other stage functions do not pay for them.
+   */
   public StageHandler() {
     this(AwsGantry.stages(System.getenv()));
-    try {
-      TemplateValidator.warmUp(); // before the SnapStart snapshot: the validate stage then starts warm
-    } catch (RuntimeException e) {
-      // only the validate stage needs the rules; it reports the problem itself, the other stages run on
-      org.slf4j.LoggerFactory.getLogger(StageHandler.class).warn("template rules not warmed up: {}", e.toString());
+    if (PipelineDefinition.VALIDATE.equals(System.getenv(EnvironmentVariables.STAGE))) {
+      try {
+        TemplateValidator.warmUp();
+      } catch (RuntimeException e) {
+        // the validate stage reports the problem itself when it runs
+        org.slf4j.LoggerFactory.getLogger(StageHandler.class).warn("template rules not warmed up: {}", e.toString());
+      }
     }
   }
 

@@ -55,8 +55,11 @@ import java.util.Set;
  *       restricts only with a positive operator on {@code aws:SourceArn}, {@code aws:SourceAccount},
  *       {@code aws:PrincipalOrgID}, {@code aws:SourceVpce} … and values without wildcards; {@code
  *       StringLike aws:SourceArn: "*"}, {@code …IfExists}, negated operators and an empty {@code
- *       Condition} restrict nothing. API Gateway resource policies are left out: a public API is a
- *       design choice its authorizers guard.
+ *       Condition} restrict nothing. API Gateway resource policies (REST APIs and private custom
+ *       domain names, {@code AWS::ApiGateway::DomainNameV2}) are left out: a public API is a design
+ *       choice its authorizers guard, and a private API or domain is reached only through the VPC
+ *       endpoints its policy names (API Gateway Developer Guide, "Custom domain names for private
+ *       APIs").
  *   <li>LOW {@code VpcEndpointFullAccess}: a gateway or interface VPC endpoint with the default
  *       full-access policy, written or implied (AWS PrivateLink Guide, "Control access to VPC
  *       endpoints using endpoint policies"). Not a public principal: only callers inside the VPC use
@@ -81,7 +84,7 @@ public final class PolicyRules implements TemplateRule {
 
   /** Resource policies left to the API's own authorization. */
   private static final Set<String> API_TYPES =
-      Set.of("AWS::ApiGateway::RestApi", "AWS::Serverless::Api");
+      Set.of("AWS::ApiGateway::RestApi", "AWS::Serverless::Api", "AWS::ApiGateway::DomainNameV2");
 
   /** Condition keys that, with a fixed value, narrow who may use a grant to everyone. */
   private static final Set<String> RESTRICTING_KEYS =

@@ -12,7 +12,7 @@ import java.util.Set;
  * its sources: {@link PolicyRules} (administrator access, privilege escalation, wildcards, public
  * trust and resource policies), {@link PublicAccessRules} (public buckets, function URLs, Lambda
  * permissions, databases; IAM user access keys) and {@link IngressRules} (security groups open to
- * the internet). Values are read the way CloudFormation will evaluate them ({@link TemplateValues}),
+ * the internet), with {@link ValueBounds} reporting a value too large to read whole. Values are read the way CloudFormation will evaluate them ({@link TemplateValues}),
  * so spelling a wildcard or a CIDR another way does not hide it.
  */
 public final class SecurityRules implements TemplateRule {
@@ -20,7 +20,7 @@ public final class SecurityRules implements TemplateRule {
   public static final Set<String> RULE_IDS = ruleIds();
 
   private static final List<TemplateRule> FAMILIES =
-      List.of(new PolicyRules(), new PublicAccessRules(), new IngressRules());
+      List.of(new PolicyRules(), new PublicAccessRules(), new IngressRules(), new ValueBounds());
 
   @Override
   public void check(TemplateModel template, List<Finding> findings) {
@@ -32,6 +32,7 @@ public final class SecurityRules implements TemplateRule {
     ids.addAll(PolicyRules.RULE_IDS);
     ids.addAll(PublicAccessRules.RULE_IDS);
     ids.addAll(IngressRules.RULE_IDS);
+    ids.addAll(ValueBounds.RULE_IDS);
     return Set.copyOf(ids);
   }
 }

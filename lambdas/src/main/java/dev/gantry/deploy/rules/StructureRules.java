@@ -1,5 +1,6 @@
 package dev.gantry.deploy.rules;
 
+import dev.gantry.deploy.spec.DidYouMean;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.deploy.Finding;
 import dev.gantry.deploy.Finding.Severity;

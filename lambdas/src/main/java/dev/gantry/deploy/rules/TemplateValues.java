@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.json.Json;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a template value may evaluate to, without deploying it: the security rules read values
@@ -23,11 +25,28 @@ final class TemplateValues {
   private static final int MAX_CANDIDATES = 4096;
   /** Deeper nesting of functions than any real template uses; a bound against recursion. */
   private static final int MAX_DEPTH = 64;
+  /** Texts one value built with {@code Fn::Sub}/{@code Fn::Join} may render to, every choice combined. */
+  private static final int MAX_RENDERINGS = 256;
+  /** What the bounds are, for the finding that reports a value past them. */
+  static final String BOUNDS =
+      "more than " + MAX_CANDIDATES + " candidate values, " + MAX_RENDERINGS + " renderings or " + MAX_DEPTH + " nested functions";
 
   private final JsonNode root;
+  /** Whether an evaluation since the last {@link #takeBoundHit()} stopped at a bound. */
+  private boolean boundHit;
 
   TemplateValues(JsonNode root) {
     this.root = root;
+  }
+
+  /**
+   * Whether an evaluation since the last call stopped at a bound ({@link #BOUNDS}), so its
+   * candidates are incomplete; clears the mark.
+   */
+  boolean takeBoundHit() {
+    boolean hit = boundHit;
+    boundHit = false;
+    return hit;
   }
 
   /** One candidate value and the key path of the node it comes from. */
@@ -88,7 +107,11 @@ final class TemplateValues {
   }
 
   private void collect(JsonNode node, List<String> path, List<Located> out, int depth) {
-    if (node == null || node.isMissingNode() || node.isNull() || depth > MAX_DEPTH || out.size() >= MAX_CANDIDATES) {
+    if (node == null || node.isMissingNode() || node.isNull()) {
+      return;
+    }
+    if (depth > MAX_DEPTH || out.size() >= MAX_CANDIDATES) {
+      boundHit = true;
       return;
     }
     if (node.isArray()) {
@@ -155,14 +178,23 @@ final class TemplateValues {
   }
 
   /**
-   * The texts {@code node} may evaluate to, as far as two renderings tell: one taking the first
-   * branch of every {@code Fn::If} and the first candidate of every {@code Ref}/{@code Fn::Select},
-   * one taking the last; one text when both agree.
+   * Every text {@code node} may evaluate to: each combination of {@code Fn::If} branches and of the
+   * candidates of every {@code Ref}, {@code Fn::Select}, {@code Fn::FindInMap} and {@code Fn::Sub}
+   * variable, distinct texts in the order met (first choices first). Stops after {@link
+   * #MAX_RENDERINGS} texts, marking the bound hit.
    */
   List<String> renderings(JsonNode node, boolean json) {
-    String first = render(node, json, false);
-    String last = render(node, json, true);
-    return first.equals(last) ? List.of(first) : List.of(first, last);
+    Set<String> texts = new LinkedHashSet<>();
+    Choices choices = new Choices();
+    int tries = 0;
+    do {
+      if (texts.size() >= MAX_RENDERINGS || ++tries > 4 * MAX_RENDERINGS) {
+        boundHit = true;
+        break;
+      }
+      texts.add(render(node, json, choices));
+    } while (choices.next());
+    return List.copyOf(texts);
   }
 
   /** What {@code Ref name} may be: a parameter's Default and AllowedValues, else a placeholder. */
@@ -231,17 +263,21 @@ final class TemplateValues {
    * written as a JSON string, so policy documents built from text still parse.
    */
   String render(JsonNode node, boolean json) {
-    return render(node, json, false);
+    return render(node, json, new Choices());
   }
 
-  private String render(JsonNode node, boolean json, boolean lastChoice) {
-    JsonText out = new JsonText(json, lastChoice);
+  private String render(JsonNode node, boolean json, Choices choices) {
+    JsonText out = new JsonText(json, choices);
     renderInto(node, out, 0);
     return out.toString();
   }
 
   private void renderInto(JsonNode node, JsonText out, int depth) {
-    if (node == null || node.isMissingNode() || node.isNull() || depth > MAX_DEPTH) {
+    if (node == null || node.isMissingNode() || node.isNull()) {
+      return;
+    }
+    if (depth > MAX_DEPTH) {
+      boundHit = true;
       return;
     }
     if (node.isValueNode()) {
@@ -275,7 +311,7 @@ final class TemplateValues {
         }
         case "Fn::If" -> {
           if (args.isArray() && args.size() == 3) {
-            renderInto(args.get(out.lastChoice ? 2 : 1), out, depth + 1);
+            renderInto(args.get(1 + out.choices.choose(2)), out, depth + 1);
           }
           return;
         }
@@ -313,7 +349,7 @@ final class TemplateValues {
   }
 
   private static String choose(List<String> values, JsonText out) {
-    return values.isEmpty() ? "" : values.get(out.lastChoice ? values.size() - 1 : 0);
+    return values.isEmpty() ? "" : values.get(out.choices.choose(values.size()));
   }
 
   private void renderSub(JsonNode args, JsonText out, int depth) {
@@ -344,8 +380,7 @@ final class TemplateValues {
       } else if (name.contains(".")) {
         out.value(placeholder(name.strip()));
       } else {
-        List<String> values = ref(name.strip());
-        out.value(values.isEmpty() ? "" : values.get(0));
+        out.value(choose(ref(name.strip()), out));
       }
       i = end + 1;
     }
@@ -411,18 +446,56 @@ final class TemplateValues {
     return out;
   }
 
+  /**
+   * The choices one rendering takes where CloudFormation may choose, and the way to the next
+   * combination: a depth-first walk over the choice points in the order a rendering meets them (a
+   * branch taken may bring choice points of its own), like an odometer whose last wheel turns first.
+   */
+  private static final class Choices {
+    /** Per choice point met: the option taken and how many there are. */
+    private final List<int[]> taken = new ArrayList<>();
+    private int position;
+
+    /** The option to take at the next choice point of this rendering, of {@code options}. */
+    int choose(int options) {
+      if (position < taken.size()) {
+        return taken.get(position++)[0];
+      }
+      taken.add(new int[] {0, options});
+      position++;
+      return 0;
+    }
+
+    /** Moves to the next combination; false when every one has been rendered. */
+    boolean next() {
+      while (taken.size() > position) {
+        taken.remove(taken.size() - 1); // points the last rendering did not reach
+      }
+      position = 0;
+      while (!taken.isEmpty()) {
+        int[] last = taken.get(taken.size() - 1);
+        if (last[0] + 1 < last[1]) {
+          last[0]++;
+          return true;
+        }
+        taken.remove(taken.size() - 1);
+      }
+      return false;
+    }
+  }
+
   /** Text being built, knowing whether it is inside a JSON string. */
   private static final class JsonText {
     private final StringBuilder text = new StringBuilder();
     private final boolean json;
-    /** Whether to take the last branch or candidate where CloudFormation may choose. */
-    private final boolean lastChoice;
+    /** Which branch or candidate to take where CloudFormation may choose. */
+    private final Choices choices;
     private boolean inString;
     private boolean escaped;
 
-    JsonText(boolean json, boolean lastChoice) {
+    JsonText(boolean json, Choices choices) {
       this.json = json;
-      this.lastChoice = lastChoice;
+      this.choices = choices;
     }
 
     void raw(String s) {

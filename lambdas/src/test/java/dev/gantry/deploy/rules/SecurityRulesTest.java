@@ -1005,5 +1005,82 @@ class SecurityRulesTest {
 
       assertThat(findings(template, "IamWildcardAction")).extracting(Finding::severity).containsExactly(Severity.HIGH);
     }
-  }
+  
+    @Test
+    void a_wildcard_reached_only_by_mixing_the_first_and_the_last_branches_is_read() {
+      // all first branches give "*Object", all last ones "s3:Get": only mixing them gives "*"
+      String template = """
+          Conditions:
+            One: !Equals [!Ref "AWS::Region", us-east-1]
+            Two: !Equals [!Ref "AWS::Region", eu-west-1]
+          Resources:
+            Policy:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument: !Sub
+                  - '{"Statement": [{"Effect": "Allow", "Action": "${A}${B}", "Resource": "*"}]}'
+                  - A: !If [One, "*", "s3:Get"]
+                    B: !If [Two, "Object", ""]
+          """;
+
+      assertThat(findings(template, "IamWildcardAction")).extracting(Finding::severity).containsExactly(Severity.HIGH);
+    }
+
+    @Test
+    void a_value_past_the_evaluation_bounds_blocks_instead_of_passing_unread() {
+      String actions = java.util.stream.IntStream.range(0, 5000).mapToObj(n -> "s3:GetObject" + n)
+          .collect(java.util.stream.Collectors.joining(", "));
+      String template = role("{Version: '2012-10-17', Statement: [{Effect: Allow, Action: [" + actions + ", '*'], Resource: '*'}]}");
+
+      Finding found = single(template, "ValueNotEvaluated", Severity.HIGH,
+          "Resources", "Role", "Properties", "Policies", "0", "PolicyDocument", "Statement", "0", "Action");
+      assertThat(found.message()).contains("4096 candidate values");
+      assertThat(found.fix()).contains("acknowledge ValueNotEvaluated");
+    }
+
+    @Test
+    void a_policy_text_with_more_combinations_than_gantry_renders_blocks() {
+      StringBuilder template = new StringBuilder("Conditions:\n");
+      for (int i = 0; i < 12; i++) { // 4,096 combinations
+        template.append("  C").append(i).append(": !Equals [!Ref \"AWS::Region\", r").append(i).append("]\n");
+      }
+      template.append("""
+          Resources:
+            Policy:
+              Type: AWS::IAM::ManagedPolicy
+              Properties:
+                PolicyDocument: !Join
+                  - ""
+                  - - '{"Statement": [{"Effect": "Allow", "Action": "s3:'
+          """);
+      for (int i = 0; i < 12; i++) {
+        template.append("          - !If [C").append(i).append(", \"Get\", \"Put\"]\n");
+      }
+      template.append("          - 'Object\", \"Resource\": \"*\"}]}'\n");
+
+      Finding found = single(template.toString(), "ValueNotEvaluated", Severity.HIGH,
+          "Resources", "Policy", "Properties", "PolicyDocument");
+      assertThat(found.line()).isEqualTo(18);
+    }
+
+    @Test
+    void a_private_custom_domain_policy_for_anyone_through_vpc_endpoints_is_not_a_public_principal() {
+      String template = """
+          Resources:
+            Domain:
+              Type: AWS::ApiGateway::DomainNameV2
+              Properties:
+                DomainName: api.internal.example.com
+                EndpointConfiguration: {Types: [PRIVATE]}
+                Policy:
+                  Statement:
+                    - Effect: Allow
+                      Principal: "*"
+                      Action: execute-api:Invoke
+                      Resource: "execute-api:/*"
+          """;
+
+      assertThat(findings(template, "PublicPrincipal")).isEmpty();
+    }
+}
 }
