@@ -33,7 +33,6 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
-import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 
 /**
@@ -59,11 +58,11 @@ public final class GantryHttpApi extends Construct {
    * @param settings deploy-time choices (JWT, throttling)
    * @param code the deployment package
    * @param storage tables and bucket
-   * @param stateMachine the pipeline (start, decide, heartbeat, stop)
+   * @param pipelines the pipelines' state machines (start, decide, heartbeat, stop)
    * @param bus where webhook pushes that match a push rule go
    * @param webhookSecret the webhook secrets
    */
-  public record Props(DeploymentSettings settings, Code code, SessionStorage storage, StateMachine stateMachine,
+  public record Props(DeploymentSettings settings, Code code, SessionStorage storage, PipelineStateMachine pipelines,
       IEventBus bus, ISecret webhookSecret, Map<String, String> environment) {}
 
   /** Creates the API function, the HTTP API, its routes and stage. */
@@ -71,7 +70,7 @@ public final class GantryHttpApi extends Construct {
     super(scope, id);
     Map<String, String> environment = new LinkedHashMap<>(props.environment());
     environment.putAll(props.storage().environment());
-    environment.put(EnvironmentVariables.STATE_MACHINE_ARN, props.stateMachine().getStateMachineArn());
+    environment.putAll(props.pipelines().environment());
     environment.put(EnvironmentVariables.EVENT_BUS_NAME, props.bus().getEventBusName());
     environment.put(EnvironmentVariables.WEBHOOK_SECRET_ARN, props.webhookSecret().getSecretArn());
     // the webhook routes answer a push no rule matches "ignored" instead of putting it on the bus
@@ -80,9 +79,7 @@ public final class GantryHttpApi extends Construct {
         "Gantry HTTP API", 1024, Duration.seconds(29), props.code(), environment));
     props.storage().grantSessions(function);
     props.storage().grantDocuments(function, false);
-    props.stateMachine().grantStartExecution(function.grantee());
-    props.stateMachine().grantTaskResponse(function.grantee());
-    props.stateMachine().grantExecution(function.grantee(), "states:StopExecution");
+    props.pipelines().grantRunSessions(function.grantee());
     Acknowledgements.executions(function.role());
     props.bus().grantPutEventsTo(function.grantee());
     props.webhookSecret().grantRead(function.grantee());

@@ -1,7 +1,7 @@
 package dev.gantry.infra;
 
 import dev.gantry.config.EnvironmentVariables;
-import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.Pipelines;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
@@ -16,7 +16,7 @@ import software.constructs.Construct;
 /**
  * Everything Gantry needs in one AWS account and region: {@link SessionStorage}, the {@link
  * StackDeploymentAccess} of the deployed stacks, the custom event bus, the {@link
- * PipelineStateMachine} built from {@link PipelineDefinition#standard()}, the {@link PushTriggers}
+ * PipelineStateMachine} built from {@link Pipelines#standard()}, the {@link PushTriggers}
  * and the {@link GantryHttpApi}. No physical names are fixed, except the deployed stacks'
  * permissions boundary, whose name is derived from the stack's path and region (a policy cannot
  * name its own {@code Ref}), so several stacks can live side by side. Outputs: the API URL, the bus
@@ -54,13 +54,13 @@ public final class GantryStack extends Stack {
         new StackDeploymentAccess.Props(settings.stackPrefix(), settings.deployServices()));
     this.bus = EventBus.Builder.create(this, "Bus").description("Gantry repository pushes and approval notices").build();
     this.pipeline = new PipelineStateMachine(this, "Pipeline", new PipelineStateMachine.Props(
-        PipelineDefinition.standard(), code, storage, bus,
+        Pipelines.standard(), code, storage, bus,
         new ModelAccess(this, settings.modelProvider(), settings.bedrockModelIds()), common,
         settings.codeCommitRepositoryArns(), deployAccess));
     this.triggers = new PushTriggers(this, "Pushes", new PushTriggers.Props(
-        settings, code, storage, bus, pipeline.stateMachine(), common));
+        settings, code, storage, bus, pipeline, common));
     this.api = new GantryHttpApi(this, "Api", new GantryHttpApi.Props(
-        settings, code, storage, pipeline.stateMachine(), bus, triggers.webhookSecret(), common));
+        settings, code, storage, pipeline, bus, triggers.webhookSecret(), common));
 
     // deployed stacks, and the roles they create, never reach Gantry's own resources
     String functions = formatArn(ArnComponents.builder().service("lambda").resource("function")
@@ -76,8 +76,14 @@ public final class GantryStack extends Stack {
     CfnOutput.Builder.create(this, "ApiUrl").description("Base URL of the Gantry HTTP API").value(api.url()).build();
     CfnOutput.Builder.create(this, "EventBusName").description("Custom bus for pushes and approval notices")
         .value(bus.getEventBusName()).build();
-    CfnOutput.Builder.create(this, "StateMachineArn").description("The session pipeline")
-        .value(pipeline.stateMachine().getStateMachineArn()).build();
+    CfnOutput.Builder.create(this, "StateMachineArn").description("The default (" + Pipelines.standard().defaultPipeline().name()
+        + ") pipeline's state machine").value(pipeline.stateMachine().getStateMachineArn()).build();
+    pipeline.stateMachines().forEach((name, machine) -> {
+      if (machine != pipeline.stateMachine()) {
+        CfnOutput.Builder.create(this, PipelineStateMachine.pascalCase(name) + "StateMachineArn")
+            .description("The " + name + " pipeline's state machine").value(machine.getStateMachineArn()).build();
+      }
+    });
     CfnOutput.Builder.create(this, "DocumentsBucketName").description("Where session documents are stored")
         .value(storage.documents().getBucketName()).build();
     CfnOutput.Builder.create(this, "GitSecretArn").description("Secret holding Git tokens by host, read by the checkout stage")

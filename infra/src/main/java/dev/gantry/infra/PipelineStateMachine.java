@@ -5,6 +5,7 @@ import dev.gantry.handler.ApprovalRequestHandler;
 import dev.gantry.handler.FailureRecorderHandler;
 import dev.gantry.handler.StageHandler;
 import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.Pipelines;
 import dev.gantry.pipeline.RetryPolicy;
 import dev.gantry.pipeline.StageDefinition;
 import dev.gantry.pipeline.StepFunctionsWorkflow;
@@ -45,8 +46,9 @@ import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.constructs.Construct;
 
 /**
- * The Standard state machine built from {@link PipelineDefinition#standard()}, the declaration the
- * local executor runs: one task per stage, named by the stage's state name, in declared order.
+ * One Standard state machine per pipeline of {@link Pipelines#standard()}, the declarations the local
+ * executor runs: one task per stage, named by the stage's state name, in declared order. Each stage
+ * has one function, shared by every pipeline that runs the stage.
  *
  * <ul>
  *   <li>Running stages invoke their own function (timeout from the declaration) with {@code
@@ -90,14 +92,16 @@ public final class PipelineStateMachine extends Construct {
   /** Where a polling stage's task keeps what its Choice state reads: {@code {"waiting", "status"}}. */
   public static final String LOOK_PATH = "$.look";
 
-  private final StateMachine stateMachine;
+  private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
   private final Secret gitSecret;
+  private final GantryFunction recorder;
+  private GantryFunction approvalFunction;
   private final Map<String, GantryFunction> functions = new LinkedHashMap<>();
 
   /**
    * The state machine's inputs.
    *
-   * @param definition the stage declaration
+   * @param pipelines the pipelines, one state machine each
    * @param code the functions' deployment package
    * @param storage tables and bucket
    * @param bus where approval notices go
@@ -105,7 +109,7 @@ public final class PipelineStateMachine extends Construct {
    * @param codeCommitRepositoryArns CodeCommit repositories the checkout function may pull with its role
    * @param deployAccess CloudFormation access for the stages declared {@code callsCloudFormation}
    */
-  public record Props(PipelineDefinition definition, Code code, SessionStorage storage, IEventBus bus, ModelAccess model,
+  public record Props(Pipelines pipelines, Code code, SessionStorage storage, IEventBus bus, ModelAccess model,
       Map<String, String> environment, List<String> codeCommitRepositoryArns, StackDeploymentAccess deployAccess) {}
 
   /**
@@ -116,7 +120,10 @@ public final class PipelineStateMachine extends Construct {
    */
   public static final int STAGE_TMP_MB = 512;
 
-  /** Creates the stage functions, the approval and failure functions, and the state machine. */
+  /**
+   * Creates the stage functions (one per stage, shared by every pipeline that runs it), the approval
+   * and failure functions, and one state machine per pipeline.
+   */
   public PipelineStateMachine(Construct scope, String id, Props props) {
     super(scope, id);
     this.gitSecret = Secret.Builder.create(this, "GitTokens")
@@ -128,38 +135,57 @@ public final class PipelineStateMachine extends Construct {
     Map<String, String> environment = new LinkedHashMap<>(props.environment());
     environment.putAll(props.storage().environment());
     environment.putAll(props.model().environment());
-
-    GantryFunction recorder = function("FailureRecorder", FailureRecorderHandler.class, "Records failed and timed-out sessions",
+    this.recorder = function("FailureRecorder", FailureRecorderHandler.class, "Records failed and timed-out sessions",
         1024, Duration.seconds(30), props, environment);
-    LambdaInvoke recordFailure = recordEnd(RECORD_FAILURE, recorder, SessionStatus.FAILED);
-    recordFailure.next(Fail.Builder.create(this, FAILED).stateName(FAILED).errorPath("$.error.Error").causePath("$.error.Cause").build());
-    LambdaInvoke recordTimeout = recordEnd(RECORD_TIMEOUT, recorder, SessionStatus.TIMED_OUT);
-    recordTimeout.next(Fail.Builder.create(this, TIMED_OUT).stateName(TIMED_OUT)
-        .error("Gantry.ApprovalTimedOut").cause("no decision in time: the session is TIMED_OUT").build());
-    Fail rejected = Fail.Builder.create(this, REJECTED).stateName(REJECTED)
-        .error(StepFunctionsWorkflow.REJECTED_ERROR).cause("a reviewer rejected the template: see the session's audit log").build();
+    for (PipelineDefinition pipeline : props.pipelines().pipelines()) {
+      // the default pipeline's states keep the ids they had when it was the only one
+      Construct states = pipeline == props.pipelines().defaultPipeline() ? this : new Construct(this, pascalCase(pipeline.name()));
+      stateMachines.put(pipeline.name(), stateMachine(states, pipeline, props, environment));
+    }
+  }
+
+  /** {@code design} → {@code Design}, {@code long-name} → {@code LongName}. */
+  static String pascalCase(String name) {
+    StringBuilder out = new StringBuilder();
+    for (String part : name.split("-")) {
+      out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+    }
+    return out.toString();
+  }
+
+  private StateMachine stateMachine(Construct scope, PipelineDefinition pipeline, Props props, Map<String, String> environment) {
+    LambdaInvoke recordFailure = recordEnd(scope, RECORD_FAILURE, recorder, SessionStatus.FAILED);
+    recordFailure.next(Fail.Builder.create(scope, FAILED).stateName(FAILED).errorPath("$.error.Error").causePath("$.error.Cause").build());
+    LambdaInvoke recordTimeout = null; // only a pipeline with an approval gate can time out waiting
+    if (pipeline.approvalGate().isPresent()) {
+      recordTimeout = recordEnd(scope, RECORD_TIMEOUT, recorder, SessionStatus.TIMED_OUT);
+      recordTimeout.next(Fail.Builder.create(scope, TIMED_OUT).stateName(TIMED_OUT)
+          .error("Gantry.ApprovalTimedOut").cause("no decision in time: the session is TIMED_OUT").build());
+    }
 
     List<LambdaInvoke> tasks = new ArrayList<>();
-    for (StageDefinition stage : props.definition().stages()) {
+    for (StageDefinition stage : pipeline.stages()) {
       LambdaInvoke task = stage.approvalGate()
-          ? approvalTask(stage, props, environment, rejected, recordTimeout)
-          : stageTask(stage, props, environment);
+          ? approvalTask(scope, stage, props, environment, recordTimeout)
+          : stageTask(scope, stage, props, environment);
       task.addCatch(recordFailure, CatchProps.builder().errors(List.of(Errors.ALL)).resultPath("$.error").build());
       tasks.add(task);
     }
-    Succeed endedEarly = Succeed.Builder.create(this, SUCCEEDED).stateName(SUCCEEDED)
-        .comment("the session ended SUCCEEDED before its last stage: nothing to deploy").build();
-    List<StageDefinition> stages = props.definition().stages();
+    List<StageDefinition> stages = pipeline.stages();
+    Succeed endedEarly = stages.stream().anyMatch(s -> s.polling().isPresent())
+        ? Succeed.Builder.create(scope, SUCCEEDED).stateName(SUCCEEDED)
+            .comment("the session ended SUCCEEDED before its last stage: nothing to deploy").build()
+        : null;
     IChainable after = null; // the state after stage i, built from the last stage back
     for (int i = stages.size() - 1; i >= 0; i--) {
       StageDefinition stage = stages.get(i);
       LambdaInvoke task = tasks.get(i);
       if (stage.polling().isPresent()) {
-        Wait wait = Wait.Builder.create(this, stage.stateName() + "Wait").stateName(stage.stateName() + "Wait")
+        Wait wait = Wait.Builder.create(scope, stage.stateName() + "Wait").stateName(stage.stateName() + "Wait")
             .comment("waits before looking again; the " + stage.name() + " stage's work goes on outside Gantry")
             .time(WaitTime.duration(duration(stage.polling().get().interval()))).build();
         wait.next(task);
-        Choice check = Choice.Builder.create(this, stage.stateName() + "Check").stateName(stage.stateName() + "Check")
+        Choice check = Choice.Builder.create(scope, stage.stateName() + "Check").stateName(stage.stateName() + "Check")
             .comment("waits while the " + stage.name() + " stage's work is in progress").build();
         check.when(Condition.booleanEquals(LOOK_PATH + ".waiting", true), wait);
         check.when(Condition.stringEquals(LOOK_PATH + ".status", SessionStatus.SUCCEEDED.name()), endedEarly);
@@ -171,22 +197,28 @@ public final class PipelineStateMachine extends Construct {
       after = task;
     }
 
-    LogGroup logs = LogGroup.Builder.create(this, "ExecutionLogs")
+    LogGroup logs = LogGroup.Builder.create(scope, "ExecutionLogs")
         .retention(RetentionDays.THREE_MONTHS)
         .removalPolicy(RemovalPolicy.DESTROY)
         .build();
-    this.stateMachine = StateMachine.Builder.create(this, "StateMachine")
+    StateMachine machine = StateMachine.Builder.create(scope, "StateMachine")
         .definitionBody(DefinitionBody.fromChainable(tasks.get(0)))
         .stateMachineType(StateMachineType.STANDARD)
-        .comment("Gantry session pipeline: " + String.join(" → ",
-            props.definition().stages().stream().map(StageDefinition::stateName).toList()))
+        .comment("Gantry " + pipeline.name() + " pipeline: " + String.join(" → ",
+            pipeline.stages().stream().map(StageDefinition::stateName).toList()))
         .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(false).build())
         .tracingEnabled(true)
         .build();
-    Acknowledgements.stateMachineRole(stateMachine.getRole());
+    Acknowledgements.stateMachineRole(machine.getRole());
+    return machine;
   }
 
-  private LambdaInvoke stageTask(StageDefinition stage, Props props, Map<String, String> environment) {
+  /** The function that runs {@code stage}, made on first use: one per stage, whichever pipelines run it. */
+  private GantryFunction stageFunction(StageDefinition stage, Props props, Map<String, String> environment) {
+    GantryFunction existing = functions.get(stage.stateName() + "Stage");
+    if (existing != null) {
+      return existing;
+    }
     boolean agent = stage.agent().isPresent();
     boolean checkout = stage.name().equals(PipelineDefinition.CHECKOUT);
     Map<String, String> stageEnvironment = new LinkedHashMap<>(environment);
@@ -218,7 +250,12 @@ public final class PipelineStateMachine extends Construct {
       Acknowledgements.bedrockRegions(function.role());
     }
     stage.cloudFormation().ifPresent(use -> props.deployAccess().grantDeploy(function, use));
-    LambdaInvoke.Builder builder = LambdaInvoke.Builder.create(this, stage.stateName())
+    return function;
+  }
+
+  private LambdaInvoke stageTask(Construct scope, StageDefinition stage, Props props, Map<String, String> environment) {
+    GantryFunction function = stageFunction(stage, props, environment);
+    LambdaInvoke.Builder builder = LambdaInvoke.Builder.create(scope, stage.stateName())
         .stateName(stage.stateName())
         .comment(stage.agent().map(a -> "runs the " + a + " agent").orElse("runs the " + stage.name() + " stage"))
         .lambdaFunction(function.live())
@@ -249,14 +286,19 @@ public final class PipelineStateMachine extends Construct {
     return task;
   }
 
-  private LambdaInvoke approvalTask(StageDefinition gate, Props props, Map<String, String> environment, Fail rejected,
+  private LambdaInvoke approvalTask(Construct scope, StageDefinition gate, Props props, Map<String, String> environment,
       LambdaInvoke recordTimeout) {
-    Map<String, String> withBus = new LinkedHashMap<>(environment);
-    withBus.put(EnvironmentVariables.EVENT_BUS_NAME, props.bus().getEventBusName());
-    GantryFunction function = function("ApprovalRequest", ApprovalRequestHandler.class,
-        "Stores the approval task token and sends the approval notice", 1024, Duration.seconds(30), props, withBus);
-    props.bus().grantPutEventsTo(function.grantee());
-    LambdaInvoke.Builder builder = LambdaInvoke.Builder.create(this, gate.stateName())
+    if (approvalFunction == null) {
+      Map<String, String> withBus = new LinkedHashMap<>(environment);
+      withBus.put(EnvironmentVariables.EVENT_BUS_NAME, props.bus().getEventBusName());
+      approvalFunction = function("ApprovalRequest", ApprovalRequestHandler.class,
+          "Stores the approval task token and sends the approval notice", 1024, Duration.seconds(30), props, withBus);
+      props.bus().grantPutEventsTo(approvalFunction.grantee());
+    }
+    GantryFunction function = approvalFunction;
+    Fail rejected = Fail.Builder.create(scope, REJECTED).stateName(REJECTED)
+        .error(StepFunctionsWorkflow.REJECTED_ERROR).cause("a reviewer rejected the template: see the session's audit log").build();
+    LambdaInvoke.Builder builder = LambdaInvoke.Builder.create(scope, gate.stateName())
         .stateName(gate.stateName())
         .comment("waits for a reviewer's decision on the template digest")
         .lambdaFunction(function.live())
@@ -276,8 +318,8 @@ public final class PipelineStateMachine extends Construct {
     return task;
   }
 
-  private LambdaInvoke recordEnd(String stateName, GantryFunction recorder, SessionStatus outcome) {
-    LambdaInvoke task = LambdaInvoke.Builder.create(this, stateName)
+  private static LambdaInvoke recordEnd(Construct scope, String stateName, GantryFunction recorder, SessionStatus outcome) {
+    LambdaInvoke task = LambdaInvoke.Builder.create(scope, stateName)
         .stateName(stateName)
         .comment("records the session " + outcome + " with its audit entry, unless it already ended")
         .lambdaFunction(recorder.live())
@@ -328,9 +370,38 @@ public final class PipelineStateMachine extends Construct {
     return gitSecret;
   }
 
-  /** The state machine. */
+  /** The default pipeline's state machine. */
   public StateMachine stateMachine() {
-    return stateMachine;
+    return stateMachines.values().iterator().next();
+  }
+
+  /** Each pipeline's state machine, by pipeline name, the default first. */
+  public Map<String, StateMachine> stateMachines() {
+    return java.util.Collections.unmodifiableMap(stateMachines);
+  }
+
+  /**
+   * The variable that tells a function each pipeline's state machine: {@value
+   * EnvironmentVariables#STATE_MACHINE_ARNS}, a JSON object of pipeline name to ARN.
+   */
+  public Map<String, String> environment() {
+    Map<String, String> arns = new LinkedHashMap<>();
+    stateMachines.forEach((name, machine) -> arns.put(name, machine.getStateMachineArn()));
+    return Map.of(EnvironmentVariables.STATE_MACHINE_ARNS, software.amazon.awscdk.Stack.of(this).toJsonString(arns));
+  }
+
+  /** Lets {@code grantee} start executions of every pipeline's state machine. */
+  public void grantStart(software.amazon.awscdk.services.iam.IGrantable grantee) {
+    stateMachines.values().forEach(machine -> machine.grantStartExecution(grantee));
+  }
+
+  /** Lets {@code grantee} start, stop and answer the approval task tokens of every pipeline's executions. */
+  public void grantRunSessions(software.amazon.awscdk.services.iam.IGrantable grantee) {
+    stateMachines.values().forEach(machine -> {
+      machine.grantStartExecution(grantee);
+      machine.grantTaskResponse(grantee);
+      machine.grantExecution(grantee, "states:StopExecution");
+    });
   }
 
   /** The functions by construct id ({@code ArchitectStage}, {@code ApprovalRequest}, {@code FailureRecorder}). */

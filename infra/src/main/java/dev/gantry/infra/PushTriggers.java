@@ -18,7 +18,6 @@ import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
-import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 
 /**
@@ -49,11 +48,11 @@ public final class PushTriggers extends Construct {
    * @param code the deployment package
    * @param storage tables
    * @param bus the custom bus the webhook routes put pushes on
-   * @param stateMachine the pipeline the push function starts
+   * @param pipelines the pipelines' state machines the push function starts
    * @param environment variables every function gets
    */
   public record Props(DeploymentSettings settings, Code code, SessionStorage storage, IEventBus bus,
-      StateMachine stateMachine, Map<String, String> environment) {}
+      PipelineStateMachine pipelines, Map<String, String> environment) {}
 
   /** Creates the webhook secret, the push function, its rules and dead-letter queue. */
   public PushTriggers(Construct scope, String id, Props props) {
@@ -78,12 +77,12 @@ public final class PushTriggers extends Construct {
     Map<String, String> environment = new LinkedHashMap<>(props.environment());
     environment.putAll(props.storage().environment());
     environment.put(EnvironmentVariables.PUSH_RULES, props.settings().pushRules());
-    environment.put(EnvironmentVariables.STATE_MACHINE_ARN, props.stateMachine().getStateMachineArn());
+    environment.putAll(props.pipelines().environment());
     this.function = new GantryFunction(this, "Handler", new GantryFunction.Props(PushEventHandler.class.getName(),
         "Starts sessions for repository pushes that match the push rules", 1024, Duration.seconds(60), props.code(),
         environment));
     props.storage().grantSessions(function);
-    props.stateMachine().grantStartExecution(function.grantee());
+    props.pipelines().grantStart(function.grantee());
 
     LambdaFunction target = new LambdaFunction(function.live(), LambdaFunctionProps.builder()
         .deadLetterQueue(deadLetters)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.config.EnvironmentVariables;
 import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.Pipelines;
 import dev.gantry.pipeline.StageDefinition;
 import dev.gantry.push.RepositoryPush;
 import dev.gantry.session.SessionTables;
@@ -113,7 +114,8 @@ class GantryStackTest {
   @Test
   void every_function_is_java_21_on_arm64_with_snapstart_on_published_versions_behind_a_live_alias() {
     Map<String, Map<String, Object>> functions = TEMPLATE.findResources("AWS::Lambda::Function");
-    assertThat(functions).hasSize(PipelineDefinition.standard().stages().size() - 1 + 4); // stages, approval, recorder, push, api
+    long stageFunctions = Pipelines.standard().stages().stream().filter(s -> !s.approvalGate()).count();
+    assertThat(functions).hasSize((int) stageFunctions + 4); // one per stage of any pipeline, approval, recorder, push, api
     TEMPLATE.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
         "Runtime", "java21",
         "Architectures", List.of("arm64"),
@@ -129,7 +131,7 @@ class GantryStackTest {
 
   @Test
   void each_stage_function_outlives_its_stage_and_each_agent_stage_outlives_a_model_call() {
-    for (StageDefinition stage : PipelineDefinition.standard().stages()) {
+    for (StageDefinition stage : Pipelines.standard().stages()) {
       if (stage.approvalGate()) {
         continue;
       }
@@ -155,12 +157,37 @@ class GantryStackTest {
   }
 
   @Test
-  void the_state_machine_is_standard_logs_all_events_without_execution_data_and_traces_with_x_ray() {
-    TEMPLATE.resourceCountIs("AWS::StepFunctions::StateMachine", 1);
-    TEMPLATE.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
+  void each_pipeline_has_a_standard_state_machine_that_logs_all_events_without_execution_data_and_traces_with_x_ray() {
+    TEMPLATE.resourceCountIs("AWS::StepFunctions::StateMachine", Pipelines.standard().pipelines().size());
+    TEMPLATE.allResourcesProperties("AWS::StepFunctions::StateMachine", Match.objectLike(Map.of(
         "StateMachineType", "STANDARD",
         "LoggingConfiguration", Match.objectLike(Map.of("Level", "ALL", "IncludeExecutionData", false)),
-        "TracingConfiguration", Map.of("Enabled", true)));
+        "TracingConfiguration", Map.of("Enabled", true))));
+    assertThat(Synthesized.defaults().stack.pipeline().stateMachines().keySet())
+        .containsExactlyElementsOf(Pipelines.standard().names());
+  }
+
+  @Test
+  void the_api_and_the_push_function_can_start_every_pipeline_and_know_each_state_machine() {
+    for (String description : List.of("Gantry HTTP API", "Starts sessions for repository pushes that match the push rules")) {
+      Map<String, Map<String, Object>> found = TEMPLATE.findResources("AWS::Lambda::Function", Map.of("Properties",
+          Map.of("Description", description)));
+      assertThat(found).as(description).hasSize(1);
+      Object arns = ((Map<?, ?>) ((Map<?, ?>) props(found.values().iterator().next()).get("Environment")).get("Variables"))
+          .get(dev.gantry.config.EnvironmentVariables.STATE_MACHINE_ARNS);
+      String joined = dev.gantry.json.Json.write(arns);
+      for (String logicalId : TEMPLATE.findResources("AWS::StepFunctions::StateMachine").keySet()) {
+        assertThat(joined).as(description).contains(logicalId);
+      }
+    }
+    Map<String, Map<String, Object>> starters = TEMPLATE.findResources("AWS::IAM::Policy", Map.of("Properties", Map.of(
+        "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Action", "states:StartExecution"))))))));
+    for (Map<String, Object> policy : starters.values()) {
+      long statements = ((List<?>) ((Map<?, ?>) props(policy).get("PolicyDocument")).get("Statement")).stream()
+          .filter(s -> "states:StartExecution".equals(((Map<?, ?>) s).get("Action"))).count();
+      assertThat(statements).isEqualTo(Pipelines.standard().pipelines().size());
+    }
+    assertThat(starters).hasSize(2);
   }
 
   @Test
@@ -168,7 +195,7 @@ class GantryStackTest {
     Map<String, Map<String, Object>> policies = TEMPLATE.findResources("AWS::IAM::Policy",
         Match.objectLike(Map.of("Properties", Match.objectLike(Map.of("PolicyDocument", Map.of("Statement",
             Match.arrayWith(List.of(Match.objectLike(Map.of("Sid", "InvokeConfiguredModels")))), "Version", "2012-10-17"))))));
-    long agentStages = PipelineDefinition.standard().stages().stream().filter(s -> s.agent().isPresent()).count();
+    long agentStages = Pipelines.standard().stages().stream().filter(s -> s.agent().isPresent()).count();
     assertThat(policies).hasSize((int) agentStages);
     TEMPLATE.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
         Match.objectLike(Map.of(
@@ -251,7 +278,7 @@ class GantryStackTest {
   void every_stage_function_has_room_in_tmp_for_a_snapshot_and_only_the_checkout_function_reads_the_git_secret() {
     Map<String, Map<String, Object>> stageFunctions = TEMPLATE.findResources("AWS::Lambda::Function", Map.of("Properties",
         Map.of("Description", Match.stringLikeRegexp("Runs the .* stage"))));
-    assertThat(stageFunctions).hasSize((int) PipelineDefinition.standard().stages().stream().filter(s -> !s.approvalGate()).count());
+    assertThat(stageFunctions).hasSize((int) Pipelines.standard().stages().stream().filter(s -> !s.approvalGate()).count());
     assertThat(stageFunctions.values()).allSatisfy(f ->
         assertThat(props(f)).containsEntry("EphemeralStorage", Map.of("Size", PipelineStateMachine.STAGE_TMP_MB)));
 
@@ -275,7 +302,7 @@ class GantryStackTest {
 
   @Test
   void each_stage_function_knows_its_stage_so_only_the_validate_function_loads_the_template_rules_at_start_up() {
-    for (StageDefinition stage : PipelineDefinition.standard().stages()) {
+    for (StageDefinition stage : Pipelines.standard().stages()) {
       if (!stage.approvalGate()) {
         TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of("Description", "Runs the " + stage.name() + " stage",
             "Environment", Map.of("Variables", Match.objectLike(Map.of(EnvironmentVariables.STAGE, stage.name())))));
@@ -388,7 +415,11 @@ class GantryStackTest {
 
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", typo.toString())::get,
         Synthesized.LAMBDA_JAR)).hasMessage("context pushRulesFile " + typo + ": rules[0]: unknown field 'branch' "
-            + "(use repository, branches, stack, path, agents)");
+            + "(use repository, branches, stack, path, pipeline, agents)");
+    Path unknownPipeline = Files.writeString(dir.resolve("pipeline.yaml"), "rules:\n  - repository: octo-org/app\n    pipeline: ship\n");
+    assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", unknownPipeline.toString())::get,
+        Synthesized.LAMBDA_JAR)).hasMessage("context pushRulesFile " + unknownPipeline + ": rules[0].pipeline: no pipeline 'ship': "
+            + "choose one of deliver, design, review");
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", local.toString())::get,
         Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context pushRulesFile " + local + ": rules[0].path names a local checkout");
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", foreign.toString())::get,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.json.Json;
 import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.Pipelines;
 import dev.gantry.pipeline.RetryPolicy;
 import dev.gantry.pipeline.StageDefinition;
 import dev.gantry.pipeline.StateMachineTasks;
@@ -30,18 +31,23 @@ import org.junit.jupiter.api.Test;
  */
 class StateMachineDefinitionTest {
   static final Path REPOSITORY = Path.of(System.getProperty("gantry.repositoryRoot", "..")).toAbsolutePath().normalize();
-  static final PipelineDefinition DECLARED = PipelineDefinition.standard();
-  static JsonNode definition;
-  static JsonNode states;
+  /** Each pipeline's synthesized definition, by pipeline name (read from the state machine's comment). */
+  static final Map<String, JsonNode> DEFINITIONS = new java.util.TreeMap<>();
 
   @BeforeAll
-  static void extractDefinition() {
+  static void extractDefinitions() {
     Map<String, Map<String, Object>> machines =
         Synthesized.defaults().template.findResources("AWS::StepFunctions::StateMachine");
-    assertThat(machines).hasSize(1);
-    Object definitionString = ((Map<?, ?>) machines.values().iterator().next().get("Properties")).get("DefinitionString");
-    definition = Json.tree(resolve(definitionString));
-    states = definition.get("States");
+    for (Map<String, Object> machine : machines.values()) {
+      JsonNode definition = Json.tree(resolve(((Map<?, ?>) machine.get("Properties")).get("DefinitionString")));
+      String pipeline = definition.path("Comment").asText().replaceFirst("^Gantry (\\S+) pipeline: .*$", "$1");
+      DEFINITIONS.put(pipeline, definition);
+    }
+    assertThat(DEFINITIONS.keySet()).containsExactlyInAnyOrderElementsOf(Pipelines.standard().names());
+  }
+
+  static List<PipelineDefinition> pipelines() {
+    return Pipelines.standard().pipelines();
   }
 
   /**
@@ -65,8 +71,11 @@ class StateMachineDefinitionTest {
     return out.toString();
   }
 
-  @Test
-  void the_asl_validator_accepts_the_definition() throws IOException, InterruptedException {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("pipelines")
+  void the_asl_validator_accepts_the_definition(PipelineDefinition declared) throws IOException, InterruptedException {
+    JsonNode definition = DEFINITIONS.get(declared.name());
+    JsonNode states = definition.get("States");
     Path validator = REPOSITORY.resolve("node_modules/.bin/asl-validator");
     assertThat(validator)
         .as("asl-validator is installed by `npm ci` at the repository root (README, .ci/run)")
@@ -82,9 +91,12 @@ class StateMachineDefinitionTest {
     assertThat(process.exitValue()).as("asl-validator said: %s", output).isZero();
   }
 
-  @Test
-  void states_and_transitions_are_the_declared_stages_in_order_then_the_failure_states() {
-    List<StageDefinition> stages = DECLARED.stages();
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("pipelines")
+  void states_and_transitions_are_the_declared_stages_in_order_then_the_failure_states(PipelineDefinition declared) {
+    JsonNode definition = DEFINITIONS.get(declared.name());
+    JsonNode states = definition.get("States");
+    List<StageDefinition> stages = declared.stages();
     assertThat(definition.get("StartAt").asText()).isEqualTo(stages.get(0).stateName());
     for (int i = 0; i < stages.size(); i++) {
       JsonNode state = states.get(stages.get(i).stateName());
@@ -118,19 +130,27 @@ class StateMachineDefinitionTest {
     Set<String> expected = new TreeSet<>(stages.stream().map(StageDefinition::stateName).toList());
     stages.stream().filter(stage -> stage.polling().isPresent())
         .forEach(stage -> expected.addAll(List.of(stage.stateName() + "Check", stage.stateName() + "Wait")));
-    expected.addAll(List.of(PipelineStateMachine.RECORD_FAILURE, PipelineStateMachine.FAILED,
-        PipelineStateMachine.RECORD_TIMEOUT, PipelineStateMachine.TIMED_OUT, PipelineStateMachine.REJECTED,
-        PipelineStateMachine.SUCCEEDED));
+    expected.addAll(List.of(PipelineStateMachine.RECORD_FAILURE, PipelineStateMachine.FAILED));
+    if (declared.approvalGate().isPresent()) {
+      expected.addAll(List.of(PipelineStateMachine.RECORD_TIMEOUT, PipelineStateMachine.TIMED_OUT, PipelineStateMachine.REJECTED));
+    }
+    if (stages.stream().anyMatch(stage -> stage.polling().isPresent())) {
+      expected.add(PipelineStateMachine.SUCCEEDED);
+    }
     assertThat(names(states)).isEqualTo(expected);
     assertThat(states.get(PipelineStateMachine.RECORD_FAILURE).get("Next").asText()).isEqualTo(PipelineStateMachine.FAILED);
-    assertThat(states.get(PipelineStateMachine.RECORD_TIMEOUT).get("Next").asText()).isEqualTo(PipelineStateMachine.TIMED_OUT);
     assertThat(states.get(PipelineStateMachine.FAILED).get("Type").asText()).isEqualTo("Fail");
-    assertThat(states.get(PipelineStateMachine.REJECTED).get("Error").asText()).isEqualTo(StepFunctionsWorkflow.REJECTED_ERROR);
+    if (declared.approvalGate().isPresent()) {
+      assertThat(states.get(PipelineStateMachine.RECORD_TIMEOUT).get("Next").asText()).isEqualTo(PipelineStateMachine.TIMED_OUT);
+      assertThat(states.get(PipelineStateMachine.REJECTED).get("Error").asText()).isEqualTo(StepFunctionsWorkflow.REJECTED_ERROR);
+    }
   }
 
-  @Test
-  void running_stages_retry_lambda_errors_and_their_declared_exceptions_with_full_jitter() {
-    for (StageDefinition stage : DECLARED.stages()) {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("pipelines")
+  void running_stages_retry_lambda_errors_and_their_declared_exceptions_with_full_jitter(PipelineDefinition declared) {
+    JsonNode states = DEFINITIONS.get(declared.name()).get("States");
+    for (StageDefinition stage : declared.stages()) {
       JsonNode retriers = states.get(stage.stateName()).get("Retry");
       JsonNode lambda = retriers.get(0);
       assertThat(errors(lambda)).containsExactlyElementsOf(PipelineStateMachine.LAMBDA_ERRORS);
@@ -140,20 +160,23 @@ class StateMachineDefinitionTest {
         assertThat(retriers).as(stage.name()).hasSize(1);
         continue;
       }
-      JsonNode declared = retriers.get(1);
-      assertThat(errors(declared)).containsExactlyElementsOf(policy.retryOn().stream().map(Class::getName).toList());
-      assertThat(declared.get("IntervalSeconds").asLong()).isEqualTo(policy.interval().toSeconds());
-      assertThat(declared.get("MaxAttempts").asInt()).isEqualTo(policy.maxAttempts());
-      assertThat(declared.get("BackoffRate").asDouble()).isEqualTo(policy.backoffRate());
-      assertThat(declared.get("MaxDelaySeconds").asLong()).isEqualTo(policy.maxDelay().toSeconds());
-      assertThat(declared.get("JitterStrategy").asText()).isEqualTo("FULL");
+      JsonNode retrier = retriers.get(1);
+      assertThat(errors(retrier)).containsExactlyElementsOf(policy.retryOn().stream().map(Class::getName).toList());
+      assertThat(retrier.get("IntervalSeconds").asLong()).isEqualTo(policy.interval().toSeconds());
+      assertThat(retrier.get("MaxAttempts").asInt()).isEqualTo(policy.maxAttempts());
+      assertThat(retrier.get("BackoffRate").asDouble()).isEqualTo(policy.backoffRate());
+      assertThat(retrier.get("MaxDelaySeconds").asLong()).isEqualTo(policy.maxDelay().toSeconds());
+      assertThat(retrier.get("JitterStrategy").asText()).isEqualTo("FULL");
     }
   }
 
-  @Test
-  void running_stages_send_the_stage_task_the_stage_handler_reads_and_keep_only_the_session_id() {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("pipelines")
+  void running_stages_send_the_stage_task_the_stage_handler_reads_and_keep_only_the_session_id(PipelineDefinition declared) {
+    JsonNode definition = DEFINITIONS.get(declared.name());
+    JsonNode states = definition.get("States");
     List<String> fields = Arrays.stream(StateMachineTasks.StageTask.class.getRecordComponents()).map(c -> c.getName()).toList();
-    for (StageDefinition stage : DECLARED.stages()) {
+    for (StageDefinition stage : declared.stages()) {
       if (stage.approvalGate()) {
         continue;
       }
@@ -179,7 +202,9 @@ class StateMachineDefinitionTest {
 
   @Test
   void the_approval_waits_for_a_task_token_with_the_declared_heartbeat_and_timeout_and_times_out_into_timed_out() {
-    StageDefinition gate = DECLARED.approvalGate().orElseThrow();
+    PipelineDefinition declared = Pipelines.standard().pipeline(PipelineDefinition.DELIVER);
+    JsonNode states = DEFINITIONS.get(declared.name()).get("States");
+    StageDefinition gate = declared.approvalGate().orElseThrow();
     JsonNode state = states.get(gate.stateName());
 
     assertThat(state.get("Resource").asText()).endsWith("lambda:invoke.waitForTaskToken");

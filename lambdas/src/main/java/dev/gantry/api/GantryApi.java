@@ -8,6 +8,7 @@ import dev.gantry.pipeline.SessionWorkflow;
 import dev.gantry.push.PushPublisher;
 import dev.gantry.push.PushRules;
 import dev.gantry.push.WebhookSecrets;
+import dev.gantry.session.Session;
 import dev.gantry.session.SessionService;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class GantryApi {
       WebhookSecrets secrets,
       PushRules rules,
       PushPublisher pushes,
-      Function<String, Optional<String>> consoleUrl) {
+      Function<Session, Optional<String>> consoleUrl) {
     SessionRoutes s = new SessionRoutes(sessions, workflow, new SessionViews(documents, consoleUrl), delivery, agents);
     AgentRoutes a = new AgentRoutes(agents);
     WebhookRoutes w = new WebhookRoutes(secrets, rules, pushes);

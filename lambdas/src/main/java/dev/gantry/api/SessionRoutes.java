@@ -41,13 +41,10 @@ final class SessionRoutes {
   }
 
   /** Body of {@code POST /sessions}. */
-  record StartBody(String goal, RepositoryBody repository, String stack, AgentsBody agents) {}
+  record StartBody(String goal, RepositoryBody repository, String stack, String pipeline, Map<String, String> agents) {}
 
   /** {@code repository} of {@code POST /sessions}. */
   record RepositoryBody(String url, String path, String ref, String commit) {}
-
-  /** {@code agents} of {@code POST /sessions}. */
-  record AgentsBody(String architect, String planner, String deployer) {}
 
   /** Body of {@code POST /sessions/{id}/approval}. */
   record ApprovalBody(String decision, String digest, String changeSetDigest, String comment) {}
@@ -60,9 +57,7 @@ final class SessionRoutes {
     RepositoryBody repository = body.repository() == null ? new RepositoryBody(null, null, null, null) : body.repository();
     Map<String, String> chosen = new LinkedHashMap<>();
     if (body.agents() != null) {
-      put(chosen, "architect", body.agents().architect());
-      put(chosen, "planner", body.agents().planner());
-      put(chosen, "deployer", body.agents().deployer());
+      body.agents().forEach((role, agent) -> put(chosen, role, agent));
     }
     for (Map.Entry<String, String> agent : chosen.entrySet()) {
       if (agents.find(agent.getValue()).isEmpty()) {
@@ -72,7 +67,7 @@ final class SessionRoutes {
     }
     String caller = request.caller().orElseThrow().id();
     SessionRequest start = new SessionRequest(body.goal(), repository.path(), repository.url(), repository.ref(),
-        repository.commit(), body.stack(), chosen, "api", request.header("Idempotency-Key").orElse(null), caller);
+        repository.commit(), body.stack(), body.pipeline(), chosen, "api", request.header("Idempotency-Key").orElse(null), caller);
     SessionService.Started started = sessions.start(start, caller);
     Session session = started.session();
     try {

@@ -32,7 +32,7 @@ public final class SessionViews {
   private static final int CACHED_REPORTS = 256;
 
   private final DocumentStore documents;
-  private final Function<String, Optional<String>> consoleUrl;
+  private final Function<Session, Optional<String>> consoleUrl;
   /**
    * Findings by validation.json SHA-256. Documents are written once, so a client polling a session
    * reads its report from S3 once, not on every GET.
@@ -49,18 +49,18 @@ public final class SessionViews {
    * @param documents to read {@code validation.json} for the findings
    * @param consoleUrl the Step Functions console URL of a session's execution, or empty locally
    */
-  public SessionViews(DocumentStore documents, Function<String, Optional<String>> consoleUrl) {
+  public SessionViews(DocumentStore documents, Function<Session, Optional<String>> consoleUrl) {
     this.documents = documents;
     this.consoleUrl = consoleUrl;
   }
 
   /** A session in a listing. */
-  public record Summary(String sessionId, SessionStatus status, String currentStage, String goal, String repository,
-      String stack, Instant createdAt, Instant updatedAt, Map<String, String> links) {}
+  public record Summary(String sessionId, SessionStatus status, String pipeline, String currentStage, String goal,
+      String repository, String stack, Instant createdAt, Instant updatedAt, Map<String, String> links) {}
 
   /** A session in full. */
   public record Detail(String sessionId, SessionStatus status, long version, String goal, RepositoryView repository,
-      String stack, Map<String, String> agents, OriginView origin, String currentStage, List<StageView> stages,
+      String stack, String pipeline, Map<String, String> agents, OriginView origin, String currentStage, List<StageView> stages,
       List<DocumentView> documents, List<Finding> findings, TokenUsage usage, PendingApproval pendingApproval,
       ApprovalDecision decision, String failure, Instant createdAt, Instant updatedAt, String executionConsoleUrl,
       Map<String, String> links) {}
@@ -127,7 +127,7 @@ public final class SessionViews {
 
   /** The listing shape of a session. */
   public Summary summary(Session s) {
-    return new Summary(s.sessionId(), s.status(), s.currentStage(), s.goal(), s.repository(), s.stackName(),
+    return new Summary(s.sessionId(), s.status(), pipeline(s), s.currentStage(), s.goal(), s.repository(), s.stackName(),
         s.createdAt(), s.updatedAt(), Map.of("self", "/sessions/" + s.sessionId()));
   }
 
@@ -153,9 +153,9 @@ public final class SessionViews {
       pending = new PendingApproval(s.pendingDigest(), s.pendingChangeSet(), s.currentStage(), gate == null ? null : gate.startedAt(),
           "/sessions/" + s.sessionId() + "/approval");
     }
-    return new Detail(s.sessionId(), s.status(), s.version(), s.goal(), repository, s.stackName(),
+    return new Detail(s.sessionId(), s.status(), s.version(), s.goal(), repository, s.stackName(), pipeline(s),
         s.agents().isEmpty() ? null : s.agents(), origin, s.currentStage(), stages, docs, findings(s), s.usage(), pending,
-        s.decision(), s.failure(), s.createdAt(), s.updatedAt(), consoleUrl.apply(s.sessionId()).orElse(null), links(s));
+        s.decision(), s.failure(), s.createdAt(), s.updatedAt(), consoleUrl.apply(s).orElse(null), links(s));
   }
 
   /** The served shape of an audit entry. */
@@ -186,5 +186,10 @@ public final class SessionViews {
         .map(bytes -> Json.read(new String(bytes, StandardCharsets.UTF_8), ValidationReport.class).findings());
     read.ifPresent(findings -> findingsBySha256.put(report.sha256(), findings));
     return read.orElse(List.of());
+  }
+
+  /** The pipeline {@code s} runs; {@code deliver} for sessions stored before pipelines were named. */
+  private static String pipeline(Session s) {
+    return dev.gantry.pipeline.Pipelines.standard().pipeline(s.pipeline()).name();
   }
 }

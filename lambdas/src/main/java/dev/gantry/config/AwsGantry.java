@@ -7,7 +7,7 @@ import dev.gantry.document.S3DocumentStore;
 import dev.gantry.pipeline.ApprovalNotifier;
 import dev.gantry.pipeline.EventBridgeApprovalNotifier;
 import dev.gantry.pipeline.ExecutionRecorder;
-import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.Pipelines;
 import dev.gantry.pipeline.PipelineExecutor;
 import dev.gantry.pipeline.StageListener;
 import dev.gantry.pipeline.StepFunctionsWorkflow;
@@ -70,7 +70,7 @@ public final class AwsGantry {
     }
 
     ExecutionRecorder recorder() {
-      return new ExecutionRecorder(PipelineDefinition.standard(), store, clock, StageListener.NONE);
+      return new ExecutionRecorder(Pipelines.standard(), store, clock, StageListener.NONE);
     }
 
     /** The push rules, read by both the webhook receiver and the bus rule's target. */
@@ -79,7 +79,7 @@ public final class AwsGantry {
     }
 
     StepFunctionsWorkflow workflow() {
-      return new StepFunctionsWorkflow(client(SfnClient.builder()), aws.stateMachineArn());
+      return new StepFunctionsWorkflow(client(SfnClient.builder()), aws.stateMachineArns());
     }
   }
 
@@ -93,16 +93,16 @@ public final class AwsGantry {
    */
   public static GantryApi api(Map<String, String> environment) {
     Base base = Base.fromEnvironment(environment);
-    String stateMachineArn = base.aws().stateMachineArn();
+    StepFunctionsWorkflow workflow = base.workflow();
     S3Presigner presigner = S3Presigner.builder().region(Region.of(base.settings().region()))
         .credentialsProvider(base.credentials()).build();
-    return new GantryApi(base.sessions(), base.workflow(), base.documents(),
+    return new GantryApi(base.sessions(), workflow, base.documents(),
         DocumentDelivery.presigned(presigner, base.settings().documentsBucket(), Duration.ofMinutes(5)),
         AgentCatalog.load(Path.of(base.aws().agentsDirectory())),
         new SecretsManagerWebhookSecrets(base.client(SecretsManagerClient.builder()), base.aws().webhookSecretArn(), base.clock()),
         base.pushRules(),
         new EventBridgePushPublisher(base.client(EventBridgeClient.builder()), base.aws().eventBusName()),
-        id -> Optional.of(StepFunctionsWorkflow.consoleUrl(stateMachineArn, id)));
+        session -> Optional.of(workflow.consoleUrl(session)));
   }
 
   /**

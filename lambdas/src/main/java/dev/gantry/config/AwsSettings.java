@@ -1,5 +1,7 @@
 package dev.gantry.config;
 
+import dev.gantry.json.Json;
+import dev.gantry.pipeline.Pipelines;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -21,9 +23,28 @@ public final class AwsSettings {
     return new AwsSettings(environment);
   }
 
-  /** The pipeline state machine's ARN ({@value EnvironmentVariables#STATE_MACHINE_ARN}). */
-  public String stateMachineArn() {
-    return required(EnvironmentVariables.STATE_MACHINE_ARN);
+  /**
+   * Each pipeline's state machine ARN by pipeline name ({@value EnvironmentVariables#STATE_MACHINE_ARNS}).
+   *
+   * @throws IllegalArgumentException when unset, not a JSON object of strings, or missing a pipeline
+   *     of {@link Pipelines#standard()}
+   */
+  public Map<String, String> stateMachineArns() {
+    String text = required(EnvironmentVariables.STATE_MACHINE_ARNS);
+    Map<String, String> arns;
+    try {
+      arns = Json.MAPPER.readValue(text, new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(EnvironmentVariables.STATE_MACHINE_ARNS
+          + " is not a JSON object of pipeline name to state machine ARN: " + e.getOriginalMessage());
+    }
+    for (String pipeline : Pipelines.standard().names()) {
+      if (arns == null || arns.get(pipeline) == null || arns.get(pipeline).isBlank()) {
+        throw new IllegalArgumentException(EnvironmentVariables.STATE_MACHINE_ARNS + " names no state machine for the "
+            + pipeline + " pipeline: redeploy the stack");
+      }
+    }
+    return Map.copyOf(arns);
   }
 
   /** The custom bus pushes and approval notices go on ({@value EnvironmentVariables#EVENT_BUS_NAME}). */

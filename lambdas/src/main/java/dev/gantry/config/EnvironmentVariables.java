@@ -34,8 +34,11 @@ public final class EnvironmentVariables {
   public static final String SESSION_BUDGET_USD = "GANTRY_SESSION_BUDGET_USD";
   /** Most bytes one read_file returns. */
   public static final String READ_LIMIT_BYTES = "GANTRY_READ_LIMIT_BYTES";
-  /** ARN of the pipeline state machine (AWS). */
-  public static final String STATE_MACHINE_ARN = "GANTRY_STATE_MACHINE_ARN";
+  /**
+   * The state machine of each pipeline (AWS): a JSON object of pipeline name to state machine ARN,
+   * {@code {"deliver": "arn:aws:states:…:stateMachine:…", "design": …}}.
+   */
+  public static final String STATE_MACHINE_ARNS = "GANTRY_STATE_MACHINE_ARNS";
   /** Name of the custom event bus repository pushes are put on (AWS). */
   public static final String EVENT_BUS_NAME = "GANTRY_EVENT_BUS_NAME";
   /** ARN of the Secrets Manager secret holding the webhook secrets as JSON (AWS). */

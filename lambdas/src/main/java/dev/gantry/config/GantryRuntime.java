@@ -8,7 +8,7 @@ import dev.gantry.deploy.cloudformation.CloudFormationDeployments;
 import dev.gantry.document.DocumentStore;
 import dev.gantry.model.ModelClient;
 import dev.gantry.pipeline.CheckoutStage;
-import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.Pipelines;
 import dev.gantry.pipeline.PipelineExecutor;
 import dev.gantry.pipeline.StageListener;
 import dev.gantry.pipeline.Stages;
@@ -79,7 +79,7 @@ public final class GantryRuntime implements AutoCloseable {
     AgentRunner.Limits limits = settings.stageLimits();
     this.executor =
         new PipelineExecutor(
-            PipelineDefinition.standard(),
+            Pipelines.standard(),
             Stages.standard(agents, new AgentRunner(model), settings.modelSelection(), limits,
                 settings.sessionBudgetMicrodollars(), clock, model.describe(), checkout, deployments),
             sessionStore,

@@ -55,7 +55,7 @@ public final class ChangeSetStage implements Stage {
   public StageOutcome run(StageContext context) {
     Session session = context.session();
     SessionDocuments documents = context.documents();
-    String templateName = documents.firstPresent(PlanStage.TEMPLATE_NAMES)
+    String templateName = documents.firstPresent(SessionDocuments.TEMPLATE_NAMES)
         .orElseThrow(() -> new StageFailedException("no template: the plan stage did not write one"));
     String templateText = documents.read(templateName).orElseThrow();
     String digest = Sha256.hex(templateText);

@@ -33,7 +33,7 @@ public final class DeployStage implements Stage {
     if (decision == null || !"approve".equals(decision.decision())) {
       throw new StageFailedException("no approval recorded: nothing deploys without a human decision");
     }
-    String templateName = documents.firstPresent(PlanStage.TEMPLATE_NAMES)
+    String templateName = documents.firstPresent(SessionDocuments.TEMPLATE_NAMES)
         .orElseThrow(() -> new StageFailedException("no template to deploy"));
     checkDigest(templateName, documents.find(templateName).orElseThrow(), documents.read(templateName).orElseThrow(),
         decision.digest());

@@ -24,19 +24,19 @@ import java.util.Set;
 public final class ExecutionRecorder {
   private static final String ACTOR = PipelineExecutor.ACTOR;
 
-  private final PipelineDefinition definition;
+  private final Pipelines pipelines;
   private final SessionStore sessions;
   private final Clock clock;
   private final StageListener listener;
 
   /**
-   * @param definition the stage declaration (for the approval gate)
+   * @param pipelines the pipelines (for each session's approval gate)
    * @param sessions the session store
    * @param clock time source
    * @param listener progress output
    */
-  public ExecutionRecorder(PipelineDefinition definition, SessionStore sessions, Clock clock, StageListener listener) {
-    this.definition = definition;
+  public ExecutionRecorder(Pipelines pipelines, SessionStore sessions, Clock clock, StageListener listener) {
+    this.pipelines = pipelines;
     this.sessions = sessions;
     this.clock = clock;
     this.listener = listener;
@@ -53,9 +53,11 @@ public final class ExecutionRecorder {
    *     passed the stages before the gate
    */
   public Session requestApproval(String sessionId, String taskToken) {
-    StageDefinition gate = definition.approvalGate().orElseThrow(() -> new IllegalStateException("the pipeline declares no approval gate"));
     Session current = sessions.find(sessionId)
         .orElseThrow(() -> new StageFailedException("session " + sessionId + " does not exist"));
+    PipelineDefinition pipeline = pipelines.pipeline(current.pipeline());
+    StageDefinition gate = pipeline.approvalGate()
+        .orElseThrow(() -> new StageFailedException("the " + pipeline.name() + " pipeline has no approval gate"));
     if (current.status() == SessionStatus.AWAITING_APPROVAL && taskToken.equals(current.approvalTaskToken())) {
       return current;
     }

@@ -1,19 +1,27 @@
 package dev.gantry.pipeline;
 
-import dev.gantry.model.ModelThrottledException;
-import dev.gantry.pipeline.StageDefinition.CloudFormationUse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The one declaration of Gantry's stages, their order, agents, retry policies, timeouts and the
- * approval gate. The local executor runs it in-process; the CDK app builds the Step Functions state
- * machine from it.
+ * One named pipeline: its stages in order, each with its agent role and task, retry policy and
+ * timeout, and at most one approval gate. {@link Pipelines#standard()} holds Gantry's pipelines; the
+ * local executor runs them in-process and the CDK app builds one Step Functions state machine from
+ * each.
+ *
+ * @param name the pipeline's id in sessions, the API, push rules and the CLI ({@code deliver})
+ * @param description one line for {@code gantry pipelines} and the state machine's comment
+ * @param stages the stages, in order
  */
-public record PipelineDefinition(List<StageDefinition> stages) {
+public record PipelineDefinition(String name, String description, List<StageDefinition> stages) {
 
-  /** Stage names, in order. */
+  /** Pipeline names. */
+  public static final String DELIVER = "deliver";
+  public static final String DESIGN = "design";
+  public static final String REVIEW = "review";
+
+  /** Stage names, in order of first use. */
   public static final String CHECKOUT = "checkout";
   public static final String ARCHITECT = "architect";
   public static final String PLAN = "plan";
@@ -23,6 +31,7 @@ public record PipelineDefinition(List<StageDefinition> stages) {
   public static final String DEPLOY = "deploy";
   public static final String VERIFY = "verify";
   public static final String REPORT = "report";
+  public static final String REVIEW_STAGE = "review";
 
   /**
    * The longest one model call may take. Model clients set their read timeout to it and do not
@@ -36,12 +45,21 @@ public record PipelineDefinition(List<StageDefinition> stages) {
    */
   public static final Duration MAX_ATTEMPT_TIMEOUT = Duration.ofMinutes(14);
 
+  /** What a pipeline name may be: lowercase letters and hyphens, as a state machine name part. */
+  public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z][a-z-]{0,31}");
+
   /**
-   * @throws IllegalArgumentException for more than one approval gate, a repeated stage or state
-   *     name, or a running stage longer than {@link #MAX_ATTEMPT_TIMEOUT}
+   * @throws IllegalArgumentException for a bad name, no stages, more than one approval gate, a
+   *     repeated stage or state name, or a running stage longer than {@link #MAX_ATTEMPT_TIMEOUT}
    */
   public PipelineDefinition {
     stages = List.copyOf(stages);
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("a pipeline name is 1 to 32 lowercase letters and hyphens: " + name);
+    }
+    if (stages.isEmpty()) {
+      throw new IllegalArgumentException(name + ": a pipeline has at least one stage");
+    }
     if (stages.stream().filter(StageDefinition::approvalGate).count() > 1) {
       throw new IllegalArgumentException("a pipeline has at most one approval gate");
     }
@@ -56,54 +74,19 @@ public record PipelineDefinition(List<StageDefinition> stages) {
     }
   }
 
+  /** An unnamed pipeline of {@code stages} ({@code deliver}), for tests of one declaration. */
+  public PipelineDefinition(List<StageDefinition> stages) {
+    this(DELIVER, "stages under test", stages);
+  }
+
   /** The Lambda timeout for a running stage: its attempt timeout and one minute to record the result. */
   public static Duration functionTimeout(StageDefinition stage) {
     return stage.timeout().plusMinutes(1);
   }
 
-  /**
-   * checkout → architect → plan → validate → changeset → approval → deploy → verify → report.
-   *
-   * <ul>
-   *   <li>A checkout's network errors are retried with backoff; it fetches one commit, within 5 minutes.
-   *   <li>The changeset stage looks at its CloudFormation change set every 5 seconds for at most 30
-   *       minutes (creation usually takes seconds; hooks and transforms take longer); once it is
-   *       ready, the deployer agent explains it for the reviewer.
-   *   <li>The approval waits at most 7 days, and at most 24 hours without a heartbeat (a reviewer
-   *       reading the session sends one).
-   *   <li>The deploy stage executes the approved change set once; verify looks at the stack every 15
-   *       seconds for at most 4 hours (a stack operation with its rollback, or a failed first
-   *       create's deletion).
-   * </ul>
-   */
+  /** The default pipeline, {@code deliver}: see {@link Pipelines#standard()}. */
   public static PipelineDefinition standard() {
-    RetryPolicy modelRetry =
-        new RetryPolicy(
-            List.of(ModelThrottledException.class, TransientStageException.class),
-            Duration.ofSeconds(2), 3, 2.0, Duration.ofSeconds(30));
-    RetryPolicy storageRetry =
-        new RetryPolicy(
-            List.of(TransientStageException.class), Duration.ofSeconds(1), 2, 2.0, Duration.ofSeconds(10));
-    RetryPolicy networkRetry =
-        new RetryPolicy(
-            List.of(TransientStageException.class), Duration.ofSeconds(3), 3, 2.0, Duration.ofSeconds(30));
-    return new PipelineDefinition(
-        List.of(
-            new StageDefinition(CHECKOUT, "Checkout", Optional.empty(), networkRetry, Duration.ofMinutes(5), false),
-            new StageDefinition(ARCHITECT, "Architect", Optional.of("architect"), modelRetry, Duration.ofMinutes(10), false),
-            new StageDefinition(PLAN, "Plan", Optional.of("planner"), modelRetry, Duration.ofMinutes(10), false),
-            new StageDefinition(VALIDATE, "Validate", Optional.empty(), storageRetry, Duration.ofMinutes(1), false),
-            new StageDefinition(CHANGESET, "ChangeSet", Optional.of("deployer"), modelRetry, Duration.ofMinutes(10), false)
-                .callingCloudFormation(CloudFormationUse.MAKE_CHANGE_SETS)
-                .polling(Duration.ofSeconds(5), Duration.ofMinutes(30)),
-            new StageDefinition(APPROVAL, "AwaitApproval", Optional.empty(), RetryPolicy.none(), Duration.ofDays(7), true,
-                Optional.of(Duration.ofHours(24))),
-            new StageDefinition(DEPLOY, "Deploy", Optional.empty(), networkRetry, Duration.ofMinutes(2), false)
-                .callingCloudFormation(CloudFormationUse.EXECUTE_CHANGE_SETS),
-            new StageDefinition(VERIFY, "Verify", Optional.empty(), networkRetry, Duration.ofMinutes(2), false)
-                .callingCloudFormation(CloudFormationUse.WATCH_STACKS)
-                .polling(Duration.ofSeconds(15), Duration.ofHours(4)),
-            new StageDefinition(REPORT, "Report", Optional.empty(), storageRetry, Duration.ofMinutes(1), false)));
+    return Pipelines.standard().pipeline(DELIVER);
   }
 
   /** The stages whose functions may call CloudFormation, in order. */

@@ -26,8 +26,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The local executor: runs the {@link PipelineDefinition} in-process, the same declaration the CDK
- * app turns into a Step Functions state machine.
+ * The local executor: runs each session's pipeline ({@link Pipelines}) in-process, the same
+ * declarations the CDK app turns into Step Functions state machines.
  *
  * <p>{@link #advance} runs a RUNNING session's remaining stages in order until the approval gate
  * (the session waits in AWAITING_APPROVAL) or the end (SUCCEEDED). Each stage start, retry and end
@@ -43,7 +43,7 @@ public final class PipelineExecutor implements AutoCloseable {
   /** Actor written into audit entries the pipeline causes. */
   public static final String ACTOR = "pipeline";
 
-  private final PipelineDefinition definition;
+  private final Pipelines pipelines;
   private final Map<String, Stage> stages;
   private final SessionStore sessions;
   private final DocumentStore documents;
@@ -67,8 +67,8 @@ public final class PipelineExecutor implements AutoCloseable {
   }
 
   /**
-   * @param definition the stage declaration
-   * @param stages the implementation of each non-gate stage, by stage name
+   * @param pipelines the pipelines sessions may run
+   * @param stages the implementation of each non-gate stage of every pipeline, by stage name
    * @param sessions the session store
    * @param documents the document store
    * @param repositories opens the session's repository
@@ -77,7 +77,7 @@ public final class PipelineExecutor implements AutoCloseable {
    * @param listener progress output
    */
   public PipelineExecutor(
-      PipelineDefinition definition,
+      Pipelines pipelines,
       Map<String, Stage> stages,
       SessionStore sessions,
       DocumentStore documents,
@@ -85,12 +85,12 @@ public final class PipelineExecutor implements AutoCloseable {
       Clock clock,
       Sleeper sleeper,
       StageListener listener) {
-    for (StageDefinition stage : definition.stages()) {
+    for (StageDefinition stage : pipelines.stages()) {
       if (!stage.approvalGate() && !stages.containsKey(stage.name())) {
         throw new IllegalArgumentException("no implementation for stage " + stage.name());
       }
     }
-    this.definition = definition;
+    this.pipelines = pipelines;
     this.stages = Map.copyOf(stages);
     this.sessions = sessions;
     this.documents = documents;
@@ -98,12 +98,29 @@ public final class PipelineExecutor implements AutoCloseable {
     this.clock = clock;
     this.sleeper = sleeper;
     this.listener = listener;
-    this.recorder = new ExecutionRecorder(definition, sessions, clock, listener);
+    this.recorder = new ExecutionRecorder(pipelines, sessions, clock, listener);
   }
 
-  /** The declaration this executor runs. */
+  /** An executor of one pipeline, for tests of one declaration. */
+  public PipelineExecutor(
+      PipelineDefinition definition, Map<String, Stage> stages, SessionStore sessions, DocumentStore documents,
+      Function<Session, RepositorySnapshot> repositories, Clock clock, Sleeper sleeper, StageListener listener) {
+    this(Pipelines.of(definition), stages, sessions, documents, repositories, clock, sleeper, listener);
+  }
+
+  /** The pipelines this executor runs. */
+  public Pipelines pipelines() {
+    return pipelines;
+  }
+
+  /** The default pipeline's declaration. */
   public PipelineDefinition definition() {
-    return definition;
+    return pipelines.defaultPipeline();
+  }
+
+  /** The pipeline {@code session} runs. */
+  public PipelineDefinition definition(Session session) {
+    return pipelines.pipeline(session.pipeline());
   }
 
   /**
@@ -119,7 +136,7 @@ public final class PipelineExecutor implements AutoCloseable {
     }
     Session current = session;
     try {
-      for (StageDefinition stage : definition.stages()) {
+      for (StageDefinition stage : definition(session).stages()) {
         StageRecord record = current.stage(stage.name());
         if (record != null && record.status().completed()) {
           continue;
@@ -158,12 +175,13 @@ public final class PipelineExecutor implements AutoCloseable {
    * @throws IllegalArgumentException for a stage name that is not declared or is the approval gate
    */
   public Session runAttempt(String sessionId, String stageName, int attempt) {
+    Session current = sessions.find(sessionId)
+        .orElseThrow(() -> new StageFailedException("session " + sessionId + " does not exist"));
+    PipelineDefinition definition = definition(current);
     StageDefinition stage = definition.stage(stageName);
     if (stage.approvalGate()) {
       throw new IllegalArgumentException(stageName + " is the approval gate: it waits for a task token and runs nothing");
     }
-    Session current = sessions.find(sessionId)
-        .orElseThrow(() -> new StageFailedException("session " + sessionId + " does not exist"));
     StageRecord record = current.stage(stageName);
     if (record != null && record.status().completed()) {
       return current;

@@ -19,6 +19,9 @@ import java.util.Optional;
  * <p>Documents are written once: a name recorded by an earlier stage cannot be written again.
  */
 public final class SessionDocuments implements DocumentSink {
+  /** Names the plan stage's CloudFormation template may have, in order of preference. */
+  public static final java.util.List<String> TEMPLATE_NAMES = java.util.List.of("template.yaml", "template.yml", "template.json");
+
   private final DocumentStore store;
   private final Session session;
   private final Map<String, DocumentRef> written = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.gantry.pipeline;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,8 @@ import java.util.Optional;
  *     being deployed): how often it looks again and for how long in all; empty for the others
  * @param cloudFormation what the stage's function does with CloudFormation, which decides what it
  *     may call (the CDK app grants CloudFormation to these functions only); empty for the others
+ * @param task for an agent stage run by {@link AgentStage}: what its agent is asked to do, which
+ *     documents it reads and which it must write; empty for the other stages
  */
 public record StageDefinition(
     String name,
@@ -29,7 +32,26 @@ public record StageDefinition(
     boolean approvalGate,
     Optional<Duration> heartbeat,
     Optional<Polling> polling,
-    Optional<CloudFormationUse> cloudFormation) {
+    Optional<CloudFormationUse> cloudFormation,
+    Optional<AgentTask> task) {
+
+  /**
+   * What an agent stage asks its agent, declared with the stage so that the pipelines, the agent
+   * roles and the documents each stage owes are written in one place.
+   *
+   * @param instructions what to do, in the agent's task after the {@code Stage:}, {@code Goal:},
+   *     {@code Repository:} and {@code Stack name:} lines
+   * @param reads documents earlier stages wrote that the agent gets inside its task, each in a
+   *     {@code <name>} element; a missing one fails the stage
+   * @param writes the documents the agent must write: each entry lists acceptable names, one of
+   *     which must be written
+   */
+  public record AgentTask(String instructions, List<String> reads, List<List<String>> writes) {
+    public AgentTask {
+      reads = List.copyOf(reads);
+      writes = writes.stream().map(List::copyOf).toList();
+    }
+  }
 
   /** What a deploy stage does with CloudFormation; each use is granted only the calls it makes. */
   public enum CloudFormationUse {
@@ -68,6 +90,9 @@ public record StageDefinition(
     if (heartbeat.isPresent() && heartbeat.get().compareTo(timeout) >= 0) {
       throw new IllegalArgumentException(name + ": the heartbeat must be shorter than the timeout");
     }
+    if (task.isPresent() && agent.isEmpty()) {
+      throw new IllegalArgumentException(name + ": a stage with an agent task names the agent role that runs it");
+    }
   }
 
   /** A stage without a heartbeat, polling or CloudFormation. */
@@ -80,18 +105,26 @@ public record StageDefinition(
   public StageDefinition(
       String name, String stateName, Optional<String> agent, RetryPolicy retry, Duration timeout, boolean approvalGate,
       Optional<Duration> heartbeat) {
-    this(name, stateName, agent, retry, timeout, approvalGate, heartbeat, Optional.empty(), Optional.empty());
+    this(name, stateName, agent, retry, timeout, approvalGate, heartbeat, Optional.empty(), Optional.empty(),
+        Optional.empty());
   }
 
   /** This stage, waiting on outside work as {@code polling} says. */
   public StageDefinition polling(Duration interval, Duration deadline) {
     return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat,
-        Optional.of(new Polling(interval, deadline)), cloudFormation);
+        Optional.of(new Polling(interval, deadline)), cloudFormation, task);
   }
 
   /** This stage, with its function allowed to call CloudFormation for {@code use}. */
   public StageDefinition callingCloudFormation(CloudFormationUse use) {
-    return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat, polling, Optional.of(use));
+    return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat, polling, Optional.of(use),
+        task);
+  }
+
+  /** This stage, run by {@link AgentStage} with {@code agentTask}. */
+  public StageDefinition asking(AgentTask agentTask) {
+    return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat, polling, cloudFormation,
+        Optional.of(agentTask));
   }
 
   /** Whether the stage's function may call CloudFormation at all. */

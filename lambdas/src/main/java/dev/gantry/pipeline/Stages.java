@@ -7,7 +7,7 @@ import dev.gantry.model.ModelSelection;
 import java.time.Clock;
 import java.util.Map;
 
-/** The implementations of the standard pipeline's stages, by stage name. */
+/** The implementations of the stages of {@link Pipelines#standard()}, by stage name. */
 public final class Stages {
   private Stages() {}
 
@@ -37,10 +37,13 @@ public final class Stages {
       long sessionBudgetMicrodollars, Clock clock, String modelLabel, CheckoutStage checkout,
       StackDeployments deployments) {
     AgentStep step = new AgentStep(agents, runner, models, limits, sessionBudgetMicrodollars);
+    AgentStage agentStage = new AgentStage(step, Map.of(
+        ReviewFindings.DOCUMENT, (content, context) -> ReviewFindings.problems(content, context.repository())));
     return Map.of(
         PipelineDefinition.CHECKOUT, checkout,
-        PipelineDefinition.ARCHITECT, new ArchitectStage(step),
-        PipelineDefinition.PLAN, new PlanStage(step),
+        PipelineDefinition.ARCHITECT, agentStage,
+        PipelineDefinition.PLAN, agentStage,
+        PipelineDefinition.REVIEW_STAGE, agentStage,
         PipelineDefinition.VALIDATE, new ValidateStage(),
         PipelineDefinition.CHANGESET, new ChangeSetStage(step, deployments),
         PipelineDefinition.DEPLOY, new DeployStage(deployments),

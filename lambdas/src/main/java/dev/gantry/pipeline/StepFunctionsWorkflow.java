@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 
 /**
- * Sessions run by the Step Functions state machine: one execution per session, named by the
- * session id. An approval decision completes the approval state's task token (SendTaskSuccess to
+ * Sessions run by Step Functions: one execution per session, named by the session id, of the state
+ * machine of the session's pipeline. An approval decision completes the approval state's task token (SendTaskSuccess to
  * approve, SendTaskFailure with error {@value #REJECTED_ERROR} to reject); a cancel stops the
  * execution; reading a waiting session sends a heartbeat. Source: AWS Step Functions API reference
  * (StartExecution, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat, StopExecution).
@@ -30,16 +30,36 @@ public final class StepFunctionsWorkflow implements SessionWorkflow {
   public static final java.time.Duration HEARTBEAT_INTERVAL = java.time.Duration.ofMinutes(10);
 
   private final SfnClient sfn;
-  private final String stateMachineArn;
+  private final Map<String, String> stateMachineArns;
   private final java.util.Map<String, Long> lastHeartbeat = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param sfn a client built once
-   * @param stateMachineArn {@code arn:aws:states:REGION:ACCOUNT:stateMachine:NAME}
+   * @param stateMachineArns each pipeline's {@code arn:aws:states:REGION:ACCOUNT:stateMachine:NAME},
+   *     by pipeline name
    */
-  public StepFunctionsWorkflow(SfnClient sfn, String stateMachineArn) {
+  public StepFunctionsWorkflow(SfnClient sfn, Map<String, String> stateMachineArns) {
     this.sfn = sfn;
-    this.stateMachineArn = stateMachineArn;
+    this.stateMachineArns = Map.copyOf(stateMachineArns);
+  }
+
+  /**
+   * The state machine that runs {@code session}'s pipeline.
+   *
+   * @throws IllegalStateException when no state machine is configured for it
+   */
+  public String stateMachineArn(Session session) {
+    String pipeline = Pipelines.standard().pipeline(session.pipeline()).name();
+    String arn = stateMachineArns.get(pipeline);
+    if (arn == null) {
+      throw new IllegalStateException("no state machine for the " + pipeline + " pipeline");
+    }
+    return arn;
+  }
+
+  /** The Step Functions console page of {@code session}'s execution. */
+  public String consoleUrl(Session session) {
+    return consoleUrl(stateMachineArn(session), session.sessionId());
   }
 
   /** The execution ARN of a session: the state machine ARN with {@code execution} and the session id. */
@@ -60,7 +80,7 @@ public final class StepFunctionsWorkflow implements SessionWorkflow {
       return;
     }
     try {
-      sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name(session.sessionId())
+      sfn.startExecution(b -> b.stateMachineArn(stateMachineArn(session)).name(session.sessionId())
           .input(Json.write(Map.of("sessionId", session.sessionId()))));
     } catch (ExecutionAlreadyExistsException started) {
       // a retry of the same start: the execution runs already
@@ -114,7 +134,7 @@ public final class StepFunctionsWorkflow implements SessionWorkflow {
 
   @Override
   public void cancelled(Session session) {
-    sfn.stopExecution(b -> b.executionArn(executionArn(stateMachineArn, session.sessionId()))
+    sfn.stopExecution(b -> b.executionArn(executionArn(stateMachineArn(session), session.sessionId()))
         .error("Gantry.Cancelled").cause("cancelled: see the session's audit log"));
   }
 }

@@ -20,7 +20,7 @@ public final class ValidateStage implements Stage {
   public StageOutcome run(StageContext context) {
     SessionDocuments documents = context.documents();
     String name =
-        documents.firstPresent(PlanStage.TEMPLATE_NAMES)
+        documents.firstPresent(SessionDocuments.TEMPLATE_NAMES)
             .orElseThrow(() -> new StageFailedException("the plan stage wrote no template (template.yaml or template.json)"));
     DocumentRef ref = documents.find(name).orElseThrow();
     String text =

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param stack the CloudFormation stack name for the session, or null for the default
  * @param path a local checkout of the repository ({@code gantry serve} only), or null to name the
  *     repository by its clone URL
+ * @param pipeline the pipeline the session runs ({@code deliver}, {@code design}, {@code review}), or
+ *     null for the default
  * @param agents agent names by role for the session, or empty
  */
 public record PushRule(
@@ -21,11 +23,17 @@ public record PushRule(
     List<String> branches,
     String stack,
     String path,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String pipeline,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> agents) {
 
   public PushRule {
     branches = branches == null ? List.of() : List.copyOf(branches);
     agents = agents == null ? Map.of() : Map.copyOf(agents);
+  }
+
+  /** A rule for the default pipeline. */
+  public PushRule(String repository, List<String> branches, String stack, String path, Map<String, String> agents) {
+    this(repository, branches, stack, path, null, agents);
   }
 
   /** Whether {@code branch} is one of this rule's branches ({@code prefix*} matches by prefix). */

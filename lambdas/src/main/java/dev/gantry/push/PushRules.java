@@ -3,6 +3,7 @@ package dev.gantry.push;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.gantry.pipeline.Pipelines;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,11 +25,19 @@ import org.yaml.snakeyaml.error.YAMLException;
  *     branches: [main, release/*]   # omit for the repository's default branch
  *     stack: app-prod               # optional CloudFormation stack name
  *     path: /home/me/src/app        # optional local checkout (gantry serve only)
+ *     pipeline: deliver             # optional: deliver (default), design or review
+ *   - repository: octo-org/app
+ *     branches: ["*"]               # every other branch: first match wins
+ *     pipeline: review
  * </pre>
  */
 public final class PushRules {
   private static final ObjectMapper STRICT =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  /** The fields a rule may have, for messages: {@link PushRule}'s components. */
+  private static final String FIELDS = String.join(", ",
+      java.util.Arrays.stream(PushRule.class.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName).toList());
 
   private final List<PushRule> rules;
 
@@ -74,11 +83,15 @@ public final class PushRules {
         rule = STRICT.convertValue(list.get(i), PushRule.class);
       } catch (IllegalArgumentException e) {
         String field = e.getCause() instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
-            ? "unknown field '" + u.getPropertyName() + "' (use repository, branches, stack, path, agents)" : "a field has the wrong type";
+            ? "unknown field '" + u.getPropertyName() + "' (use " + FIELDS + ")" : "a field has the wrong type";
         throw new IllegalArgumentException(source + ": rules[" + i + "]: " + field);
       }
       if (rule == null || rule.repository() == null || rule.repository().isBlank()) {
         throw new IllegalArgumentException(source + ": rules[" + i + "].repository is missing: name the repository, e.g. octo-org/app");
+      }
+      if (rule.pipeline() != null && Pipelines.standard().find(rule.pipeline()).isEmpty()) {
+        throw new IllegalArgumentException(source + ": rules[" + i + "].pipeline: no pipeline '" + rule.pipeline()
+            + "': choose one of " + String.join(", ", Pipelines.standard().names()));
       }
       parsed.add(rule);
     }
@@ -99,7 +112,9 @@ public final class PushRules {
 
   /**
    * Matches a push: a branch push (not a tag, not a deletion) to a configured repository, on one of
-   * the rule's branches or, when the rule lists none, on the repository's default branch.
+   * the rule's branches or, when the rule lists none, on the repository's default branch. The first
+   * rule that matches wins, so a rule for {@code main} before a rule for {@code *} sends main to one
+   * pipeline and every other branch to another.
    */
   public Match match(RepositoryPush push) {
     if (push.deletesRef()) {
@@ -110,26 +125,29 @@ public final class PushRules {
       return ignored(push.ref() + " is not a branch: Gantry starts sessions for branch pushes");
     }
     String repository = push.repository().toLowerCase(Locale.ROOT);
+    String firstReason = null; // why the repository's first rule did not match, if none does
     for (PushRule rule : rules) {
       if (!rule.repository().toLowerCase(Locale.ROOT).equals(repository)) {
         continue;
       }
+      String reason;
       if (rule.branches().isEmpty()) {
         if (push.defaultBranch() == null) {
-          return ignored(push.provider() + " does not report the default branch of " + push.repository()
-              + ": list branches in its push rule");
-        }
-        if (branch.equals(push.defaultBranch())) {
+          reason = push.provider() + " does not report the default branch of " + push.repository()
+              + ": list branches in its push rule";
+        } else if (branch.equals(push.defaultBranch())) {
           return new Match(Optional.of(rule), null);
+        } else {
+          reason = "branch " + branch + " is not the default branch " + push.defaultBranch() + " of " + push.repository();
         }
-        return ignored("branch " + branch + " is not the default branch " + push.defaultBranch() + " of " + push.repository());
-      }
-      if (rule.coversBranch(branch)) {
+      } else if (rule.coversBranch(branch)) {
         return new Match(Optional.of(rule), null);
+      } else {
+        reason = "branch " + branch + " is not among " + rule.branches() + " for " + push.repository();
       }
-      return ignored("branch " + branch + " is not among " + rule.branches() + " for " + push.repository());
+      firstReason = firstReason == null ? reason : firstReason;
     }
-    return ignored("no push rule names repository " + push.repository());
+    return ignored(firstReason != null ? firstReason : "no push rule names repository " + push.repository());
   }
 
   private static Match ignored(String reason) {

@@ -65,7 +65,7 @@ public final class PushSessionStarter implements PushPublisher {
     PushRule rule = match.rule().get();
     SessionRequest request =
         new SessionRequest(goal(push), rule.path(), rule.path() == null ? push.cloneUrl() : null, push.ref(), push.after(),
-            rule.stack(), rule.agents(), "push", push.deliveryId(), idempotencyScope(push));
+            rule.stack(), rule.pipeline(), rule.agents(), "push", push.deliveryId(), idempotencyScope(push));
     SessionService.Started started = sessions.start(request, "push:" + push.provider() + ":" + push.pusher());
     workflow.start(started.session());
     return new Outcome(Optional.of(started.session()), started.created(), null);

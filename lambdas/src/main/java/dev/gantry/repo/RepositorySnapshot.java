@@ -129,6 +129,34 @@ public final class RepositorySnapshot {
   }
 
   /**
+   * How many lines a text file has (a last line without a line break counts), however large.
+   *
+   * @throws RepositoryAccessException for a path outside the root, a missing or binary file
+   */
+  public int lineCount(String path) {
+    Path file = resolve(path);
+    if (!Files.isRegularFile(file)) {
+      throw new RepositoryAccessException("no such file: " + display(path));
+    }
+    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+      int lines = 0;
+      boolean pending = false;
+      for (int b = in.read(); b >= 0; b = in.read()) {
+        if (b == 0) {
+          throw new RepositoryAccessException("binary file, not read: " + display(path));
+        }
+        pending = b != '\n';
+        if (!pending) {
+          lines++;
+        }
+      }
+      return pending ? lines + 1 : lines;
+    } catch (IOException e) {
+      throw new RepositoryAccessException("cannot read: " + display(path));
+    }
+  }
+
+  /**
    * Finds lines matching the Java regular expression {@code regex} in text files whose path
    * matches {@code glob} (null for all).
    *

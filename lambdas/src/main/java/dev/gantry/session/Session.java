@@ -23,6 +23,8 @@ import java.util.Map;
  * @param goal what the user asked for
  * @param repository the local repository path, or its clone URL
  * @param stackName the CloudFormation stack the template is for
+ * @param pipeline the pipeline the session runs ({@code deliver}, {@code design}, {@code review});
+ *     null for sessions stored before pipelines were named, which ran {@code deliver}
  * @param agents agent names chosen for this session by role ({@code architect}, {@code planner},
  *     {@code deployer}), overriding the pipeline's defaults; empty for the defaults
  * @param origin what started it; null for sessions stored before origins were recorded
@@ -49,6 +51,7 @@ public record Session(
     String goal,
     String repository,
     String stackName,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String pipeline,
     Map<String, String> agents,
     SessionOrigin origin,
     String currentStage,
@@ -80,12 +83,19 @@ public record Session(
     return agents;
   }
 
-  /** A new session, RUNNING, before its first audit entry. */
+  /** A new session of the default pipeline, RUNNING, before its first audit entry. */
   public static Session start(
       String sessionId, String goal, String repository, String stackName, Map<String, String> agents,
       SessionOrigin origin, Instant now) {
+    return start(sessionId, goal, repository, stackName, null, agents, origin, now);
+  }
+
+  /** A new session of {@code pipeline} (null for the default), RUNNING, before its first audit entry. */
+  public static Session start(
+      String sessionId, String goal, String repository, String stackName, String pipeline, Map<String, String> agents,
+      SessionOrigin origin, Instant now) {
     return new Session(
-        sessionId, SessionStatus.RUNNING, 0, goal, repository, stackName, agents, origin, null, List.of(),
+        sessionId, SessionStatus.RUNNING, 0, goal, repository, stackName, pipeline, agents, origin, null, List.of(),
         Map.of(), TokenUsage.ZERO, null, null, null, null, null, null, now, now, 0, AuditEntry.GENESIS_HASH);
   }
 
@@ -216,6 +226,7 @@ public record Session(
     private String goal;
     private String repository;
     private String stackName;
+    private String pipeline;
     private Map<String, String> agents;
     private SessionOrigin origin;
     private String currentStage;
@@ -240,6 +251,7 @@ public record Session(
       this.goal = s.goal;
       this.repository = s.repository;
       this.stackName = s.stackName;
+      this.pipeline = s.pipeline;
       this.agents = s.agents;
       this.origin = s.origin;
       this.currentStage = s.currentStage;
@@ -259,7 +271,7 @@ public record Session(
     }
 
     Session build() {
-      return new Session(sessionId, status, version, goal, repository, stackName, agents, origin, currentStage, stages, documents, usage, pendingDigest, pendingChangeSet, approvalTaskToken, decision, failure, checkout, createdAt, updatedAt, auditSeq, auditHash);
+      return new Session(sessionId, status, version, goal, repository, stackName, pipeline, agents, origin, currentStage, stages, documents, usage, pendingDigest, pendingChangeSet, approvalTaskToken, decision, failure, checkout, createdAt, updatedAt, auditSeq, auditHash);
     }
   }
 }

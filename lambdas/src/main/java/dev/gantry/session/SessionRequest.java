@@ -12,6 +12,7 @@ import java.util.Map;
  * @param ref branch or tag, such as {@code main} or {@code refs/heads/main}; null for the default
  * @param commit a 40- or 64-hex commit id; null for the ref's head
  * @param stack CloudFormation stack name; null for {@code gantry-<repository name>}
+ * @param pipeline the pipeline to run ({@code deliver}, {@code design}, {@code review}); null for the default
  * @param agents agent names by role ({@code architect}, {@code planner}, {@code deployer}); may be empty
  * @param trigger {@code cli}, {@code api} or {@code push}
  * @param idempotencyKey the caller's key for retries (scoped to {@code idempotencyScope}), or null
@@ -24,6 +25,7 @@ public record SessionRequest(
     String ref,
     String commit,
     String stack,
+    String pipeline,
     Map<String, String> agents,
     String trigger,
     String idempotencyKey,
@@ -35,6 +37,11 @@ public record SessionRequest(
 
   /** A request from the gantry command: a local directory, default agents, no idempotency key. */
   public static SessionRequest local(String goal, String repositoryPath, String stack) {
-    return new SessionRequest(goal, repositoryPath, null, null, null, stack, Map.of(), "cli", null, null);
+    return local(goal, repositoryPath, stack, null);
+  }
+
+  /** As {@link #local(String, String, String)}, running {@code pipeline} (null for the default). */
+  public static SessionRequest local(String goal, String repositoryPath, String stack, String pipeline) {
+    return new SessionRequest(goal, repositoryPath, null, null, null, stack, pipeline, Map.of(), "cli", null, null);
   }
 }

@@ -5,6 +5,8 @@ import dev.gantry.deploy.PendingChangeSet;
 import dev.gantry.hash.Sha256;
 import dev.gantry.json.Json;
 import dev.gantry.model.TokenUsage;
+import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.Pipelines;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +32,8 @@ public final class SessionService {
   private static final Pattern REF = Pattern.compile("[A-Za-z0-9._/-]{1,255}");
   /** SHA-1 (40 hex) or SHA-256 (64 hex) object ids. */
   private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
-  /** Roles a request may choose the agent of: the agent names the standard pipeline declares. */
-  public static final Set<String> AGENT_ROLES = Set.of("architect", "planner", "deployer");
+  /** Roles a request may choose the agent of: the agent roles the pipelines declare. */
+  public static final List<String> AGENT_ROLES = Pipelines.standard().agentRoles();
   private static final int MAX_GOAL_CHARS = 4000;
   private static final int MAX_URL_CHARS = 2048;
   private static final int MAX_KEY_CHARS = 255;
@@ -102,11 +104,13 @@ public final class SessionService {
     SessionOrigin origin =
         new SessionOrigin(request.trigger(), actor, valid.url(), valid.ref(), valid.commit(), key, digest);
     Session session =
-        Session.start(id, valid.goal(), valid.repository(), valid.stack(), request.agents(), origin, clock.instant());
+        Session.start(id, valid.goal(), valid.repository(), valid.stack(), valid.pipeline(), request.agents(), origin,
+            clock.instant());
     Map<String, String> details = new LinkedHashMap<>();
     details.put("goal", session.goal());
     details.put("repository", session.repository());
     details.put("stack", session.stackName());
+    details.put("pipeline", valid.pipeline());
     details.put("trigger", String.valueOf(request.trigger()));
     if (key != null) {
       details.put("idempotencyKey", key);
@@ -138,7 +142,7 @@ public final class SessionService {
   }
 
   private record Validated(String goal, String repository, String url, String ref, String commit, String stack,
-      Map<String, String> agents) {
+      String pipeline, Map<String, String> agents) {
     Map<String, Object> fingerprint() {
       Map<String, Object> f = new LinkedHashMap<>();
       f.put("goal", goal);
@@ -146,6 +150,9 @@ public final class SessionService {
       f.put("ref", ref);
       f.put("commit", commit);
       f.put("stack", stack);
+      if (!pipeline.equals(Pipelines.standard().defaultPipeline().name())) {
+        f.put("pipeline", pipeline); // left out for the default, so keys given before pipelines existed still match
+      }
       f.put("agents", agents);
       return f;
     }
@@ -203,10 +210,16 @@ public final class SessionService {
           "stack", "stack name '" + stack + "' does not start with '" + stackPrefix + "': Gantry deploys only stacks named "
               + stackPrefix + "..., e.g. " + defaultStackName(stackPrefix, stack));
     }
+    PipelineDefinition pipeline = Pipelines.standard().find(request.pipeline() == null
+        ? Pipelines.standard().defaultPipeline().name() : request.pipeline())
+        .orElseThrow(() -> new InvalidRequestException("pipeline", "no pipeline '" + request.pipeline() + "': choose one of "
+            + String.join(", ", Pipelines.standard().names()) + " (gantry pipelines lists them)"));
+    List<String> roles = pipeline.stages().stream().flatMap(s -> s.agent().stream()).distinct().toList();
     for (Map.Entry<String, String> agent : request.agents().entrySet()) {
-      if (!AGENT_ROLES.contains(agent.getKey())) {
+      if (!roles.contains(agent.getKey())) {
         throw new InvalidRequestException(
-            "agents." + agent.getKey(), "no stage role '" + agent.getKey() + "': choose agents for " + String.join(", ", AGENT_ROLES.stream().sorted().toList()));
+            "agents." + agent.getKey(), "the " + pipeline.name() + " pipeline has no stage role '" + agent.getKey()
+                + "': choose agents for " + String.join(", ", roles));
       }
       if (agent.getValue() == null || !AgentDefinition.NAME.matcher(agent.getValue()).matches()) {
         throw new InvalidRequestException(
@@ -217,7 +230,8 @@ public final class SessionService {
     if (key != null && (key.isBlank() || key.length() > MAX_KEY_CHARS || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
       throw new InvalidRequestException("Idempotency-Key", "an idempotency key is 1..255 visible ASCII characters, e.g. a UUID");
     }
-    return new Validated(goal.strip(), repository, url, ref, commit == null ? null : commit.toLowerCase(), stack, request.agents());
+    return new Validated(goal.strip(), repository, url, ref, commit == null ? null : commit.toLowerCase(), stack,
+        pipeline.name(), request.agents());
   }
 
   /**

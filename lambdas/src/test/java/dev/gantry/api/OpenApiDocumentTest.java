@@ -3,6 +3,7 @@ package dev.gantry.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.agent.AgentCatalog;
+import dev.gantry.pipeline.Pipelines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -29,6 +30,19 @@ class OpenApiDocumentTest {
   static Router router() {
     return new GantryApi(null, null, null, null, AgentCatalog.load(Path.of("../agents")), null, null, null, id -> java.util.Optional.empty())
         .router();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void the_start_body_offers_exactly_the_declared_pipelines_and_agent_roles() throws IOException {
+    Map<String, Object> start = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) document()
+        .get("components")).get("schemas")).get("StartSession");
+    Map<String, Object> properties = (Map<String, Object>) start.get("properties");
+    Map<String, Object> pipeline = (Map<String, Object>) properties.get("pipeline");
+    assertThat((java.util.List<String>) pipeline.get("enum")).isEqualTo(Pipelines.standard().names());
+    assertThat(pipeline.get("default")).isEqualTo(Pipelines.standard().defaultPipeline().name());
+    Map<String, Object> agents = (Map<String, Object>) ((Map<String, Object>) properties.get("agents")).get("properties");
+    assertThat(agents.keySet()).containsExactlyElementsOf(Pipelines.standard().agentRoles());
   }
 
   @Test

@@ -14,7 +14,9 @@ class AwsGantryTest {
       "GANTRY_SESSIONS_TABLE", "sessions-table",
       "GANTRY_AUDIT_TABLE", "audit-table",
       "GANTRY_DOCUMENTS_BUCKET", "documents-bucket",
-      "GANTRY_STATE_MACHINE_ARN", "arn:aws:states:eu-west-1:123456789012:stateMachine:gantry",
+      "GANTRY_STATE_MACHINE_ARNS", "{\"deliver\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry\","
+          + " \"design\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-design\","
+          + " \"review\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-review\"}",
       "GANTRY_EVENT_BUS_NAME", "gantry-pushes",
       "GANTRY_WEBHOOK_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gantry-webhooks",
       "GANTRY_PUSH_RULES", "{\"rules\": [{\"repository\": \"octo-org/app\", \"branches\": [\"main\"]}]}",
@@ -25,19 +27,28 @@ class AwsGantryTest {
     assertThat(AwsGantry.api(LAMBDA_ENVIRONMENT).router().routes()).extracting(Router.Route::operationId)
         .contains("startSession", "decideApproval", "receiveGitHubWebhook");
     assertThat(AwsGantry.pushes(LAMBDA_ENVIRONMENT)).isNotNull();
-    assertThat(AwsGantry.stages(LAMBDA_ENVIRONMENT).definition()).isEqualTo(dev.gantry.pipeline.PipelineDefinition.standard());
+    assertThat(AwsGantry.stages(LAMBDA_ENVIRONMENT).pipelines()).isEqualTo(dev.gantry.pipeline.Pipelines.standard());
     assertThat(AwsGantry.approvals(LAMBDA_ENVIRONMENT).recorder()).isNotNull();
   }
 
   @Test
   void the_stage_functions_need_no_state_machine_arn_which_would_be_a_circular_reference() {
     Map<String, String> environment = new java.util.HashMap<>(LAMBDA_ENVIRONMENT);
-    environment.remove("GANTRY_STATE_MACHINE_ARN");
+    environment.remove("GANTRY_STATE_MACHINE_ARNS");
     environment.remove("GANTRY_WEBHOOK_SECRET_ARN");
 
     assertThat(AwsGantry.stages(environment).definition().approvalGate()).isPresent();
     assertThatThrownBy(() -> AwsGantry.api(environment))
-        .hasMessageStartingWith("GANTRY_STATE_MACHINE_ARN is not set");
+        .hasMessageStartingWith("GANTRY_STATE_MACHINE_ARNS is not set");
+  }
+
+  @Test
+  void a_state_machine_map_missing_a_pipeline_is_refused_naming_it() {
+    Map<String, String> environment = new java.util.HashMap<>(LAMBDA_ENVIRONMENT);
+    environment.put("GANTRY_STATE_MACHINE_ARNS", "{\"deliver\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry\"}");
+
+    assertThatThrownBy(() -> AwsGantry.api(environment))
+        .hasMessageContaining("GANTRY_STATE_MACHINE_ARNS names no state machine for the design pipeline");
   }
 
   @Test

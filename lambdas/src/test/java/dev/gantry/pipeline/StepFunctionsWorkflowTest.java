@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /** The real SfnClient against a loopback stub speaking Step Functions' wire format (AWS JSON 1.0). */
 class StepFunctionsWorkflowTest {
+  static final String DESIGN_STATE_MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-design";
   static final String STATE_MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-pipeline";
 
   record Call(String target, JsonNode body) {}
@@ -41,7 +42,8 @@ class StepFunctionsWorkflowTest {
           "{\"__type\":\"" + failure + "\",\"message\":\"exists\"}");
     });
     sfn = AwsClients.client(SfnClient.builder(), "eu-west-1", AwsWireStub.CREDENTIALS, Optional.of(stub.endpoint()));
-    workflow = new StepFunctionsWorkflow(sfn, STATE_MACHINE);
+    workflow = new StepFunctionsWorkflow(sfn, Map.of("deliver", STATE_MACHINE, "design", DESIGN_STATE_MACHINE,
+        "review", "arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-review"));
   }
 
   @AfterEach
@@ -125,6 +127,20 @@ class StepFunctionsWorkflowTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> workflow.decided(session().withApprovalTaskToken("token-4")))
         .isInstanceOf(dev.gantry.session.DecisionRefusedException.class)
         .hasMessageContaining("closed before the decision reached Step Functions");
+  }
+
+  @Test
+  void a_session_runs_on_the_state_machine_of_its_pipeline_and_is_stopped_there() {
+    Session design = Session.start("5a0c1a52-9d7e-4f7e-8a47-2f7d1b9c6e10", "goal", "https://github.com/o/r.git", "stack",
+        "design", Map.of(), null, Instant.now());
+    workflow.start(design);
+    workflow.cancelled(design.withStage(new dev.gantry.session.StageRecord("checkout", dev.gantry.session.StageStatus.RUNNING,
+        Instant.now(), null, 1, dev.gantry.model.TokenUsage.ZERO, null, List.of())));
+
+    assertThat(calls().get(0).body().path("stateMachineArn").asText()).isEqualTo(DESIGN_STATE_MACHINE);
+    assertThat(calls().get(1).body().path("executionArn").asText())
+        .isEqualTo("arn:aws:states:eu-west-1:123456789012:execution:gantry-design:" + design.sessionId());
+    assertThat(workflow.consoleUrl(design)).contains(":execution:gantry-design:" + design.sessionId());
   }
 
   @Test

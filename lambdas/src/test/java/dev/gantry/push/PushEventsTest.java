@@ -109,12 +109,30 @@ class PushEventsTest {
   }
 
   @Test
+  void a_rule_may_run_review_on_every_branch_and_deliver_on_main_first_match_winning() throws IOException {
+    PushRules rules = PushRules.parse("""
+        rules:
+          - repository: octo-org/orders-service
+            branches: [main]
+          - repository: octo-org/orders-service
+            branches: ["*"]
+            pipeline: review
+        """, "rules.yaml");
+    RepositoryPush push = gitHubPush(); // a push to main
+
+    assertThat(rules.match(push).rule().orElseThrow().pipeline()).isNull();
+    assertThat(rules.match(withRef(push, "refs/heads/feature/x")).rule().orElseThrow().pipeline()).isEqualTo("review");
+  }
+
+  @Test
   void rules_parse_from_yaml_and_bad_rules_name_the_file_and_field() {
     PushRules rules = PushRules.parse("rules:\n  - repository: octo-org/app\n    branches: [main]\n    stack: app-prod\n", "rules.yaml");
     assertThat(rules.rules()).containsExactly(new PushRule("octo-org/app", List.of("main"), "app-prod", null, null));
 
     assertThatThrownBy(() -> PushRules.parse("rules:\n  - repository: a/b\n    branch: main\n", "rules.yaml"))
-        .hasMessage("rules.yaml: rules[0]: unknown field 'branch' (use repository, branches, stack, path, agents)");
+        .hasMessage("rules.yaml: rules[0]: unknown field 'branch' (use repository, branches, stack, path, pipeline, agents)");
+    assertThatThrownBy(() -> PushRules.parse("rules:\n  - repository: a/b\n    pipeline: reveiw\n", "rules.yaml"))
+        .hasMessage("rules.yaml: rules[0].pipeline: no pipeline 'reveiw': choose one of deliver, design, review");
     assertThatThrownBy(() -> PushRules.parse("rules:\n  - branches: [main]\n", "rules.yaml"))
         .hasMessageStartingWith("rules.yaml: rules[0].repository is missing");
     assertThatThrownBy(() -> PushRules.parse("repos: []", "GANTRY_PUSH_RULES"))

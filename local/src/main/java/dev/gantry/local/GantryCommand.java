@@ -72,7 +72,8 @@ import picocli.CommandLine.Parameters;
     },
     subcommands = {
       GantryCommand.Run.class, GantryCommand.Sessions.class, GantryCommand.Show.class,
-      GantryCommand.Approve.class, GantryCommand.Reject.class, GantryCommand.Agents.class, GantryCommand.Serve.class,
+      GantryCommand.Approve.class, GantryCommand.Reject.class, GantryCommand.Agents.class, GantryCommand.Pipelines.class,
+      GantryCommand.Serve.class,
       GantryCommand.Validate.class, CommandLine.HelpCommand.class
     })
 public final class GantryCommand {
@@ -93,7 +94,7 @@ public final class GantryCommand {
   /** Runs the command line with the given environment and streams; returns the exit code. */
   static int execute(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
     CommandLine cli = new CommandLine(new GantryCommand(), new Factory(environment, out, err));
-    cli.getCommandSpec().usageMessage().description(description(PipelineDefinition.standard()));
+    cli.getCommandSpec().usageMessage().description(description(dev.gantry.pipeline.Pipelines.standard()));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setExecutionExceptionHandler(
@@ -113,11 +114,24 @@ public final class GantryCommand {
     return cli.execute(args);
   }
 
-  /** The command's one-line description, naming the stages of the pipeline it runs. */
-  static String description(PipelineDefinition pipeline) {
-    return "Run LLM agent pipelines on one machine ("
-        + pipeline.stages().stream().map(StageDefinition::name).collect(Collectors.joining(" -> "))
-        + ") with embedded DynamoDB Local and an S3-compatible server.";
+  /** The command's one-line description, naming the pipelines it runs and the default's stages. */
+  static String description(dev.gantry.pipeline.Pipelines pipelines) {
+    PipelineDefinition standard = pipelines.defaultPipeline();
+    return "Run LLM agent pipelines (" + String.join(", ", pipelines.names()) + ") on one machine with embedded DynamoDB"
+        + " Local and an S3-compatible server. The default, " + standard.name() + ": " + stageList(standard) + ".";
+  }
+
+  /** {@code checkout -> architect -> …}: a pipeline's stages in order. */
+  static String stageList(PipelineDefinition pipeline) {
+    return pipeline.stages().stream().map(StageDefinition::name).collect(Collectors.joining(" -> "));
+  }
+
+  /** The pipeline names, for {@code --pipeline}'s help and completion. */
+  static final class PipelineNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return dev.gantry.pipeline.Pipelines.standard().names().iterator();
+    }
   }
 
   /** Gives subcommands the environment and output streams. */
@@ -332,6 +346,10 @@ public final class GantryCommand {
     @Option(names = "--stack", paramLabel = "NAME", description = "CloudFormation stack name (default gantry-<directory>).")
     String stack;
 
+    @Option(names = "--pipeline", paramLabel = "NAME", completionCandidates = PipelineNames.class,
+        description = "The pipeline to run: ${COMPLETION-CANDIDATES} (default: the first; gantry pipelines describes them).")
+    String pipeline;
+
     @Option(names = "--approve", description = "Approve the template and change set as soon as they are ready, without waiting.")
     boolean approve;
 
@@ -351,10 +369,11 @@ public final class GantryCommand {
       try (LocalGantry gantry = open(new ConsoleOutput(out))) {
         SessionService sessions = gantry.runtime().sessions();
         SessionRequest request = url
-            ? new SessionRequest(goal, null, repository, ref, commit, stack, Map.of(), "cli", null, null)
-            : SessionRequest.local(goal, repository, stack);
+            ? new SessionRequest(goal, null, repository, ref, commit, stack, pipeline, Map.of(), "cli", null, null)
+            : SessionRequest.local(goal, repository, stack, pipeline);
         Session session = sessions.start(request, actor()).session();
-        out.println("session " + session.sessionId() + " on " + session.repository() + " (stack " + session.stackName() + ")");
+        out.println("session " + session.sessionId() + " on " + session.repository() + " (stack " + session.stackName()
+            + ", pipeline " + gantry.runtime().executor().definition(session).name() + ")");
         session = advance(gantry, session);
         if (approve && session.status() == SessionStatus.AWAITING_APPROVAL) {
           Session waiting = session;
@@ -568,6 +587,22 @@ public final class GantryCommand {
       }
       out.printf(Locale.ROOT, "%d loaded, %d failed%n", catalog.agents().size(), catalog.problems().size());
       return catalog.problems().isEmpty() ? 0 : FAILED;
+    }
+  }
+
+  @Command(name = "pipelines", description = "List the pipelines a session can run, with their stages and agent roles.")
+  static final class Pipelines extends Base {
+    @Override
+    public Integer call() {
+      dev.gantry.pipeline.Pipelines pipelines = dev.gantry.pipeline.Pipelines.standard();
+      for (PipelineDefinition pipeline : pipelines.pipelines()) {
+        out.println(pipeline.name() + (pipeline == pipelines.defaultPipeline() ? " (default)" : "") + ": " + pipeline.description());
+        out.println("  stages: " + pipeline.stages().stream()
+            .map(s -> s.name() + s.agent().map(role -> " [" + role + " agent]").orElse("") + (s.approvalGate() ? " [a person approves]" : ""))
+            .collect(Collectors.joining(" -> ")));
+      }
+      out.println("Choose one with gantry run --pipeline NAME, \"pipeline\" in POST /sessions, or pipeline: in a push rule.");
+      return 0;
     }
   }
 

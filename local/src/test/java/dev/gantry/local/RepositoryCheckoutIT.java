@@ -86,7 +86,7 @@ class RepositoryCheckoutIT {
 
   static Session startByUrl(String stack) {
     return sessions.start(new SessionRequest("Serve the orders API on AWS", null, server.url("orders-service"), "main", null,
-        stack, Map.of(), "api", null, null), "tester").session();
+        stack, null, Map.of(), "api", null, null), "tester").session();
   }
 
   static String document(Session session, String name) {
@@ -128,7 +128,7 @@ class RepositoryCheckoutIT {
   @Test
   void a_ref_that_does_not_exist_fails_the_session_at_checkout_naming_the_branches() {
     try (PipelineExecutor executor = TestPipelines.executor(stores, settings, PipelineDefinition.standard(), Map.of(), d -> { })) {
-      Session session = sessions.start(new SessionRequest("x", null, server.url("orders-service"), "mian", null, "typo-stack",
+      Session session = sessions.start(new SessionRequest("x", null, server.url("orders-service"), "mian", null, "typo-stack", null,
           Map.of(), "api", null, null), "tester").session();
 
       Session failed = executor.advance(session);
@@ -170,7 +170,7 @@ class RepositoryCheckoutIT {
     List<java.time.Duration> waits = new java.util.ArrayList<>();
     try (PipelineExecutor executor = TestPipelines.executor(stores, settings, PipelineDefinition.standard(), Map.of(), waits::add)) {
       Session session = sessions.start(new SessionRequest("x", null, "http://127.0.0.1:1/orders-service", null, null,
-          "unreachable-stack", Map.of(), "api", null, null), "tester").session();
+          "unreachable-stack", null, Map.of(), "api", null, null), "tester").session();
 
       Session failed = executor.advance(session);
 

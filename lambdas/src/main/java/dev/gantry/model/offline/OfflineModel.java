@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  * what those tool results showed. Every document it writes says it was written by the offline
  * model, with no LLM.
  *
- * <p>It recognises the stage from the task's {@code Stage:} line (architect, plan, deploy) and its
+ * <p>It recognises the stage from the task's {@code Stage:} line (architect, plan, review,
+ * changeset) and its
  * progress from the tool calls it already made, so the same conversation always gets the same
  * answer. Token usage is estimated as one token per four characters.
  */
@@ -64,9 +65,9 @@ public final class OfflineModel implements ModelClient {
     } else if (stage.equals("changeset")) {
       output = writeOrExplain(tools, List.of(document("rollout.md",
           OfflineDocuments.rollout(fields.getOrDefault("Stack name", "stack"), changeSet(task)))));
-    } else if (!stage.equals("architect") && !stage.equals("plan")) {
+    } else if (!stage.equals("architect") && !stage.equals("plan") && !stage.equals("review")) {
       output = List.of(new ContentBlock.Text(
-          "The offline model only knows Gantry's architect, plan and changeset stages; it has nothing to add here."));
+          "The offline model only knows Gantry's architect, plan, review and changeset stages; it has nothing to add here."));
     } else if (conversation.listing() == null && tools.contains("list_files")) {
       output = List.of(toolUse("list-1", "list_files", Json.MAPPER.createObjectNode()));
     } else if (conversation.listing() != null && !conversation.explored()) {
@@ -78,6 +79,10 @@ public final class OfflineModel implements ModelClient {
       List<ContentBlock> writes = new ArrayList<>();
       if (stage.equals("architect")) {
         writes.add(document("architecture.md", OfflineDocuments.architecture(goal, stackName, facts)));
+      } else if (stage.equals("review")) {
+        List<OfflineReview.Finding> findings = OfflineReview.findings(conversation.reads());
+        writes.add(document("review.md", OfflineReview.markdown(goal, findings, conversation.reads().size())));
+        writes.add(document("findings.json", OfflineReview.json(findings)));
       } else {
         writes.add(document("plan.md", OfflineDocuments.plan(goal, stackName, facts)));
         writes.add(document("template.yaml", OfflineDocuments.template(goal, stackName, facts)));
@@ -143,7 +148,7 @@ public final class OfflineModel implements ModelClient {
 
   /** What the conversation so far shows: the tool calls made and their results. */
   private record Conversation(
-      String listing, boolean explored, List<String> writtenNames, RepositoryFacts facts) {
+      String listing, boolean explored, List<String> writtenNames, RepositoryFacts facts, Map<String, String> reads) {
 
     boolean wrote() {
       return !writtenNames.isEmpty();
@@ -167,6 +172,7 @@ public final class OfflineModel implements ModelClient {
       boolean explored = uses.keySet().stream().anyMatch(id -> id.startsWith("read-") || id.startsWith("search-"));
       List<String> written = new ArrayList<>();
       RepositoryFacts facts = RepositoryFacts.fromListing(listing == null ? "" : listing);
+      Map<String, String> reads = new java.util.LinkedHashMap<>();
       uses.keySet().forEach(id -> {
         ContentBlock.ToolUse use = uses.get(id);
         ContentBlock.ToolResult result = results.get(id);
@@ -174,13 +180,18 @@ public final class OfflineModel implements ModelClient {
           return;
         }
         switch (use.name()) {
-          case "read_file" -> facts.addRead(use.input().path("path").asText(), UntrustedData.unwrap(result.content()));
+          case "read_file" -> {
+            String path = use.input().path("path").asText();
+            String content = UntrustedData.unwrap(result.content());
+            facts.addRead(path, content);
+            reads.put(path, content);
+          }
           case "search_text" -> facts.addRouteMatches(UntrustedData.unwrap(result.content()));
           case "write_document" -> written.add(use.input().path("name").asText());
           default -> { }
         }
       });
-      return new Conversation(listing, explored, written, facts);
+      return new Conversation(listing, explored, written, facts, reads);
     }
   }
 }

@@ -1,0 +1,187 @@
+package dev.gantry.pipeline;
+
+import dev.gantry.model.ModelThrottledException;
+import dev.gantry.pipeline.StageDefinition.AgentTask;
+import dev.gantry.pipeline.StageDefinition.CloudFormationUse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Gantry's pipelines, the one declaration everything else derives from: the local executor runs
+ * them, the CDK app builds one Step Functions state machine per pipeline and one function per
+ * stage, the API, push rules and {@code gantry run --pipeline} choose one by name, and the agent
+ * roles a session may override are the roles of their agent stages.
+ *
+ * <p>A stage used by several pipelines (checkout, architect, report…) is declared once and shared,
+ * so it behaves, retries and times out the same in each.
+ *
+ * @param pipelines the pipelines, the default first
+ */
+public record Pipelines(List<PipelineDefinition> pipelines) {
+
+  /**
+   * @throws IllegalArgumentException for no pipelines, a repeated pipeline name, or one stage name
+   *     declared two different ways
+   */
+  public Pipelines {
+    pipelines = List.copyOf(pipelines);
+    if (pipelines.isEmpty()) {
+      throw new IllegalArgumentException("at least one pipeline");
+    }
+    Map<String, StageDefinition> seen = new LinkedHashMap<>();
+    Map<String, String> names = new LinkedHashMap<>();
+    for (PipelineDefinition pipeline : pipelines) {
+      if (names.put(pipeline.name(), pipeline.name()) != null) {
+        throw new IllegalArgumentException("pipeline " + pipeline.name() + " is declared twice");
+      }
+      for (StageDefinition stage : pipeline.stages()) {
+        StageDefinition earlier = seen.putIfAbsent(stage.name(), stage);
+        if (earlier != null && !earlier.equals(stage)) {
+          throw new IllegalArgumentException("stage " + stage.name() + " is declared two different ways");
+        }
+      }
+    }
+  }
+
+  /** One pipeline alone, for tests of one declaration. */
+  public static Pipelines of(PipelineDefinition pipeline) {
+    return new Pipelines(List.of(pipeline));
+  }
+
+  /** The pipeline a session runs when none is chosen. */
+  public PipelineDefinition defaultPipeline() {
+    return pipelines.get(0);
+  }
+
+  /** Pipeline names, the default first. */
+  public List<String> names() {
+    return pipelines.stream().map(PipelineDefinition::name).toList();
+  }
+
+  /**
+   * The pipeline called {@code name}; the default for null.
+   *
+   * @throws IllegalArgumentException naming the known pipelines
+   */
+  public PipelineDefinition pipeline(String name) {
+    if (name == null) {
+      return defaultPipeline();
+    }
+    return find(name).orElseThrow(() -> new IllegalArgumentException(
+        "no pipeline '" + name + "': choose one of " + String.join(", ", names())));
+  }
+
+  /** The pipeline called {@code name}, if declared. */
+  public Optional<PipelineDefinition> find(String name) {
+    return pipelines.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  /** Every distinct stage over all pipelines, in order of first use. */
+  public List<StageDefinition> stages() {
+    Map<String, StageDefinition> all = new LinkedHashMap<>();
+    pipelines.forEach(p -> p.stages().forEach(s -> all.putIfAbsent(s.name(), s)));
+    return new ArrayList<>(all.values());
+  }
+
+  /** The agent roles of every pipeline's agent stages, sorted: what a session's {@code agents} may name. */
+  public List<String> agentRoles() {
+    TreeSet<String> roles = new TreeSet<>();
+    stages().forEach(s -> s.agent().ifPresent(roles::add));
+    return List.copyOf(roles);
+  }
+
+  /**
+   * Gantry's pipelines:
+   *
+   * <ul>
+   *   <li>{@code deliver} (the default): checkout → architect → plan → validate → changeset →
+   *       approval → deploy → verify → report.
+   *   <li>{@code design}: checkout → architect → report. The architect's design only: nothing is
+   *       validated, asked or deployed.
+   *   <li>{@code review}: checkout → review → report. The reviewer writes {@code review.md} and
+   *       {@code findings.json}, each finding located in the snapshot ({@link ReviewFindings}).
+   * </ul>
+   *
+   * Timing: a checkout's network errors are retried with backoff and it fetches one commit within
+   * 5 minutes; the changeset stage looks at its change set every 5 seconds for at most 30 minutes,
+   * then the deployer agent explains it; the approval waits at most 7 days, and at most 24 hours
+   * without a heartbeat (a reviewer reading the session sends one); deploy executes the approved
+   * change set once; verify looks at the stack every 15 seconds for at most 4 hours (a stack
+   * operation with its rollback, or a failed first create's deletion).
+   */
+  public static Pipelines standard() {
+    return STANDARD;
+  }
+
+  private static final Pipelines STANDARD = declare();
+
+  private static Pipelines declare() {
+    RetryPolicy modelRetry =
+        new RetryPolicy(
+            List.of(ModelThrottledException.class, TransientStageException.class),
+            Duration.ofSeconds(2), 3, 2.0, Duration.ofSeconds(30));
+    RetryPolicy storageRetry =
+        new RetryPolicy(
+            List.of(TransientStageException.class), Duration.ofSeconds(1), 2, 2.0, Duration.ofSeconds(10));
+    RetryPolicy networkRetry =
+        new RetryPolicy(
+            List.of(TransientStageException.class), Duration.ofSeconds(3), 3, 2.0, Duration.ofSeconds(30));
+    StageDefinition checkout = new StageDefinition(
+        PipelineDefinition.CHECKOUT, "Checkout", Optional.empty(), networkRetry, Duration.ofMinutes(5), false);
+    StageDefinition architect = new StageDefinition(
+        PipelineDefinition.ARCHITECT, "Architect", Optional.of("architect"), modelRetry, Duration.ofMinutes(10), false)
+        .asking(new AgentTask("""
+            Explore the repository with the tools (list, read, search), then write architecture.md
+            with write_document: the AWS services you choose and why, the data model, security
+            (identity, encryption, network exposure) and a monthly cost estimate. Ground every
+            choice in files you read. Do not deploy anything.""", List.of(), List.of(List.of("architecture.md"))));
+    StageDefinition plan = new StageDefinition(
+        PipelineDefinition.PLAN, "Plan", Optional.of("planner"), modelRetry, Duration.ofMinutes(10), false)
+        .asking(new AgentTask("""
+            Turn the architecture below into plan.md (ordered implementation and deployment steps)
+            and template.yaml (an AWS CloudFormation template for the stack), both with
+            write_document. The template must parse, declare Resources, reference only declared
+            resources and parameters, and grant least privilege (no "*" actions). Give every parameter
+            a Default. Every IAM role must set PermissionsBoundary: !Ref PermissionsBoundaryArn, with a
+            String parameter PermissionsBoundaryArn (Default "") that Gantry fills; create no IAM
+            users, groups, instance profiles or managed policies (use the role's inline Policies).""",
+            List.of("architecture.md"), List.of(List.of("plan.md"), SessionDocuments.TEMPLATE_NAMES)));
+    StageDefinition validate = new StageDefinition(
+        PipelineDefinition.VALIDATE, "Validate", Optional.empty(), storageRetry, Duration.ofMinutes(1), false);
+    StageDefinition changeSet = new StageDefinition(
+        PipelineDefinition.CHANGESET, "ChangeSet", Optional.of("deployer"), modelRetry, Duration.ofMinutes(10), false)
+        .callingCloudFormation(CloudFormationUse.MAKE_CHANGE_SETS)
+        .polling(Duration.ofSeconds(5), Duration.ofMinutes(30));
+    StageDefinition approval = new StageDefinition(
+        PipelineDefinition.APPROVAL, "AwaitApproval", Optional.empty(), RetryPolicy.none(), Duration.ofDays(7), true,
+        Optional.of(Duration.ofHours(24)));
+    StageDefinition deploy = new StageDefinition(
+        PipelineDefinition.DEPLOY, "Deploy", Optional.empty(), networkRetry, Duration.ofMinutes(2), false)
+        .callingCloudFormation(CloudFormationUse.EXECUTE_CHANGE_SETS);
+    StageDefinition verify = new StageDefinition(
+        PipelineDefinition.VERIFY, "Verify", Optional.empty(), networkRetry, Duration.ofMinutes(2), false)
+        .callingCloudFormation(CloudFormationUse.WATCH_STACKS)
+        .polling(Duration.ofSeconds(15), Duration.ofHours(4));
+    StageDefinition review = new StageDefinition(
+        PipelineDefinition.REVIEW_STAGE, "Review", Optional.of("reviewer"), modelRetry, Duration.ofMinutes(10), false)
+        .asking(new AgentTask(ReviewFindings.INSTRUCTIONS, List.of(),
+            List.of(List.of("review.md"), List.of(ReviewFindings.DOCUMENT))));
+    StageDefinition report = new StageDefinition(
+        PipelineDefinition.REPORT, "Report", Optional.empty(), storageRetry, Duration.ofMinutes(1), false);
+    return new Pipelines(List.of(
+        new PipelineDefinition(PipelineDefinition.DELIVER,
+            "design, plan, validate and deploy a stack after a person approves its change set",
+            List.of(checkout, architect, plan, validate, changeSet, approval, deploy, verify, report)),
+        new PipelineDefinition(PipelineDefinition.DESIGN,
+            "the architect's design document only: nothing is validated, asked or deployed",
+            List.of(checkout, architect, report)),
+        new PipelineDefinition(PipelineDefinition.REVIEW,
+            "the reviewer's prioritised findings on the repository, each at a file and lines",
+            List.of(checkout, review, report))));
+  }
+}
