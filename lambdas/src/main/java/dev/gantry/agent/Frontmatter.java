@@ -111,9 +111,9 @@ public final class Frontmatter {
   private static String unknownAlias(String model) {
     List<String> known = new ArrayList<>(ModelSelection.CLAUDE_CODE_ALIASES);
     known.add(ModelSelection.INHERIT);
-    return "'" + model + "' is not a model alias Gantry knows (" + String.join(", ", known) + ")"
-        + DidYouMean.closest(model, known).map(m -> ": did you mean '" + m + "'?").orElse("")
-        + "; a stage that runs this agent fails before calling a model. Use an alias, 'inherit' or a full model id";
+    return "'" + model + "' is not a model alias Gantry knows (" + String.join(", ", known)
+        + DidYouMean.closest(model, known).map(m -> "; did you mean '" + m + "'?").orElse("")
+        + "): a stage that runs this agent fails before calling a model; use an alias, 'inherit' or a full model id";
   }
 
   private static Map<String, String> ignored() {

@@ -131,8 +131,8 @@ class FrontmatterFieldsTest {
 
     assertThat(agent.model()).isEqualTo("sonet");
     assertThat(agent.notes()).containsExactly(new Note("model", Note.Kind.WARNING,
-        "'sonet' is not a model alias Gantry knows (sonnet, opus, haiku, inherit): did you mean 'sonnet'?; a stage that "
-            + "runs this agent fails before calling a model. Use an alias, 'inherit' or a full model id"));
+        "'sonet' is not a model alias Gantry knows (sonnet, opus, haiku, inherit; did you mean 'sonnet'?): a stage that "
+            + "runs this agent fails before calling a model; use an alias, 'inherit' or a full model id"));
     assertThat(fixture("kickoff-architect.md").notes()).extracting(Note::field).doesNotContain("model");
   }
 
