@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
  * An agent definition: a Markdown file with YAML frontmatter in the Claude Code subagent format.
  *
  * <p>Source: Claude Code documentation, "Subagents" (file format: {@code name} and {@code
- * description} required; {@code tools} a comma-separated list, absent meaning all tools; {@code
- * model} an alias such as {@code sonnet}, {@code opus}, {@code haiku}, {@code inherit}, or a model
- * id).
+ * description} required; {@code tools} a comma-separated list or YAML list, absent meaning all
+ * tools; {@code disallowedTools} removed from that; {@code model} an alias such as {@code sonnet},
+ * {@code opus}, {@code haiku}, {@code inherit}, or a model id; {@code permissionMode}; {@code
+ * maxTurns}; {@code initialPrompt}). What Gantry does with each field is in {@link Frontmatter}.
  *
  * @param name unique name: lowercase letters, digits, hyphens and dots, starting with a letter or
  *     digit ({@link #NAME})
@@ -21,6 +22,14 @@ import java.util.regex.Pattern;
  * @param body the Markdown after the frontmatter: the agent's system prompt
  * @param frontmatter every frontmatter field as parsed, including ones Gantry does not use
  * @param source where it was read from (a file path or a label), for messages
+ * @param disallowedTools Claude Code tool names the file denies, as written; empty when absent
+ * @param maxTurns the {@code maxTurns} field: the most model calls of one run (at least 1), never
+ *     more than the configured limit ({@code GANTRY_MAX_TURNS}); empty when absent
+ * @param permissionMode the {@code permissionMode} field ({@link PermissionMode#DEFAULT} when
+ *     absent); never {@link PermissionMode#BYPASS_PERMISSIONS}, which does not load
+ * @param initialPrompt the {@code initialPrompt} field: the first text of the first user turn,
+ *     before the stage's task; empty when absent or blank
+ * @param notes what a listing should say about the fields: ignored ones and why, likely mistakes
  */
 public record AgentDefinition(
     String name,
@@ -29,7 +38,12 @@ public record AgentDefinition(
     String model,
     String body,
     Map<String, Object> frontmatter,
-    String source) {
+    String source,
+    Optional<List<String>> disallowedTools,
+    Optional<Integer> maxTurns,
+    PermissionMode permissionMode,
+    Optional<String> initialPrompt,
+    List<Frontmatter.Note> notes) {
 
   /**
    * What an agent name may be: 1 to 64 lowercase letters, digits, hyphens and dots, starting with a
@@ -41,5 +55,21 @@ public record AgentDefinition(
   public AgentDefinition {
     tools = tools.map(List::copyOf);
     frontmatter = Map.copyOf(frontmatter);
+    disallowedTools = disallowedTools.map(List::copyOf);
+    notes = List.copyOf(notes);
+    if (maxTurns.isPresent() && maxTurns.get() < 1) {
+      throw new IllegalArgumentException("maxTurns must be at least 1");
+    }
+    if (permissionMode == PermissionMode.BYPASS_PERMISSIONS) {
+      throw new IllegalArgumentException("permissionMode " + permissionMode.fieldValue() + " is refused");
+    }
+  }
+
+  /** A definition that uses only the fields Gantry first read: no denied tools, turn cap, mode or initial prompt. */
+  public AgentDefinition(
+      String name, String description, Optional<List<String>> tools, String model, String body,
+      Map<String, Object> frontmatter, String source) {
+    this(name, description, tools, model, body, frontmatter, source, Optional.empty(), Optional.empty(),
+        PermissionMode.DEFAULT, Optional.empty(), List.of());
   }
 }

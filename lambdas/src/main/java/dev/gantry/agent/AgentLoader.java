@@ -28,6 +28,13 @@ import org.yaml.snakeyaml.error.YAMLException;
  * {@code description: Use it when: ...}); Claude Code accepts them, so when strict parsing fails the
  * loader retries once with every top-level plain {@code key: value} line quoted. If that also fails
  * the original YAML error is reported.
+ *
+ * <p>Fields Gantry honours are checked here, so a stage never starts an agent it cannot run as its
+ * file says (Claude Code documentation, "Subagents"): {@code tools} and {@code disallowedTools} are
+ * tool names (a comma-separated string or a YAML list); {@code maxTurns} a positive integer; {@code
+ * permissionMode} one of {@link PermissionMode}'s values and not {@code bypassPermissions}; {@code
+ * initialPrompt} text. Each violation is an {@link AgentDefinitionException} naming the file, the
+ * field's line and the field. Everything else becomes a {@link Frontmatter.Note}.
  */
 public final class AgentLoader {
   private static final Pattern TOP_LEVEL_SCALAR =
@@ -74,10 +81,15 @@ public final class AgentLoader {
     }
     String description =
         requiredString(fields, "description", yamlLines, source).replace("\\n", "\n");
-    Optional<List<String>> tools = readTools(fields.get("tools"), yamlLines, source);
-    Object model = fields.get("model");
+    Optional<List<String>> tools = readToolNames(fields, Frontmatter.TOOLS, yamlLines, source);
+    Optional<List<String>> disallowed = readToolNames(fields, Frontmatter.DISALLOWED_TOOLS, yamlLines, source);
+    Object model = fields.get(Frontmatter.MODEL);
     String modelName = model == null ? "inherit" : String.valueOf(model).strip();
-    return new AgentDefinition(name, description, tools, modelName, body, fields, source);
+    Optional<Integer> maxTurns = readMaxTurns(fields.get(Frontmatter.MAX_TURNS), yamlLines, source);
+    Optional<PermissionMode> mode = readPermissionMode(fields.get(Frontmatter.PERMISSION_MODE), yamlLines, source);
+    Optional<String> initialPrompt = readInitialPrompt(fields.get(Frontmatter.INITIAL_PROMPT), yamlLines, source);
+    return new AgentDefinition(name, description, tools, modelName, body, fields, source, disallowed, maxTurns,
+        mode.orElse(PermissionMode.DEFAULT), initialPrompt, Frontmatter.review(fields, modelName, mode));
   }
 
   /**
@@ -167,8 +179,9 @@ public final class AgentLoader {
     return s.strip();
   }
 
-  private static Optional<List<String>> readTools(
-      Object value, List<String> yamlLines, String source) {
+  private static Optional<List<String>> readToolNames(
+      Map<String, Object> fields, String key, List<String> yamlLines, String source) {
+    Object value = fields.get(key);
     if (value == null) {
       return Optional.empty();
     }
@@ -183,17 +196,68 @@ public final class AgentLoader {
       for (Object item : list) {
         if (!(item instanceof String s) || s.isBlank()) {
           throw new AgentDefinitionException(
-              source, lineOf(yamlLines, "tools"), "every entry of 'tools' must be a tool name");
+              source, lineOf(yamlLines, key), "every entry of '" + key + "' must be a tool name");
         }
         names.add(s.strip());
       }
     } else {
       throw new AgentDefinitionException(
           source,
-          lineOf(yamlLines, "tools"),
-          "'tools' must be a comma-separated string or a YAML list of tool names");
+          lineOf(yamlLines, key),
+          "'" + key + "' must be a comma-separated string or a YAML list of tool names");
     }
     return Optional.of(names);
+  }
+
+  /** A positive whole number: a YAML integer or a quoted one ({@code "5"}). */
+  private static Optional<Integer> readMaxTurns(Object value, List<String> yamlLines, String source) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    long turns;
+    if (value instanceof Integer || value instanceof Long) {
+      turns = ((Number) value).longValue();
+    } else if (value instanceof java.math.BigInteger big) {
+      turns = big.signum() > 0 ? Long.MAX_VALUE : 0;
+    } else if (value instanceof String s && s.strip().matches("[+-]?[0-9]{1,18}")) {
+      turns = Long.parseLong(s.strip());
+    } else {
+      throw new AgentDefinitionException(source, lineOf(yamlLines, Frontmatter.MAX_TURNS),
+          "'maxTurns' must be a whole number of model calls, at least 1 (found '" + value + "')");
+    }
+    if (turns < 1) {
+      throw new AgentDefinitionException(source, lineOf(yamlLines, Frontmatter.MAX_TURNS),
+          "'maxTurns' must be at least 1 (found " + turns + "); remove it to use the configured limit");
+    }
+    return Optional.of((int) Math.min(turns, Integer.MAX_VALUE));
+  }
+
+  private static Optional<PermissionMode> readPermissionMode(Object value, List<String> yamlLines, String source) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    String written = String.valueOf(value).strip();
+    int line = lineOf(yamlLines, Frontmatter.PERMISSION_MODE);
+    PermissionMode mode = PermissionMode.of(written).orElseThrow(() -> new AgentDefinitionException(source, line,
+        "'permissionMode' " + "'" + written + "' is not a Claude Code permission mode ("
+            + String.join(", ", PermissionMode.fieldValues()) + ")"
+            + dev.gantry.deploy.spec.DidYouMean.closest(written, PermissionMode.fieldValues())
+                .map(m -> ": did you mean '" + m + "'?").orElse("")));
+    if (mode == PermissionMode.BYPASS_PERMISSIONS) {
+      throw new AgentDefinitionException(source, line, "'permissionMode' " + mode.fieldValue() + " is " + mode.effect());
+    }
+    return Optional.of(mode);
+  }
+
+  private static Optional<String> readInitialPrompt(Object value, List<String> yamlLines, String source) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String s)) {
+      throw new AgentDefinitionException(source, lineOf(yamlLines, Frontmatter.INITIAL_PROMPT),
+          "'initialPrompt' must be text: the first message the agent receives");
+    }
+    return s.isBlank() ? Optional.empty() : Optional.of(s.strip());
   }
 
   /** 1-based file line of a top-level key, or 1 when it is not found. */

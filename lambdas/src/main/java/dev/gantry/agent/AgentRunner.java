@@ -15,6 +15,12 @@ import java.util.Optional;
  * Runs one agent: calls the model, runs the tools it asks for, feeds the results back, and stops on
  * {@code end_turn}, a turn limit, a token, output-token or cost budget. The loop of the Converse API's tool use guide
  * ("Call a tool with the Converse API").
+ *
+ * <p>The definition's frontmatter shapes the run as Claude Code's "Subagents" page says: {@code
+ * maxTurns} caps the model calls (never above {@link Limits#maxTurns()}, see {@link #turnLimit}),
+ * and {@code initialPrompt} is the first text of the first user turn, before the task (both in one
+ * message, since Converse wants user and assistant turns to alternate). Every call goes into a
+ * {@link Transcript} as it happens, so a run that fails or stops at a budget has recorded its calls.
  */
 public final class AgentRunner {
   private final ModelClient model;
@@ -99,17 +105,14 @@ public final class AgentRunner {
   }
 
   /**
-   * Runs {@code agent} on {@code task}.
-   *
-   * @param agent the definition; its body is the system prompt
-   * @param modelId the resolved model id
-   * @param stageInstructions appended to the system prompt: what this stage needs from the agent
-   * @param task the first user message
-   * @param toolbox the tools offered
-   * @param limits turn, token and cost limits
-   * @throws dev.gantry.model.ModelException when a model call fails, or (not retryable, before any
-   *     call) when a cost budget is set and the model's cost is unknown
+   * The most model calls a run of {@code agent} may make: its {@code maxTurns} when it has one and
+   * it is lower than {@code limits.maxTurns()} ({@code GANTRY_MAX_TURNS}), else the configured limit.
    */
+  public static int turnLimit(AgentDefinition agent, Limits limits) {
+    return agent.maxTurns().map(turns -> Math.min(turns, limits.maxTurns())).orElse(limits.maxTurns());
+  }
+
+  /** Runs {@code agent} on {@code task} without keeping a transcript; see {@link #run(AgentDefinition, String, String, String, Toolbox, Limits, Transcript)}. */
   public Result run(
       AgentDefinition agent,
       String modelId,
@@ -117,21 +120,47 @@ public final class AgentRunner {
       String task,
       Toolbox toolbox,
       Limits limits) {
+    return run(agent, modelId, stageInstructions, task, toolbox, limits, new Transcript());
+  }
+
+  /**
+   * Runs {@code agent} on {@code task}.
+   *
+   * @param agent the definition; its body is the system prompt
+   * @param modelId the resolved model id
+   * @param stageInstructions appended to the system prompt: what this stage needs from the agent
+   * @param task the first user message
+   * @param toolbox the tools offered
+   * @param limits turn, token and cost limits; the agent's {@code maxTurns} may lower the turn limit
+   * @param transcript receives every model and tool call as it ends, failed ones included
+   * @throws dev.gantry.model.ModelException when a model call fails (the transcript records it), or
+   *     (not retryable, before any call) when a cost budget is set and the model's cost is unknown
+   */
+  public Result run(
+      AgentDefinition agent,
+      String modelId,
+      String stageInstructions,
+      String task,
+      Toolbox toolbox,
+      Limits limits,
+      Transcript transcript) {
     if (limits.costLimited() && !model.knowsCost(modelId)) {
       throw new dev.gantry.model.ModelException("no price is known for " + modelId + ", so the cost budget cannot be "
           + "enforced: add it to ModelPrices or use a listed model", false, null);
     }
     String system = agent.body() + "\n\n" + stageInstructions + "\n\n" + UntrustedData.NOTICE;
     List<Message> messages = new ArrayList<>();
-    messages.add(Message.userText(task));
+    messages.add(agent.initialPrompt()
+        .map(first -> new Message(Message.Role.USER, List.of(new ContentBlock.Text(first), new ContentBlock.Text(task))))
+        .orElse(Message.userText(task)));
     List<ToolCall> calls = new ArrayList<>();
     List<ModelCall> modelCalls = new ArrayList<>();
     TokenUsage usage = TokenUsage.ZERO;
     String lastText = "";
-    for (int turn = 1; turn <= limits.maxTurns(); turn++) {
-      ModelResponse response =
-          model.converse(
-              new ModelRequest(modelId, system, messages, toolbox.specs(), limits.maxTokensPerCall()));
+    int maxTurns = turnLimit(agent, limits);
+    for (int turn = 1; turn <= maxTurns; turn++) {
+      ModelResponse response = converse(
+          new ModelRequest(modelId, system, messages, toolbox.specs(), limits.maxTokensPerCall()), turn, transcript);
       usage = usage.plus(response.usage());
       modelCalls.add(new ModelCall(response.usage(), response.latencyMillis()));
       messages.add(response.output());
@@ -149,7 +178,7 @@ public final class AgentRunner {
         case TOOL_USE -> {
           List<ContentBlock> results = new ArrayList<>();
           for (ContentBlock.ToolUse use : response.output().toolUses()) {
-            results.add(runTool(toolbox, use, calls));
+            results.add(runTool(toolbox, use, calls, turn, transcript));
           }
           messages.add(new Message(Message.Role.USER, results));
         }
@@ -164,27 +193,51 @@ public final class AgentRunner {
         return new Result(Outcome.TOKEN_BUDGET, turn, usage, calls, lastText, modelCalls);
       }
     }
-    return new Result(Outcome.TURN_LIMIT, limits.maxTurns(), usage, calls, lastText, modelCalls);
+    return new Result(Outcome.TURN_LIMIT, maxTurns, usage, calls, lastText, modelCalls);
+  }
+
+  private ModelResponse converse(ModelRequest request, int turn, Transcript transcript) {
+    long started = System.nanoTime();
+    ModelResponse response;
+    try {
+      response = model.converse(request);
+    } catch (RuntimeException e) {
+      transcript.add(Transcript.ModelCall.failed(turn, request.modelId(), millisSince(started), e));
+      throw e;
+    }
+    transcript.add(Transcript.ModelCall.answered(turn, request.modelId(), response, millisSince(started)));
+    return response;
   }
 
   private static ContentBlock runTool(
-      Toolbox toolbox, ContentBlock.ToolUse use, List<ToolCall> calls) {
+      Toolbox toolbox, ContentBlock.ToolUse use, List<ToolCall> calls, int turn, Transcript transcript) {
+    long started = System.nanoTime();
     Optional<AgentTool> tool = toolbox.find(use.name());
+    String output;
+    boolean failed;
     if (tool.isEmpty()) {
-      calls.add(new ToolCall(use.name(), false));
-      return new ContentBlock.ToolResult(
-          use.toolUseId(),
-          "tool '" + use.name() + "' is not offered to this agent",
-          ContentBlock.ToolResult.Status.ERROR);
+      output = toolbox.refusal(use.name());
+      failed = true;
+    } else {
+      try {
+        output = tool.get().run(use.input());
+        failed = false;
+      } catch (ToolException e) {
+        output = e.getMessage();
+        failed = true;
+      } catch (RuntimeException e) {
+        transcript.add(new Transcript.ToolCall(Transcript.TOOL_CALL, turn, use.toolUseId(), use.name(), use.input(), 0,
+            null, millisSince(started), e.getClass().getSimpleName() + ": " + e.getMessage()));
+        throw e;
+      }
     }
-    try {
-      String output = tool.get().run(use.input());
-      calls.add(new ToolCall(use.name(), true));
-      return new ContentBlock.ToolResult(use.toolUseId(), output, ContentBlock.ToolResult.Status.SUCCESS);
-    } catch (ToolException e) {
-      calls.add(new ToolCall(use.name(), false));
-      return new ContentBlock.ToolResult(
-          use.toolUseId(), e.getMessage(), ContentBlock.ToolResult.Status.ERROR);
-    }
+    calls.add(new ToolCall(use.name(), !failed));
+    transcript.add(Transcript.ToolCall.of(turn, use, output, failed, millisSince(started)));
+    return new ContentBlock.ToolResult(
+        use.toolUseId(), output, failed ? ContentBlock.ToolResult.Status.ERROR : ContentBlock.ToolResult.Status.SUCCESS);
+  }
+
+  private static long millisSince(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
   }
 }

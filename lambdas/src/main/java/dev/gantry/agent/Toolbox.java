@@ -21,6 +21,20 @@ import java.util.Set;
 public final class Toolbox {
   private static final long MAX_DOCUMENT_BYTES = 200_000;
   private final Map<String, AgentTool> tools = new LinkedHashMap<>();
+  private final Map<String, String> withheld = new LinkedHashMap<>();
+
+  /**
+   * The tools a definition's selection offers; a withheld tool is not built, and a model that asks
+   * for it anyway is told why ({@link #refusal}).
+   *
+   * @param selection from {@link ToolMapping#select(AgentDefinition)}
+   * @param repository the sandboxed repository the read tools see
+   * @param documents where write_document stores documents
+   */
+  public Toolbox(ToolMapping.Selection selection, RepositorySnapshot repository, DocumentSink documents) {
+    this(selection.offered(), repository, documents);
+    selection.withheld().forEach((tool, reason) -> withheld.put(tool.toolName(), reason));
+  }
 
   /**
    * @param offered the Gantry tools to build
@@ -43,6 +57,16 @@ public final class Toolbox {
   /** The specifications offered to the model, in a stable order. */
   public List<ToolSpec> specs() {
     return tools.values().stream().map(AgentTool::spec).toList();
+  }
+
+  /**
+   * Why a tool the model asked for does not run: {@code "tool 'write_document' is not offered to
+   * this agent: denied by the agent's disallowedTools ('Write')"}, or without the reason for a tool
+   * the definition never asked for. Sent back to the model as an error tool result.
+   */
+  public String refusal(String name) {
+    String reason = withheld.get(name);
+    return "tool '" + name + "' is not offered to this agent" + (reason == null ? "" : ": " + reason);
   }
 
   /** The tool named {@code name}, if offered. */

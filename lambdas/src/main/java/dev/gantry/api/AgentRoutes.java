@@ -32,7 +32,7 @@ final class AgentRoutes {
 
   ApiResponse list(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     List<AgentSummary> agents = catalog.agents().stream().map(a -> {
-      ToolMapping.Selection tools = ToolMapping.select(a.tools());
+      ToolMapping.Selection tools = ToolMapping.select(a);
       return new AgentSummary(a.name(), a.description(), a.model(), offered(tools), tools.dropped(), catalog.displayName(a.source()),
           Map.of("self", "/agents/" + a.name()));
     }).toList();
@@ -44,7 +44,7 @@ final class AgentRoutes {
   ApiResponse show(ApiRequest request, Map<String, String> path, Map<String, String> query) {
     AgentDefinition a = catalog.find(path.get("name")).orElseThrow(() -> new ApiException(Problem.Kind.NOT_FOUND,
         "no agent named '" + path.get("name") + "': GET /agents lists them", null));
-    ToolMapping.Selection tools = ToolMapping.select(a.tools());
+    ToolMapping.Selection tools = ToolMapping.select(a);
     return ApiResponse.json(200, new AgentDetail(a.name(), a.description(), a.model(), offered(tools), tools.dropped(),
         catalog.displayName(a.source()), new TreeMap<>(a.frontmatter()), a.body()));
   }

@@ -42,6 +42,9 @@ public final class DocumentKeys {
     if (name.endsWith(".yaml") || name.endsWith(".yml")) {
       return "application/yaml";
     }
+    if (name.endsWith(".jsonl")) {
+      return "application/jsonl";
+    }
     if (name.endsWith(".tar.gz")) {
       return "application/gzip";
     }

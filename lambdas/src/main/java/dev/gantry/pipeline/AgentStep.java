@@ -5,12 +5,16 @@ import dev.gantry.agent.AgentDefinition;
 import dev.gantry.agent.AgentRunner;
 import dev.gantry.agent.ToolMapping;
 import dev.gantry.agent.Toolbox;
+import dev.gantry.agent.Transcript;
 import dev.gantry.model.ModelSelection;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Runs a stage's agent with the tools its frontmatter maps to, and checks that it wrote the
- * documents the stage needs. Shared by the agent stages.
+ * Runs a stage's agent as its file says (tools after {@code disallowedTools} and {@code
+ * permissionMode}, {@code maxTurns}, {@code model}, {@code initialPrompt}), checks that it wrote the
+ * documents the stage needs, and stores the run's {@link Transcript} as the stage's document {@code
+ * transcript-<stage>.jsonl}, also when the run fails or stops at a budget. Shared by the agent stages.
  */
 final class AgentStep {
   private final AgentCatalog catalog;
@@ -40,9 +44,10 @@ final class AgentStep {
    * Runs the stage's agent.
    *
    * @param requiredDocuments each entry lists acceptable names; one of each must be written
-   * @throws StageFailedException when the agent is missing, reaches a budget (turns, tokens, output
-   *     tokens, the stage's or the session's cost; the message names it, the documents written so
-   *     far are kept and the usage is recorded), or omits a document
+   * @throws StageFailedException when the agent is missing, names a model alias that is not
+   *     configured (before any model call), reaches a budget (turns, tokens, output tokens, the
+   *     stage's or the session's cost; the message names it, the documents written so far are kept
+   *     and the usage is recorded), or omits a document
    */
   Run run(
       StageContext context,
@@ -59,10 +64,15 @@ final class AgentStep {
         catalog
             .find(agentName)
             .orElseThrow(() -> new StageFailedException(notFound(agentName)));
-    ToolMapping.Selection selection = ToolMapping.select(agent.tools());
+    if (!models.knows(agent.model())) {
+      throw new StageFailedException("agent '" + agentName + "' asks for model alias '" + agent.model()
+          + "', which is not configured; known aliases: " + String.join(", ", models.knownAliases())
+          + ". No model was called: use one of them or a full model id in " + agent.source());
+    }
+    ToolMapping.Selection selection = ToolMapping.select(agent);
     List<String> dropped =
         selection.dropped().stream().map(d -> d.name() + " (" + d.reason() + ")").toList();
-    Toolbox toolbox = new Toolbox(selection.offered(), context.repository(), context.documents());
+    Toolbox toolbox = new Toolbox(selection, context.repository(), context.documents());
     long spent = context.session().usage().costMicrodollars();
     long sessionLeft = sessionBudgetMicrodollars == Long.MAX_VALUE ? Long.MAX_VALUE : sessionBudgetMicrodollars - spent;
     if (sessionLeft <= 0) {
@@ -71,10 +81,21 @@ final class AgentStep {
     }
     boolean sessionBinds = sessionLeft < limits.costBudgetMicrodollars();
     AgentRunner.Limits runLimits = sessionBinds ? limits.withCostBudget(sessionLeft) : limits;
-    AgentRunner.Result result =
-        runner.run(agent, models.resolve(agent.model()), instructions, task, toolbox, runLimits);
+    Transcript transcript = new Transcript();
+    AgentRunner.Result result;
+    try {
+      result = runner.run(agent, models.resolve(agent.model()), instructions, task, toolbox, runLimits, transcript);
+    } catch (RuntimeException e) {
+      try {
+        writeTranscript(context, transcript);
+      } catch (RuntimeException notWritten) {
+        e.addSuppressed(notWritten);
+      }
+      throw e;
+    }
+    writeTranscript(context, transcript);
     if (result.outcome().budget()) {
-      throw new StageFailedException("agent '" + agentName + "' stopped at " + budget(result, sessionBinds)
+      throw new StageFailedException("agent '" + agentName + "' stopped at " + budget(result, sessionBinds, agent)
           + " after " + result.turns() + " turns; the documents it wrote are kept", result.usage(), result.modelCalls());
     }
     for (List<String> alternatives : requiredDocuments) {
@@ -88,9 +109,18 @@ final class AgentStep {
     return new Run(result, dropped, agentName);
   }
 
-  private String budget(AgentRunner.Result result, boolean sessionBinds) {
+  /** Stores the run's calls as {@code transcript-<stage>.jsonl} among the stage's documents. */
+  private static void writeTranscript(StageContext context, Transcript transcript) {
+    context.documents().write(Transcript.documentName(context.definition().name()),
+        transcript.jsonLines().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private String budget(AgentRunner.Result result, boolean sessionBinds, AgentDefinition agent) {
+    int turnLimit = AgentRunner.turnLimit(agent, limits);
     return switch (result.outcome()) {
-      case TURN_LIMIT -> "its turn limit of " + limits.maxTurns() + " model calls (GANTRY_MAX_TURNS)";
+      case TURN_LIMIT -> turnLimit < limits.maxTurns()
+          ? "its turn limit of " + turnLimit + " model calls (maxTurns in " + agent.source() + ")"
+          : "its turn limit of " + turnLimit + " model calls (GANTRY_MAX_TURNS)";
       case TOKEN_BUDGET -> "its token budget of " + limits.tokenBudget() + " tokens (GANTRY_TOKEN_BUDGET)";
       case OUTPUT_BUDGET -> "its output token budget of " + limits.outputTokenBudget() + " tokens (GANTRY_OUTPUT_TOKEN_BUDGET)";
       case COST_BUDGET -> sessionBinds
@@ -118,6 +148,7 @@ final class AgentStep {
   /** One-line summary of a run. */
   static String summary(Run run, StageContext context) {
     return run.agentName() + ": " + run.result().turns() + " turns, " + run.result().toolCalls().size()
-        + " tool calls, wrote " + String.join(", ", context.documents().written().keySet());
+        + " tool calls, wrote " + String.join(", ", context.documents().written().keySet().stream()
+            .filter(name -> !name.equals(Transcript.documentName(context.definition().name()))).sorted().toList());
   }
 }

@@ -411,16 +411,25 @@ public final class GantryCommand {
     }
   }
 
-  @Command(name = "show", description = "Show a session: stages, documents (SHA-256 checked), audit log (chain checked), usage.")
+  @Command(name = "show", description = "Show a session: stages, documents (SHA-256 checked), audit log (chain checked), usage; "
+      + "or, with --transcript, one agent stage's model and tool calls.")
   static final class Show extends Base {
     @Parameters(paramLabel = "ID", description = "Session id.")
     String sessionId;
+
+    @Option(names = "--transcript", paramLabel = "STAGE",
+        description = "Print the stage's transcript (transcript-STAGE.jsonl) instead, one line per model or tool call, "
+            + "after checking its SHA-256 against the session.")
+    String transcriptStage;
 
     @Override
     public Integer call() {
       try (LocalGantry gantry = open(StageListener.NONE)) {
         SessionService sessions = gantry.runtime().sessions();
         Session s = sessions.get(sessionId);
+        if (transcriptStage != null) {
+          return transcript(s, gantry);
+        }
         out.println("session     " + s.sessionId());
         out.println("status      " + s.status() + (s.failure() == null ? "" : " (" + s.failure() + ")"));
         out.println("goal        " + s.goal());
@@ -463,7 +472,7 @@ public final class GantryCommand {
           String actual = gantry.documents().get(d.key()).map(Sha256::hex).orElse(null);
           boolean ok = d.sha256().equals(actual);
           mismatches += ok ? 0 : 1;
-          out.printf("  %-16s %7d bytes  sha256 %s  %s  %s%n", d.name(), d.sizeBytes(), d.sha256(),
+          out.printf("  %-26s %7d bytes  sha256 %s  %s  %s%n", d.name(), d.sizeBytes(), d.sha256(),
               ok ? "verified" : actual == null ? "MISSING" : "MISMATCH", gantry.documents().locationOf(d.key()));
         }
         SessionService.AuditLog audit = sessions.audit(sessionId);
@@ -479,6 +488,30 @@ public final class GantryCommand {
         }
         return audit.verification().valid() && mismatches == 0 ? 0 : FAILED;
       }
+    }
+
+    /** Prints a stage's transcript once its SHA-256 matches the session's record; a changed or missing one prints nothing else. */
+    private int transcript(Session s, LocalGantry gantry) {
+      String name = dev.gantry.agent.Transcript.documentName(transcriptStage);
+      DocumentRef ref = s.documents().get(name);
+      if (ref == null) {
+        List<String> stages = s.documents().keySet().stream().filter(n -> n.startsWith("transcript-") && n.endsWith(".jsonl"))
+            .map(n -> n.substring("transcript-".length(), n.length() - ".jsonl".length())).sorted().toList();
+        throw new InvalidRequestException("transcript", "session " + s.sessionId() + " has no transcript for stage '"
+            + transcriptStage + "'; stages with one: " + (stages.isEmpty() ? "none" : String.join(", ", stages)));
+      }
+      byte[] bytes = gantry.documents().get(ref.key()).orElse(null);
+      String actual = bytes == null ? null : Sha256.hex(bytes);
+      boolean ok = ref.sha256().equals(actual);
+      out.printf("%s  %d bytes  sha256 %s  %s  %s%n", name, ref.sizeBytes(), ref.sha256(),
+          ok ? "verified" : actual == null ? "MISSING" : "MISMATCH (stored " + actual + ")", gantry.documents().locationOf(ref.key()));
+      if (!ok) {
+        err.println("gantry: " + name + " is not the document the session recorded; not printed");
+        return FAILED;
+      }
+      TranscriptLines.of(dev.gantry.agent.Transcript.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)))
+          .forEach(out::println);
+      return 0;
     }
   }
 
@@ -561,7 +594,8 @@ public final class GantryCommand {
     }
   }
 
-  @Command(name = "agents", description = "List the agents of a folder (subfolders included) and report each file that fails to load.")
+  @Command(name = "agents", description = "List the agents of a folder (subfolders included) with the tools they are offered and "
+      + "what Gantry makes of their frontmatter (fields ignored and why, likely misspellings), and report each file that fails to load.")
   static final class Agents extends Base {
     @Option(names = "--dir", paramLabel = "DIR",
         description = "Folder of *.md agent files, subfolders included, e.g. ~/.claude/agents (default: Gantry's agents/).")
@@ -576,11 +610,15 @@ public final class GantryCommand {
       AgentCatalog catalog = AgentCatalog.load(dir);
       out.printf("%-28s %-8s %-62s %s%n", "NAME", "MODEL", "TOOLS", "FILE");
       for (AgentDefinition a : catalog.agents()) {
-        ToolMapping.Selection tools = ToolMapping.select(a.tools());
+        ToolMapping.Selection tools = ToolMapping.select(a);
         String offered = tools.offered().stream().map(t -> t.toolName()).collect(Collectors.joining(","));
         String dropped = tools.dropped().isEmpty() ? "" : " (not offered: "
             + tools.dropped().stream().map(ToolMapping.DroppedTool::name).collect(Collectors.joining(",")) + ")";
         out.printf("%-28s %-8s %-62s %s%n", a.name(), abbreviate(a.model(), 8), offered + dropped, catalog.displayName(a.source()));
+        a.maxTurns().ifPresent(turns -> out.println("  maxTurns: at most " + turns + " model calls (never more than GANTRY_MAX_TURNS)"));
+        a.initialPrompt().ifPresent(prompt -> out.println("  initialPrompt: sent first: " + abbreviate(prompt, 80)));
+        tools.withheld().forEach((tool, reason) -> out.println("  withheld: " + tool.toolName() + ": " + reason));
+        a.notes().forEach(note -> out.println("  " + note));
       }
       for (AgentDefinitionException p : catalog.problems()) {
         out.println("error: " + p.getMessage());

@@ -154,6 +154,65 @@ class GantryCommandIT {
         .contains("3 loaded, 2 failed");
   }
 
+  @Test
+  void agents_says_what_gantry_makes_of_each_frontmatter_and_why_an_agent_does_not_load(@TempDir Path agents) throws IOException {
+    Path fixtures = REPOSITORY.resolve("lambdas/src/test/resources/agents/frontmatter");
+    for (String file : List.of("read-only-reviewer.md", "mistyped-model.md", "bypass-deployer.md", "kickoff-architect.md",
+        "misspelt-keys.md", "turn-capped-architect.md")) {
+      Files.copy(fixtures.resolve(file), agents.resolve(file));
+    }
+
+    Result result = gantry("agents", "--dir", agents.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out())
+        .contains("  withheld: write_document: denied by the agent's disallowedTools ('Write')")
+        .contains("  warning: model: 'sonet' is not a model alias Gantry knows (sonnet, opus, haiku, inherit; did you mean 'sonnet'?)")
+        .contains("  warning: tool: not a Claude Code field: did you mean 'tools'? It is ignored as written")
+        .contains("  warning: disallowed-tools: not a Claude Code field: did you mean 'disallowedTools'?")
+        .contains("  ignored: color: display only")
+        .contains("  ignored: hooks: not supported server-side")
+        .contains("  accepted: permissionMode: acceptEdits: accepted; changes nothing")
+        .contains("  maxTurns: at most 2 model calls (never more than GANTRY_MAX_TURNS)")
+        .contains("  initialPrompt: sent first: Before anything else, read CONVENTIONS.md and follow it.")
+        .contains("error: " + agents.resolve("bypass-deployer.md") + ":6: 'permissionMode' bypassPermissions is refused: "
+            + "Gantry never widens what an agent may do")
+        .contains("5 loaded, 1 failed");
+  }
+
+  @Test
+  void show_prints_a_stage_transcript_after_checking_its_sha256_and_refuses_a_changed_one() throws IOException {
+    Result run = gantry("run", "--repo", REPOSITORY.toString(), "--goal", "Serve Gantry's session API on AWS");
+    Matcher m = Pattern.compile("session ([0-9a-f-]{36}): AWAITING_APPROVAL").matcher(run.out());
+    assertThat(m.find()).as(run.out() + run.err()).isTrue();
+    String id = m.group(1);
+
+    Result shown = gantry("show", id, "--transcript", "architect");
+
+    assertThat(shown.exitCode()).as(shown.err()).isZero();
+    assertThat(shown.out().lines().findFirst()).get().asString()
+        .matches("transcript-architect\\.jsonl  \\d+ bytes  sha256 [0-9a-f]{64}  verified  .*");
+    assertThat(shown.out()).contains("TURN  KIND        MODEL/TOOL")
+        .containsPattern("\\n +1  model_call  us\\.anthropic\\.claude-sonnet-4-\\S* +\\d+ in / \\d+ out tokens, tool_use +\\d+ ms\\n")
+        .containsPattern("\\n +1  tool_call   list_files +\\d+ bytes, sha256 [0-9a-f]{12} +\\d+ ms\\n")
+        .contains("write_document");
+
+    Result unknown = gantry("show", id, "--transcript", "deploy");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("has no transcript for stage 'deploy'; stages with one: architect, changeset, plan");
+
+    Path stored;
+    try (var files = Files.walk(home)) {
+      stored = files.filter(f -> f.endsWith(Path.of(id, "transcript-architect.jsonl"))).findFirst().orElseThrow();
+    }
+    Files.writeString(stored, "{\"kind\":\"model_call\"}\n", java.nio.file.StandardOpenOption.APPEND);
+
+    Result changed = gantry("show", id, "--transcript", "architect");
+    assertThat(changed.exitCode()).isEqualTo(1);
+    assertThat(changed.out()).contains("MISMATCH (stored ").doesNotContain("model_call");
+    assertThat(changed.err()).contains("transcript-architect.jsonl is not the document the session recorded; not printed");
+  }
+
   @ParameterizedTest
   @MethodSource("verbs")
   void every_verb_prints_its_usage_with_only_its_own_options_and_exits_0(String verb) {

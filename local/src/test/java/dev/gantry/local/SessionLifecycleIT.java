@@ -101,7 +101,8 @@ class SessionLifecycleIT {
       assertThat(waiting.status()).as("failure: %s", waiting.failure()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
       assertThat(waiting.pendingDigest()).isEqualTo(waiting.documents().get("template.yaml").sha256());
       assertThat(waiting.documents()).containsOnlyKeys("repository.tar.gz", "architecture.md", "plan.md", "template.yaml",
-          "validation.json", "changeset.json", "rollout.md");
+          "validation.json", "changeset.json", "rollout.md",
+          "transcript-architect.jsonl", "transcript-plan.jsonl", "transcript-changeset.jsonl");
       assertThat(waiting.pendingChangeSet().sha256()).isEqualTo(waiting.documents().get("changeset.json").sha256());
       assertThat(waiting.pendingChangeSet().changeSetId()).isEqualTo("dry-run:lifecycle-stack/gantry-" + waiting.sessionId());
       assertThat(waiting.pendingChangeSet().summary().adds()).isPositive();
