@@ -41,6 +41,7 @@ public final class ReportStage implements Stage {
     md.append("| | |\n|---|---|\n");
     row(md, "Session", s.sessionId());
     row(md, "Goal", s.goal());
+    row(md, "Pipeline", s.pipeline() == null ? Pipelines.standard().defaultPipeline().name() : s.pipeline());
     row(md, "Repository", s.repository());
     if (s.checkout() != null) {
       RepositoryCheckout pinned = s.checkout();
@@ -75,6 +76,13 @@ public final class ReportStage implements Stage {
       md.append("| ").append(ref.name()).append(" | ").append(ref.sizeBytes()).append(" | `").append(ref.sha256())
           .append("` | ").append(documents.store().locationOf(ref.key())).append(" |\n");
     }
+    documents.read(ReviewFindings.DOCUMENT).ifPresent(findings -> {
+      md.append("\n## Review findings\n\n");
+      Map<ReviewFindings.Priority, Integer> counts = ReviewFindings.counts(findings);
+      md.append(counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().label())
+          .collect(java.util.stream.Collectors.joining(", "))).append(" (see review.md and ")
+          .append(ReviewFindings.DOCUMENT).append(").\n");
+    });
     md.append("\n## Validation findings\n\n");
     JsonNode validation = documents.read("validation.json").map(Json::tree).orElse(null);
     if (validation == null) {

@@ -26,7 +26,7 @@ class GantryCommandIT {
   static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
   /** Claude Code agent files written for the tests, with the format's quirks (see AgentLoaderTest). */
   static final Path FIXTURES = REPOSITORY.resolve("lambdas/src/test/resources/agents/claude-code");
-  static final List<String> VERBS = List.of("run", "sessions", "show", "approve", "reject", "agents", "serve", "validate");
+  static final List<String> VERBS = List.of("run", "sessions", "show", "approve", "reject", "agents", "pipelines", "serve", "validate");
   static final Set<String> AGENT_VERBS = Set.of("run", "approve", "serve");
 
   @TempDir Path home;
@@ -83,6 +83,23 @@ class GantryCommandIT {
     Result again = gantry("reject", id, "--reason", "too late");
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.err()).contains("is SUCCEEDED, not awaiting approval");
+  }
+
+  @Test
+  void pipelines_lists_each_pipeline_with_its_stages_and_run_pipeline_runs_the_chosen_one_to_its_end() {
+    Result pipelines = gantry("pipelines");
+    assertThat(pipelines.exitCode()).as(pipelines.err()).isZero();
+    assertThat(pipelines.out()).contains("deliver (default): ", "design: ", "review: ",
+        "stages: checkout -> architect [architect agent] -> report", "approval [a person approves]");
+
+    Result design = gantry("run", "--pipeline", "design", "--repo", REPOSITORY.toString(), "--goal", "Serve Gantry's API on AWS");
+    assertThat(design.exitCode()).as(design.err()).isZero();
+    assertThat(design.out()).contains("pipeline design", "architect  SUCCEEDED", "report     SUCCEEDED")
+        .doesNotContain("validate", "approval").containsPattern("session [0-9a-f-]{36}: SUCCEEDED");
+
+    Result unknown = gantry("run", "--pipeline", "ship", "--repo", REPOSITORY.toString(), "--goal", "x");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("no pipeline 'ship': choose one of deliver, design, review");
   }
 
   @Test

@@ -376,7 +376,7 @@ class HttpApiIT {
       Router aws = new GantryApi(gantry.runtime().sessions(), gantry.workflow(), stores.documents(),
           DocumentDelivery.presigned(presigner, stores.documents().bucket(), Duration.ofMinutes(5)),
           AgentCatalog.load(REPOSITORY.resolve("agents")), WebhookSecrets.of(null, null), PushRules.none(), push -> { },
-          session -> java.util.Optional.of("https://console.example/" + session.sessionId())).router();
+          s -> java.util.Optional.of("https://console.example/" + s.sessionId())).router();
 
       Answer redirect = ApiTransports.lambda(aws).send(Call.get(template.path("link").asText()));
 

@@ -37,9 +37,15 @@ final class TestPipelines {
 
   static PipelineExecutor executor(LocalStores stores, Settings settings, PipelineDefinition definition,
       Map<String, Stage> overrides, PipelineExecutor.Sleeper sleeper) {
+    return executor(stores, settings, dev.gantry.pipeline.Pipelines.of(definition), overrides, sleeper);
+  }
+
+  /** An executor of {@code pipelines}, each session running its own. */
+  static PipelineExecutor executor(LocalStores stores, Settings settings, dev.gantry.pipeline.Pipelines pipelines,
+      Map<String, Stage> overrides, PipelineExecutor.Sleeper sleeper) {
     Map<String, Stage> stages = new HashMap<>(standardStages(settings, stores.documents()));
     stages.putAll(overrides);
-    return new PipelineExecutor(definition, stages, stores.sessions(), stores.documents(),
+    return new PipelineExecutor(pipelines, stages, stores.sessions(), stores.documents(),
         GantryRuntime.repositories(settings, stores.documents()), Clock.systemUTC(), sleeper, StageListener.NONE);
   }
 }
