@@ -128,7 +128,7 @@ public final class PipelineStateMachine extends Construct {
     super(scope, id);
     this.gitSecret = Secret.Builder.create(this, "GitTokens")
         .description("Gantry Git tokens: a JSON object of host names to tokens, e.g. {\"github.com\": \"ghp_...\"}; "
-            + "\"*\" for any host. Only the checkout function reads it")
+            + "\"*\" for any host. Only the checkout and publish functions read it")
         .secretObjectValue(Map.of())
         .build();
     Acknowledgements.gitSecret(gitSecret);
@@ -221,8 +221,9 @@ public final class PipelineStateMachine extends Construct {
     }
     boolean agent = stage.agent().isPresent();
     boolean checkout = stage.name().equals(PipelineDefinition.CHECKOUT);
+    boolean publish = stage.name().equals(PipelineDefinition.PUBLISH);
     Map<String, String> stageEnvironment = new LinkedHashMap<>(environment);
-    if (checkout) {
+    if (checkout || publish) {
       stageEnvironment.put(EnvironmentVariables.GIT_SECRET_ARN, gitSecret.getSecretArn());
     }
     if (stage.callsCloudFormation()) {
@@ -235,12 +236,13 @@ public final class PipelineStateMachine extends Construct {
         "Runs the " + stage.name() + " stage", agent ? 1536 : 1024, duration(PipelineDefinition.functionTimeout(stage)),
         props, stageEnvironment, STAGE_TMP_MB);
     props.storage().grantDocuments(function, true);
-    if (checkout) {
+    if (checkout || publish) {
       gitSecret.grantRead(function.role());
       if (!props.codeCommitRepositoryArns().isEmpty()) {
+        // the publish stage fetches the pinned commit, then pushes the approved patch as a new branch
         function.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
-            .sid("PullConfiguredCodeCommitRepositories")
-            .actions(List.of("codecommit:GitPull"))
+            .sid(publish ? "PushBranchesToConfiguredCodeCommitRepositories" : "PullConfiguredCodeCommitRepositories")
+            .actions(publish ? List.of("codecommit:GitPull", "codecommit:GitPush") : List.of("codecommit:GitPull"))
             .resources(props.codeCommitRepositoryArns())
             .build());
       }

@@ -275,7 +275,7 @@ class GantryStackTest {
   }
 
   @Test
-  void every_stage_function_has_room_in_tmp_for_a_snapshot_and_only_the_checkout_function_reads_the_git_secret() {
+  void every_stage_function_has_room_in_tmp_for_a_snapshot_and_only_the_checkout_and_publish_functions_read_the_git_secret() {
     Map<String, Map<String, Object>> stageFunctions = TEMPLATE.findResources("AWS::Lambda::Function", Map.of("Properties",
         Map.of("Description", Match.stringLikeRegexp("Runs the .* stage"))));
     assertThat(stageFunctions).hasSize((int) Pipelines.standard().stages().stream().filter(s -> !s.approvalGate()).count());
@@ -289,15 +289,18 @@ class GantryStackTest {
     Map<String, Map<String, Object>> readers = TEMPLATE.findResources("AWS::IAM::Policy", Map.of("Properties", Map.of(
         "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
             "Action", Match.arrayWith(List.of("secretsmanager:GetSecretValue")), "Resource", Map.of("Ref", gitSecret)))))))));
-    assertThat(readers).hasSize(1);
-    String checkoutRole = TEMPLATE.findResources("AWS::IAM::Role").keySet().stream()
-        .filter(id -> id.startsWith("PipelineCheckoutStageRole")).findFirst().orElseThrow();
-    assertThat(props(readers.values().iterator().next())).containsEntry("Roles", List.of(Map.of("Ref", checkoutRole)));
-    TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of("Description", "Runs the checkout stage",
-        "Environment", Map.of("Variables", Match.objectLike(Map.of("GANTRY_GIT_SECRET_ARN", Map.of("Ref", gitSecret))))));
+    assertThat(readers).hasSize(2);
+    List<Object> readerRoles = readers.values().stream().map(p -> props(p).get("Roles")).toList();
+    for (String stage : List.of("Checkout", "Publish")) {
+      String role = TEMPLATE.findResources("AWS::IAM::Role").keySet().stream()
+          .filter(id -> id.startsWith("Pipeline" + stage + "StageRole")).findFirst().orElseThrow();
+      assertThat(readerRoles).contains(List.of(Map.of("Ref", role)));
+      TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of("Description", "Runs the " + stage.toLowerCase() + " stage",
+          "Environment", Map.of("Variables", Match.objectLike(Map.of("GANTRY_GIT_SECRET_ARN", Map.of("Ref", gitSecret))))));
+    }
     Map<String, Map<String, Object>> withSecret = TEMPLATE.findResources("AWS::Lambda::Function", Map.of("Properties",
         Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of("GANTRY_GIT_SECRET_ARN", Match.anyValue()))))));
-    assertThat(withSecret).hasSize(1);
+    assertThat(withSecret).hasSize(2);
   }
 
   @Test
@@ -327,6 +330,11 @@ class GantryStackTest {
     template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
         Match.objectLike(Map.of("Sid", "PullConfiguredCodeCommitRepositories", "Action", "codecommit:GitPull", "Resource", arn)))),
         "Version", "2012-10-17"), "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("PipelineCheckoutStageRole.*")))));
+    template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
+        Match.objectLike(Map.of("Sid", "PushBranchesToConfiguredCodeCommitRepositories",
+            "Action", List.of("codecommit:GitPull", "codecommit:GitPush"), "Resource", arn)))),
+        "Version", "2012-10-17"), "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("PipelinePublishStageRole.*")))));
+    assertThat(template.toJSON().toString().split("codecommit:GitPush", -1)).as("only the publish role may push").hasSize(2);
     assertThat(TEMPLATE.toJSON().toString()).doesNotContain("codecommit:GitPull");
     template.hasResourceProperties("AWS::Events::Rule", Map.of(
         "EventPattern", Map.of("source", List.of("aws.codecommit"), "detail-type", List.of("CodeCommit Repository State Change"),
@@ -419,7 +427,7 @@ class GantryStackTest {
     Path unknownPipeline = Files.writeString(dir.resolve("pipeline.yaml"), "rules:\n  - repository: octo-org/app\n    pipeline: ship\n");
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", unknownPipeline.toString())::get,
         Synthesized.LAMBDA_JAR)).hasMessage("context pushRulesFile " + unknownPipeline + ": rules[0].pipeline: no pipeline 'ship': "
-            + "choose one of deliver, design, review");
+            + "choose one of deliver, design, review, implement");
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", local.toString())::get,
         Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context pushRulesFile " + local + ": rules[0].path names a local checkout");
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", foreign.toString())::get,

@@ -82,7 +82,7 @@ public final class ToolMapping {
    */
   public static Selection select(Optional<List<String>> declared) {
     if (declared.isEmpty()) {
-      return new Selection(EnumSet.allOf(GantryTool.class), List.of());
+      return new Selection(GantryTool.selectable(), List.of());
     }
     Set<GantryTool> offered = EnumSet.noneOf(GantryTool.class);
     List<DroppedTool> dropped = new ArrayList<>();

@@ -37,6 +37,25 @@ public final class Toolbox {
   }
 
   /**
+   * The tools a definition's selection offers in an implementing stage: the read tools see {@code
+   * sandbox} (so the agent reads what it wrote), and write_file writes there whenever write_document
+   * is offered; withheld together, with the same reason.
+   *
+   * @param sandbox the writable copy of the snapshot
+   */
+  public static Toolbox inSandbox(ToolMapping.Selection selection, dev.gantry.repo.Sandbox sandbox, DocumentSink documents) {
+    Toolbox toolbox = new Toolbox(selection, sandbox.view(), documents);
+    if (toolbox.tools.containsKey(GantryTool.WRITE_DOCUMENT.toolName())) {
+      toolbox.tools.put(GantryTool.WRITE_FILE.toolName(), writeFile(sandbox));
+    }
+    String denied = toolbox.withheld.get(GantryTool.WRITE_DOCUMENT.toolName());
+    if (denied != null) {
+      toolbox.withheld.put(GantryTool.WRITE_FILE.toolName(), denied);
+    }
+    return toolbox;
+  }
+
+  /**
    * @param offered the Gantry tools to build
    * @param repository the sandboxed repository the read tools see
    * @param documents where write_document stores documents
@@ -49,8 +68,11 @@ public final class Toolbox {
             case READ_FILE -> readFile(repository);
             case SEARCH_TEXT -> searchText(repository);
             case WRITE_DOCUMENT -> writeDocument(documents);
+            case WRITE_FILE -> null; // needs a sandbox: see the sandbox constructor
           };
-      tools.put(tool.toolName(), built);
+      if (built != null) {
+        tools.put(tool.toolName(), built);
+      }
     }
   }
 
@@ -180,6 +202,21 @@ public final class Toolbox {
         });
   }
 
+  private static AgentTool writeFile(dev.gantry.repo.Sandbox sandbox) {
+    ToolSpec spec =
+        new ToolSpec(
+            GantryTool.WRITE_FILE.toolName(),
+            "Create or replace a file of the repository (a sandboxed copy: the source is never changed); Gantry "
+                + "turns what you write into changes.patch for a person to approve.",
+            Json.tree(
+                """
+                {"type":"object","properties":{
+                  "path":{"type":"string","description":"file path relative to the repository root, e.g. src/handler.py"},
+                  "content":{"type":"string","description":"the whole new content of the file"}},
+                 "required":["path","content"],"additionalProperties":false}"""));
+    return tool(spec, input -> sandbox.write(text(input, "path", true), text(input, "content", true)));
+  }
+
   private interface Body {
     String run(JsonNode input);
   }
@@ -198,7 +235,7 @@ public final class Toolbox {
         } catch (RepositoryAccessException e) {
           throw new ToolException(e.getMessage());
         } catch (java.io.UncheckedIOException e) {
-          if (spec.name().equals(GantryTool.WRITE_DOCUMENT.toolName())) {
+          if (spec.name().equals(GantryTool.WRITE_DOCUMENT.toolName()) || spec.name().equals(GantryTool.WRITE_FILE.toolName())) {
             throw e; // a storage failure is the stage's to handle, not the model's
           }
           throw new ToolException(spec.name() + " failed to read the repository; try again or narrow the request");

@@ -48,6 +48,9 @@ public final class DocumentKeys {
     if (name.endsWith(".tar.gz")) {
       return "application/gzip";
     }
+    if (name.endsWith(".patch") || name.endsWith(".diff")) {
+      return "text/x-diff; charset=utf-8"; // git format-patch's and most forges' type for patches
+    }
     return "text/plain; charset=utf-8";
   }
 }

@@ -54,6 +54,19 @@ final class AgentStep {
       String instructions,
       String task,
       List<List<String>> requiredDocuments) {
+    return run(context, instructions, task, requiredDocuments, null);
+  }
+
+  /**
+   * As {@link #run(StageContext, String, String, List)}, the agent reading and writing files in
+   * {@code sandbox} (a copy of the snapshot) when it is not null.
+   */
+  Run run(
+      StageContext context,
+      String instructions,
+      String task,
+      List<List<String>> requiredDocuments,
+      dev.gantry.repo.Sandbox sandbox) {
     String role =
         context
             .definition()
@@ -72,7 +85,9 @@ final class AgentStep {
     ToolMapping.Selection selection = ToolMapping.select(agent);
     List<String> dropped =
         selection.dropped().stream().map(d -> d.name() + " (" + d.reason() + ")").toList();
-    Toolbox toolbox = new Toolbox(selection, context.repository(), context.documents());
+    Toolbox toolbox = sandbox == null
+        ? new Toolbox(selection, context.repository(), context.documents())
+        : Toolbox.inSandbox(selection, sandbox, context.documents());
     long spent = context.session().usage().costMicrodollars();
     long sessionLeft = sessionBudgetMicrodollars == Long.MAX_VALUE ? Long.MAX_VALUE : sessionBudgetMicrodollars - spent;
     if (sessionLeft <= 0) {

@@ -47,6 +47,16 @@ public final class CheckoutStage implements Stage {
     this.scratch = scratch;
   }
 
+  /** The stage that pushes an approved patch as a branch, with this checkout's Git access and scratch folder. */
+  public PublishStage publishing() {
+    return new PublishStage(git, scratch);
+  }
+
+  /** The folder temporary repositories and sandboxes go in. */
+  public Path scratch() {
+    return scratch;
+  }
+
   @Override
   public StageOutcome run(StageContext context) {
     Session session = context.session();

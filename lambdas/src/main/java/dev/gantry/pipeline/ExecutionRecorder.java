@@ -63,7 +63,7 @@ public final class ExecutionRecorder {
     }
     if (current.status() != SessionStatus.RUNNING || current.pendingDigest() == null) {
       throw new StageFailedException("session " + sessionId + " is " + current.status()
-          + (current.pendingDigest() == null ? " with no template digest to approve" : "") + ": cannot wait for approval");
+          + (current.pendingDigest() == null ? " with no digest to approve" : "") + ": cannot wait for approval");
     }
     return awaitApproval(current, gate, taskToken);
   }
@@ -81,6 +81,7 @@ public final class ExecutionRecorder {
     Map<String, String> details = new java.util.LinkedHashMap<>();
     details.put("stage", gate.name());
     details.put("digest", String.valueOf(stored.pendingDigest()));
+    details.put("document", stored.pendingDocument());
     if (stored.pendingChangeSet() != null) {
       details.put("changeSetId", stored.pendingChangeSet().changeSetId());
       details.put("changeSetDigest", stored.pendingChangeSet().sha256());
@@ -96,7 +97,7 @@ public final class ExecutionRecorder {
 
   private static String waitingSummary(Session stored) {
     var changeSet = stored.pendingChangeSet();
-    return "waiting for a decision on template digest " + stored.pendingDigest()
+    return "waiting for a decision on " + stored.pendingDocument() + " digest " + stored.pendingDigest()
         + (changeSet == null ? "" : " and change set " + changeSet.changeSetId() + " (" + changeSet.summary() + "; "
             + changeSet.risks().size() + " risk flags)");
   }

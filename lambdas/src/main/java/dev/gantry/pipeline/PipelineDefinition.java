@@ -20,6 +20,7 @@ public record PipelineDefinition(String name, String description, List<StageDefi
   public static final String DELIVER = "deliver";
   public static final String DESIGN = "design";
   public static final String REVIEW = "review";
+  public static final String IMPLEMENT = "implement";
 
   /** Stage names, in order of first use. */
   public static final String CHECKOUT = "checkout";
@@ -32,6 +33,8 @@ public record PipelineDefinition(String name, String description, List<StageDefi
   public static final String VERIFY = "verify";
   public static final String REPORT = "report";
   public static final String REVIEW_STAGE = "review";
+  public static final String IMPLEMENT_STAGE = "implement";
+  public static final String PUBLISH = "publish";
 
   /**
    * The longest one model call may take. Model clients set their read timeout to it and do not

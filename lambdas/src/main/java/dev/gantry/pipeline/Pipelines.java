@@ -105,6 +105,10 @@ public record Pipelines(List<PipelineDefinition> pipelines) {
    *       validated, asked or deployed.
    *   <li>{@code review}: checkout → review → report. The reviewer writes {@code review.md} and
    *       {@code findings.json}, each finding located in the snapshot ({@link ReviewFindings}).
+   *   <li>{@code implement}: checkout → architect → plan → implement → validate → approval →
+   *       publish → report. The implementer writes files in a sandbox; the stage makes {@code
+   *       changes.patch} ({@link AgentStage}), which a person approves by its SHA-256; publish pushes
+   *       it as branch {@code gantry/<session-id>} where Gantry may push ({@link PublishStage}).
    * </ul>
    *
    * Timing: a checkout's network errors are retried with backoff and it fetches one commit within
@@ -171,6 +175,19 @@ public record Pipelines(List<PipelineDefinition> pipelines) {
         PipelineDefinition.REVIEW_STAGE, "Review", Optional.of("reviewer"), modelRetry, Duration.ofMinutes(10), false)
         .asking(new AgentTask(ReviewFindings.INSTRUCTIONS, List.of(),
             List.of(List.of("review.md"), List.of(ReviewFindings.DOCUMENT))));
+    StageDefinition implement = new StageDefinition(
+        PipelineDefinition.IMPLEMENT_STAGE, "Implement", Optional.of("implementer"), modelRetry, Duration.ofMinutes(12), false)
+        .asking(new AgentTask("""
+            Implement the plan below in the repository's code. Read the files you change first, then
+            write each new or changed file whole with write_file (paths relative to the repository
+            root); follow the repository's language, layout, style and tests, and add or update tests
+            for what you change. Gantry turns your files into changes.patch against the pinned commit
+            for a person to approve; nothing you write reaches the repository before that. Then write
+            implementation.md with write_document: what you changed in each file and why, how to test
+            it, and what you left out. Do not deploy anything.""",
+            List.of("architecture.md", "plan.md"), List.of(List.of("implementation.md")), true));
+    StageDefinition publish = new StageDefinition(
+        PipelineDefinition.PUBLISH, "Publish", Optional.empty(), networkRetry, Duration.ofMinutes(5), false);
     StageDefinition report = new StageDefinition(
         PipelineDefinition.REPORT, "Report", Optional.empty(), storageRetry, Duration.ofMinutes(1), false);
     return new Pipelines(List.of(
@@ -182,6 +199,9 @@ public record Pipelines(List<PipelineDefinition> pipelines) {
             List.of(checkout, architect, report)),
         new PipelineDefinition(PipelineDefinition.REVIEW,
             "the reviewer's prioritised findings on the repository, each at a file and lines",
-            List.of(checkout, review, report))));
+            List.of(checkout, review, report)),
+        new PipelineDefinition(PipelineDefinition.IMPLEMENT,
+            "the plan turned into code: changes.patch against the pinned commit, pushed as branch gantry/<session> once approved",
+            List.of(checkout, architect, plan, implement, validate, approval, publish, report))));
   }
 }

@@ -75,11 +75,16 @@ public final class SessionDocuments implements DocumentSink {
 
   /** The text of a document of this session, from an earlier stage or this one. */
   public synchronized Optional<String> read(String name) {
+    return readBytes(name).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  /** The bytes of a document of this session, from an earlier stage or this one. */
+  public synchronized Optional<byte[]> readBytes(String name) {
     DocumentRef ref = written.containsKey(name) ? written.get(name) : session.documents().get(name);
     if (ref == null) {
       return Optional.empty();
     }
-    return store.get(ref.key()).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
+    return store.get(ref.key());
   }
 
   /** The reference of a document of this session, from an earlier stage or this one. */

@@ -45,11 +45,19 @@ public record StageDefinition(
    *     {@code <name>} element; a missing one fails the stage
    * @param writes the documents the agent must write: each entry lists acceptable names, one of
    *     which must be written
+   * @param changesFiles whether the agent changes the repository's files: it writes them in a
+   *     sandbox (a copy of the snapshot) and the stage turns the changes into {@code changes.patch}
+   *     for approval
    */
-  public record AgentTask(String instructions, List<String> reads, List<List<String>> writes) {
+  public record AgentTask(String instructions, List<String> reads, List<List<String>> writes, boolean changesFiles) {
     public AgentTask {
       reads = List.copyOf(reads);
       writes = writes.stream().map(List::copyOf).toList();
+    }
+
+    /** A task that writes documents only. */
+    public AgentTask(String instructions, List<String> reads, List<List<String>> writes) {
+      this(instructions, reads, writes, false);
     }
   }
 

@@ -38,16 +38,19 @@ public final class Stages {
       StackDeployments deployments) {
     AgentStep step = new AgentStep(agents, runner, models, limits, sessionBudgetMicrodollars);
     AgentStage agentStage = new AgentStage(step, Map.of(
-        ReviewFindings.DOCUMENT, (content, context) -> ReviewFindings.problems(content, context.repository())));
-    return Map.of(
-        PipelineDefinition.CHECKOUT, checkout,
-        PipelineDefinition.ARCHITECT, agentStage,
-        PipelineDefinition.PLAN, agentStage,
-        PipelineDefinition.REVIEW_STAGE, agentStage,
-        PipelineDefinition.VALIDATE, new ValidateStage(),
-        PipelineDefinition.CHANGESET, new ChangeSetStage(step, deployments),
-        PipelineDefinition.DEPLOY, new DeployStage(deployments),
-        PipelineDefinition.VERIFY, new VerifyStage(deployments),
-        PipelineDefinition.REPORT, new ReportStage(clock, modelLabel));
+        ReviewFindings.DOCUMENT, (content, context) -> ReviewFindings.problems(content, context.repository())),
+        checkout.scratch());
+    return Map.ofEntries(
+        Map.entry(PipelineDefinition.CHECKOUT, checkout),
+        Map.entry(PipelineDefinition.ARCHITECT, agentStage),
+        Map.entry(PipelineDefinition.PLAN, agentStage),
+        Map.entry(PipelineDefinition.REVIEW_STAGE, agentStage),
+        Map.entry(PipelineDefinition.IMPLEMENT_STAGE, agentStage),
+        Map.entry(PipelineDefinition.PUBLISH, checkout.publishing()),
+        Map.entry(PipelineDefinition.VALIDATE, new ValidateStage()),
+        Map.entry(PipelineDefinition.CHANGESET, new ChangeSetStage(step, deployments)),
+        Map.entry(PipelineDefinition.DEPLOY, new DeployStage(deployments)),
+        Map.entry(PipelineDefinition.VERIFY, new VerifyStage(deployments)),
+        Map.entry(PipelineDefinition.REPORT, new ReportStage(clock, modelLabel)));
   }
 }

@@ -49,6 +49,7 @@ public final class ValidateStage implements Stage {
             + (acknowledged == 0 ? "" : ", " + acknowledged + " acknowledged by the template (see validation.json)"),
         dev.gantry.model.TokenUsage.ZERO,
         List.of(),
-        report.templateSha256());
+        // the template is what a person approves, unless an earlier stage put a patch up for approval
+        context.session().pendingDigest() == null ? report.templateSha256() : null);
   }
 }

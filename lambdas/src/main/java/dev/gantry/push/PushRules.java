@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  *     branches: [main, release/*]   # omit for the repository's default branch
  *     stack: app-prod               # optional CloudFormation stack name
  *     path: /home/me/src/app        # optional local checkout (gantry serve only)
- *     pipeline: deliver             # optional: deliver (default), design or review
+ *     pipeline: deliver             # optional: deliver (default), design, review or implement
  *   - repository: octo-org/app
  *     branches: ["*"]               # every other branch: first match wins
  *     pipeline: review

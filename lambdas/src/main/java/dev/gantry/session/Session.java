@@ -218,6 +218,16 @@ public record Session(
     return agents.getOrDefault(role, role);
   }
 
+  /**
+   * The name of the document awaiting (or given) approval: the one whose SHA-256 is {@code
+   * pendingDigest} ({@code template.yaml}, {@code changes.patch}); {@code "template"} when none is
+   * recorded under that digest.
+   */
+  public String pendingDocument() {
+    return documents.values().stream().filter(d -> d.sha256().equalsIgnoreCase(String.valueOf(pendingDigest)))
+        .map(DocumentRef::name).sorted().findFirst().orElse("template");
+  }
+
   /** A mutable copy, so each {@code with} method names only what it changes. */
   private static final class Copy {
     private String sessionId;

@@ -291,7 +291,7 @@ public final class SessionService {
     }
     if (digest == null || !digest.equalsIgnoreCase(current.pendingDigest())) {
       throw new DecisionRefusedException(
-          "digest " + digest + " is not the template awaiting approval (" + current.pendingDigest() + ")");
+          "digest " + digest + " is not the " + current.pendingDocument() + " awaiting approval (" + current.pendingDigest() + ")");
     }
     PendingChangeSet changeSet = current.pendingChangeSet();
     if (changeSet != null && (changeSetDigest == null || !changeSetDigest.equalsIgnoreCase(changeSet.sha256()))) {

@@ -16,7 +16,8 @@ class AwsGantryTest {
       "GANTRY_DOCUMENTS_BUCKET", "documents-bucket",
       "GANTRY_STATE_MACHINE_ARNS", "{\"deliver\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry\","
           + " \"design\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-design\","
-          + " \"review\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-review\"}",
+          + " \"review\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-review\","
+          + " \"implement\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-implement\"}",
       "GANTRY_EVENT_BUS_NAME", "gantry-pushes",
       "GANTRY_WEBHOOK_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gantry-webhooks",
       "GANTRY_PUSH_RULES", "{\"rules\": [{\"repository\": \"octo-org/app\", \"branches\": [\"main\"]}]}",

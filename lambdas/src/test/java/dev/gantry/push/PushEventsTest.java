@@ -132,7 +132,7 @@ class PushEventsTest {
     assertThatThrownBy(() -> PushRules.parse("rules:\n  - repository: a/b\n    branch: main\n", "rules.yaml"))
         .hasMessage("rules.yaml: rules[0]: unknown field 'branch' (use repository, branches, stack, path, pipeline, agents)");
     assertThatThrownBy(() -> PushRules.parse("rules:\n  - repository: a/b\n    pipeline: reveiw\n", "rules.yaml"))
-        .hasMessage("rules.yaml: rules[0].pipeline: no pipeline 'reveiw': choose one of deliver, design, review");
+        .hasMessage("rules.yaml: rules[0].pipeline: no pipeline 'reveiw': choose one of deliver, design, review, implement");
     assertThatThrownBy(() -> PushRules.parse("rules:\n  - branches: [main]\n", "rules.yaml"))
         .hasMessageStartingWith("rules.yaml: rules[0].repository is missing");
     assertThatThrownBy(() -> PushRules.parse("repos: []", "GANTRY_PUSH_RULES"))

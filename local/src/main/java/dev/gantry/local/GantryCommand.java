@@ -221,7 +221,7 @@ public final class GantryCommand {
       out.println("session " + session.sessionId() + ": " + session.status()
           + (session.failure() == null ? "" : " (" + session.failure() + ")"));
       if (session.status() == SessionStatus.AWAITING_APPROVAL) {
-        out.println("  awaiting approval of template digest " + session.pendingDigest());
+        out.println("  awaiting approval of " + session.pendingDocument() + " digest " + session.pendingDigest());
         printChangeSet(session, "  ", out);
         printAcknowledged(session, gantry, "  ", out);
         out.println("  approve: ./gantry approve " + session.sessionId());
@@ -447,7 +447,7 @@ public final class GantryCommand {
         out.println("created     " + s.createdAt() + ", updated " + s.updatedAt());
         out.println("usage       " + ConsoleOutput.usage(s.usage()));
         if (s.status() == SessionStatus.AWAITING_APPROVAL) {
-          out.println("awaiting    approval of template digest " + s.pendingDigest());
+          out.println("awaiting    approval of " + s.pendingDocument() + " digest " + s.pendingDigest());
           printChangeSet(s, "            ", out);
           printAcknowledged(s, gantry, "            ", out);
         } else if (s.decision() != null) {

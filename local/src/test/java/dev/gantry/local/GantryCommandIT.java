@@ -99,7 +99,7 @@ class GantryCommandIT {
 
     Result unknown = gantry("run", "--pipeline", "ship", "--repo", REPOSITORY.toString(), "--goal", "x");
     assertThat(unknown.exitCode()).isEqualTo(2);
-    assertThat(unknown.err()).contains("no pipeline 'ship': choose one of deliver, design, review");
+    assertThat(unknown.err()).contains("no pipeline 'ship': choose one of deliver, design, review, implement");
   }
 
   @Test

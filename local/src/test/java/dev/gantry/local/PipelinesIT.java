@@ -107,19 +107,32 @@ class PipelinesIT {
     assertThat(actions(session)).doesNotContain("ApprovalRequested");
   }
 
-  @Test
-  void a_review_runs_task_by_task_as_its_state_machine_would_and_ends_succeeded_after_its_last_stage() throws IOException {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"design", "review", "implement"})
+  void each_pipeline_runs_task_by_task_as_its_state_machine_would_and_ends_succeeded_after_its_last_stage(String pipeline)
+      throws IOException {
     StageHandler handler = new StageHandler(executor);
-    Session session = start(PipelineDefinition.REVIEW, "Review Gantry's push handling");
+    dev.gantry.handler.ApprovalRequestHandler approval =
+        new dev.gantry.handler.ApprovalRequestHandler(executor.recorder(), notice -> { });
+    Session session = start(pipeline, "Serve Gantry's session API on AWS");
 
-    for (StageDefinition stage : Pipelines.standard().pipeline(PipelineDefinition.REVIEW).stages()) {
+    for (StageDefinition stage : Pipelines.standard().pipeline(pipeline).stages()) {
+      if (stage.approvalGate()) {
+        invoke(approval, Map.of("sessionId", session.sessionId(), "taskToken", "token-" + pipeline));
+        Session waiting = sessions.get(session.sessionId());
+        assertThat(waiting.status()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
+        sessions.decide(session.sessionId(), true, waiting.pendingDigest(), null, "alice", null);
+        continue;
+      }
       JsonNode result = invoke(handler, Map.of("sessionId", session.sessionId(), "stage", stage.name(), "attempt", 1));
-      assertThat(result.get("waiting").asBoolean()).isFalse();
+      assertThat(result.get("waiting").asBoolean()).as(stage.name()).isFalse();
     }
 
     Session done = sessions.get(session.sessionId());
     assertThat(done.status()).as(done.failure()).isEqualTo(SessionStatus.SUCCEEDED);
-    assertThat(done.documents()).containsKeys("review.md", "findings.json");
+    assertThat(done.stages()).extracting(StageRecord::name)
+        .containsExactlyElementsOf(Pipelines.standard().pipeline(pipeline).stages().stream().map(StageDefinition::name).toList());
+    assertThat(done.documents()).containsKey("report.md");
   }
 
   @Test
@@ -131,10 +144,79 @@ class PipelinesIT {
         .hasMessageContaining("the design pipeline has no stage role 'planner': choose agents for architect");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> sessions.start(
         SessionRequest.local("x", REPOSITORY.toString(), null, "ship"), "tester"))
-        .hasMessageContaining("no pipeline 'ship': choose one of deliver, design, review");
+        .hasMessageContaining("no pipeline 'ship': choose one of deliver, design, review, implement");
   }
 
-  static JsonNode invoke(StageHandler handler, Map<String, Object> payload) throws IOException {
+  /** A Git repository with a README and a source file, one commit on main; returns its file:// URL. */
+  static String gitRepository(Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("src"));
+    Files.writeString(dir.resolve("README.md"), "# Orders service\n\nServes orders.\n");
+    Files.writeString(dir.resolve("src/app.py"), "def handler(event, context):\n    return {'statusCode': 200}\n");
+    try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+      git.add().addFilepattern(".").call();
+      git.commit().setMessage("first").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call();
+    }
+    return dir.toUri().toString().replace("file:/", "file:///").replace("file:////", "file:///");
+  }
+
+  @Test
+  void an_implement_session_asks_approval_of_a_patch_that_git_applies_to_its_commit_then_pushes_a_gantry_branch(
+      @TempDir Path work) throws Exception {
+    String url = gitRepository(work.resolve("origin"));
+    Session started = sessions.start(new SessionRequest("Serve the orders API on AWS", null, url, "main", null, null,
+        PipelineDefinition.IMPLEMENT, Map.of(), "api", null, null), "tester").session();
+
+    Session waiting = executor.advance(started);
+
+    assertThat(waiting.status()).as(waiting.failure()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
+    assertThat(waiting.stages()).extracting(StageRecord::name)
+        .containsExactly("checkout", "architect", "plan", "implement", "validate", "approval");
+    assertThat(waiting.pendingDocument()).isEqualTo("changes.patch");
+    String patch = document(waiting, "changes.patch");
+    assertThat(patch).contains("diff --git a/README.md b/README.md", "new file mode 100644\n--- /dev/null\n+++ b/docs/plans/");
+    assertThat(waiting.pendingDigest()).isEqualTo(waiting.documents().get("changes.patch").sha256());
+    assertThat(waiting.documents()).containsKeys("implementation.md", "validation.json");
+
+    // git apply --check accepts the patch against a clone at the pinned commit
+    Path clone = work.resolve("clone");
+    org.eclipse.jgit.api.Git.cloneRepository().setURI(url).setDirectory(clone.toFile()).call().close();
+    Path patchFile = Files.writeString(work.resolve("changes.patch"), patch);
+    Process check = new ProcessBuilder("git", "apply", "--check", patchFile.toString()).directory(clone.toFile())
+        .redirectErrorStream(true).start();
+    String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(check.waitFor()).as(said).isZero();
+
+    Session approved = sessions.decide(waiting.sessionId(), true, waiting.pendingDigest(), null, "reviewer", "ship it");
+    Session done = executor.advance(approved);
+
+    assertThat(done.status()).as(done.failure()).isEqualTo(SessionStatus.SUCCEEDED);
+    String branch = "gantry/" + done.sessionId();
+    assertThat(done.stage("publish").summary()).startsWith("pushed branch " + branch);
+    try (org.eclipse.jgit.api.Git origin = org.eclipse.jgit.api.Git.open(work.resolve("origin").toFile())) {
+      org.eclipse.jgit.lib.ObjectId pushed = origin.getRepository().resolve("refs/heads/" + branch);
+      assertThat(pushed).as("the branch was pushed").isNotNull();
+      assertThat(origin.getRepository().resolve("refs/heads/main").name()).isEqualTo(done.checkout().commit());
+      try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(origin.getRepository())) {
+        org.eclipse.jgit.revwalk.RevCommit commit = walk.parseCommit(pushed);
+        assertThat(commit.getParent(0).name()).isEqualTo(done.checkout().commit());
+        assertThat(commit.getFullMessage()).contains("changes.patch sha256 " + waiting.pendingDigest());
+      }
+    }
+  }
+
+  @Test
+  void an_implement_session_on_a_local_folder_leaves_the_patch_as_the_deliverable() {
+    Session waiting = executor.advance(start(PipelineDefinition.IMPLEMENT, "Serve Gantry's session API on AWS"));
+    assertThat(waiting.status()).as(waiting.failure()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
+
+    Session done = executor.advance(sessions.decide(waiting.sessionId(), true, waiting.pendingDigest(), null, "reviewer", null));
+
+    assertThat(done.status()).as(done.failure()).isEqualTo(SessionStatus.SUCCEEDED);
+    assertThat(done.stage("publish").summary()).contains("local folder").contains("changes.patch is the deliverable");
+  }
+
+  static JsonNode invoke(com.amazonaws.services.lambda.runtime.RequestStreamHandler handler, Map<String, Object> payload)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(new ByteArrayInputStream(Json.write(payload).getBytes(StandardCharsets.UTF_8)), out, null);
     return Json.tree(out.toString(StandardCharsets.UTF_8));

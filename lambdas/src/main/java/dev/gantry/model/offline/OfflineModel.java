@@ -65,13 +65,17 @@ public final class OfflineModel implements ModelClient {
     } else if (stage.equals("changeset")) {
       output = writeOrExplain(tools, List.of(document("rollout.md",
           OfflineDocuments.rollout(fields.getOrDefault("Stack name", "stack"), changeSet(task)))));
-    } else if (!stage.equals("architect") && !stage.equals("plan") && !stage.equals("review")) {
+    } else if (!List.of("architect", "plan", "review", "implement").contains(stage)) {
       output = List.of(new ContentBlock.Text(
-          "The offline model only knows Gantry's architect, plan, review and changeset stages; it has nothing to add here."));
+          "The offline model only knows Gantry's architect, plan, review, implement and changeset stages; it has nothing to add here."));
     } else if (conversation.listing() == null && tools.contains("list_files")) {
       output = List.of(toolUse("list-1", "list_files", Json.MAPPER.createObjectNode()));
     } else if (conversation.listing() != null && !conversation.explored()) {
       output = explore(RepositoryFacts.fromListing(conversation.listing()), tools);
+      if (stage.equals("implement") && tools.contains("read_file") && conversation.listing().lines().anyMatch(l -> l.startsWith("README.md\t"))) {
+        output = new ArrayList<>(output);
+        output.add(toolUse("read-readme", "read_file", Json.MAPPER.createObjectNode().put("path", "README.md")));
+      }
     } else {
       RepositoryFacts facts = conversation.facts();
       String goal = fields.getOrDefault("Goal", "");
@@ -79,6 +83,24 @@ public final class OfflineModel implements ModelClient {
       List<ContentBlock> writes = new ArrayList<>();
       if (stage.equals("architect")) {
         writes.add(document("architecture.md", OfflineDocuments.architecture(goal, stackName, facts)));
+      } else if (stage.equals("implement")) {
+        if (!tools.contains("write_file")) {
+          output = List.of(new ContentBlock.Text(
+              "I cannot change files: this agent was not given write_file (Write or Edit in its frontmatter)."));
+          return respond(request, output);
+        }
+        String plan = element(task, "plan.md");
+        String planFile = "docs/plans/" + stackName + ".md";
+        writes.add(file(planFile, plan == null ? "# Plan\n\n(no plan was given)\n" : plan.strip() + "\n"));
+        String readme = conversation.reads().get("README.md");
+        if (readme != null) {
+          writes.add(file("README.md", readme + (readme.endsWith("\n") ? "" : "\n") + "\n## " + goal + "\n\n"
+              + "The steps are in [" + planFile + "](" + planFile + "). " + OfflineDocuments.LABEL + "\n"));
+        }
+        writes.add(document("implementation.md", "# Implementation: " + goal + "\n\n> " + OfflineDocuments.LABEL + "\n\n"
+            + "- `" + planFile + "`: the plan, kept with the code it changes.\n"
+            + (readme == null ? "" : "- `README.md`: a section pointing to the plan.\n")
+            + "\nTest: apply changes.patch with `git apply changes.patch` and read the plan.\n"));
       } else if (stage.equals("review")) {
         List<OfflineReview.Finding> findings = OfflineReview.findings(conversation.reads());
         writes.add(document("review.md", OfflineReview.markdown(goal, findings, conversation.reads().size())));
@@ -89,9 +111,24 @@ public final class OfflineModel implements ModelClient {
       }
       output = writeOrExplain(tools, writes);
     }
+    return respond(request, output);
+  }
+
+  private static ModelResponse respond(ModelRequest request, List<ContentBlock> output) {
     Message message = new Message(Message.Role.ASSISTANT, output);
     boolean toolUse = output.stream().anyMatch(ContentBlock.ToolUse.class::isInstance);
     return new ModelResponse(message, toolUse ? StopReason.TOOL_USE : StopReason.END_TURN, usage(request, message));
+  }
+
+  /** The text of the task's {@code <name>…</name>} element, or null. */
+  private static String element(String task, String name) {
+    Matcher m = Pattern.compile("(?s)<" + Pattern.quote(name) + ">\\n?(.*?)</" + Pattern.quote(name) + ">").matcher(task);
+    return m.find() ? m.group(1) : null;
+  }
+
+  private static ContentBlock file(String path, String content) {
+    ObjectNode input = Json.MAPPER.createObjectNode().put("path", path).put("content", content);
+    return toolUse("write-file-" + path, "write_file", input);
   }
 
   private static List<ContentBlock> explore(RepositoryFacts facts, Set<String> tools) {
@@ -188,6 +225,7 @@ public final class OfflineModel implements ModelClient {
           }
           case "search_text" -> facts.addRouteMatches(UntrustedData.unwrap(result.content()));
           case "write_document" -> written.add(use.input().path("name").asText());
+          case "write_file" -> written.add(use.input().path("path").asText());
           default -> { }
         }
       });

@@ -139,6 +139,71 @@ public final class GitCheckout {
   }
 
   /**
+   * Whether {@link #pushBranch} can authenticate to {@code url}: a {@code file://} repository, a
+   * CodeCommit URL with AWS credentials, or a host with a configured token. Without one, a push to a
+   * forge would be refused, so the patch is left as the deliverable instead.
+   */
+  public boolean canPush(String url) {
+    URI uri = URI.create(url);
+    return "file".equals(uri.getScheme())
+        || CodeCommitCredentials.region(uri).isPresent() && aws.isPresent()
+        || tokens.get().tokenFor(uri).isPresent();
+  }
+
+  /**
+   * Pushes {@code patch} applied on top of {@code commit} as a new commit to branch {@code branch}
+   * of {@code url}: fetches the commit (depth 1), applies the patch with JGit to its files, commits
+   * as Gantry with {@code message} at {@code when}, and pushes {@code refs/heads/<branch>} without
+   * force. The commit is the same for the same inputs, so a retried push finds the branch up to date;
+   * a branch that holds anything else is refused by the remote, never overwritten.
+   *
+   * @param when the commit's author and committer time (e.g. the approval's), so retries agree
+   * @param scratch a folder for the temporary repository (removed before returning)
+   * @return the id of the pushed commit
+   * @throws RepositoryFetchException when the repository cannot be read or refuses the push
+   */
+  public String pushBranch(String url, String commit, String patch, String branch, String message,
+      java.time.Instant when, Path scratch) {
+    GitCredentials credentials = tokens.get();
+    CredentialsProvider login = login(URI.create(url), credentials);
+    Path work = null;
+    try {
+      Files.createDirectories(scratch);
+      work = Files.createTempDirectory(scratch, "push-");
+      try (Git git = Git.init().setDirectory(work.toFile()).call()) {
+        git.getRepository().getConfig().setInt("gc", null, "auto", 0);
+        git.getRepository().getConfig().save();
+        fetch(git, url, login, new RefSpec("+" + commit + ":" + SNAPSHOT_REF), true, credentials);
+        git.checkout().setName(commit).call();
+        git.apply().setPatch(new java.io.ByteArrayInputStream(patch.getBytes(StandardCharsets.UTF_8))).call();
+        git.add().addFilepattern(".").call();
+        git.add().addFilepattern(".").setUpdate(true).call(); // deletions
+        org.eclipse.jgit.lib.PersonIdent gantry =
+            new org.eclipse.jgit.lib.PersonIdent("Gantry", "gantry@users.noreply.local", when, java.time.ZoneOffset.UTC);
+        RevCommit pushed = git.commit().setMessage(message).setAuthor(gantry).setCommitter(gantry).setSign(false).call();
+        Iterable<org.eclipse.jgit.transport.PushResult> results = git.push().setRemote(url).setCredentialsProvider(login)
+            .setTimeout(seconds()).setRefSpecs(new RefSpec(pushed.name() + ":" + Constants.R_HEADS + branch)).call();
+        for (org.eclipse.jgit.transport.PushResult result : results) {
+          for (org.eclipse.jgit.transport.RemoteRefUpdate update : result.getRemoteUpdates()) {
+            if (update.getStatus() != org.eclipse.jgit.transport.RemoteRefUpdate.Status.OK
+                && update.getStatus() != org.eclipse.jgit.transport.RemoteRefUpdate.Status.UP_TO_DATE) {
+              throw new RepositoryFetchException(url + " refused the push of " + branch + ": " + update.getStatus()
+                  + (update.getMessage() == null ? "" : " (" + scrub(update.getMessage(), credentials) + ")"), false, null);
+            }
+          }
+        }
+        return pushed.name();
+      }
+    } catch (GitAPIException e) {
+      throw translate(url, "push to", e, credentials);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the temporary repository for " + url, e);
+    } finally {
+      ScratchSpace.delete(work);
+    }
+  }
+
+  /**
    * A CodeCommit login signed with the AWS credentials, else the host's token, else none; given only
    * to requests for the URL's own scheme, host and port, so a redirect to another host never gets it.
    */
