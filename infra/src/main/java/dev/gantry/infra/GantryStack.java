@@ -61,6 +61,10 @@ public final class GantryStack extends Stack {
         settings, code, storage, bus, pipeline, common));
     this.api = new GantryHttpApi(this, "Api", new GantryHttpApi.Props(
         settings, code, storage, pipeline, bus, triggers.webhookSecret(), common));
+    // review commit statuses link to the session's API route (the API names no stage function: no cycle)
+    pipeline.functions().get(Pipelines.standard().stages().stream()
+            .filter(s -> s.name().equals(dev.gantry.pipeline.PipelineDefinition.REPORT)).findFirst().orElseThrow().stateName() + "Stage")
+        .function().addEnvironment(EnvironmentVariables.SESSION_LINK, api.url() + "sessions/{sessionId}");
 
     // deployed stacks, and the roles they create, never reach Gantry's own resources
     String functions = formatArn(ArnComponents.builder().service("lambda").resource("function")

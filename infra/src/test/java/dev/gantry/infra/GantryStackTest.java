@@ -304,6 +304,19 @@ class GantryStackTest {
   }
 
   @Test
+  void the_report_function_links_review_commit_statuses_to_the_sessions_api_route() {
+    Map<String, Map<String, Object>> report = TEMPLATE.findResources("AWS::Lambda::Function", Map.of("Properties",
+        Map.of("Description", "Runs the report stage")));
+    assertThat(report).hasSize(1);
+    Object link = ((Map<?, ?>) ((Map<?, ?>) props(report.values().iterator().next()).get("Environment")).get("Variables"))
+        .get(dev.gantry.config.EnvironmentVariables.SESSION_LINK);
+    String joined = dev.gantry.json.Json.write(link);
+    assertThat(joined).contains("https://", ".execute-api.", "/sessions/{sessionId}");
+    String api = TEMPLATE.findResources("AWS::ApiGatewayV2::Api").keySet().iterator().next();
+    assertThat(joined).contains(api);
+  }
+
+  @Test
   void each_stage_function_knows_its_stage_so_only_the_validate_function_loads_the_template_rules_at_start_up() {
     for (StageDefinition stage : Pipelines.standard().stages()) {
       if (!stage.approvalGate()) {

@@ -78,6 +78,11 @@ public final class EnvironmentVariables {
    * at initialization only what that stage uses: the validate function loads the template rules.
    */
   public static final String STAGE = "GANTRY_STAGE";
+  /**
+   * Where a person reads a session: a URL with {@code {sessionId}} in it, linked from review commit
+   * statuses (set by the stack to the HTTP API's session route).
+   */
+  public static final String SESSION_LINK = "GANTRY_SESSION_LINK";
 
   private EnvironmentVariables() {}
   /** How the deploy stages reach stacks: {@code dry-run} (default: preview only) or {@code cloudformation}. */

@@ -107,7 +107,7 @@ public final class GantryRuntime implements AutoCloseable {
    */
   public static CheckoutStage checkout(Settings settings, Supplier<GitCredentials> gitTokens, AwsCredentialsProvider aws) {
     return new CheckoutStage(new GitCheckout(gitTokens, Optional.of(aws), Duration.ofMinutes(2)),
-        settings.snapshotLimits(), settings.scratchDirectory().resolve("checkouts"));
+        settings.snapshotLimits(), settings.scratchDirectory().resolve("checkouts"), settings.sessionLink());
   }
 
   /**

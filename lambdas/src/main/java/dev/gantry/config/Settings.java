@@ -38,6 +38,9 @@ import java.util.Optional;
  * @param snapshotsKept how many extracted snapshots stay on disk ({@code GANTRY_SNAPSHOTS_KEPT}, default
  *     4: the sessions a process runs at once; the stack sets 1)
  * @param deploy how the deploy stages reach stacks
+ * @param sessionLink where a person reads a session, {@code {sessionId}} standing for its id ({@code
+ *     GANTRY_SESSION_LINK}, e.g. {@code https://abc.execute-api.eu-west-1.amazonaws.com/sessions/{sessionId}};
+ *     the stack sets it), linked from the commit statuses of reviews; empty when unset
  */
 public record Settings(
     String region,
@@ -59,7 +62,8 @@ public record Settings(
     GitCredentials gitCredentials,
     Path scratchDirectory,
     int snapshotsKept,
-    Deploy deploy) {
+    Deploy deploy,
+    Optional<String> sessionLink) {
 
   /** {@code GANTRY_DEPLOY_MODE=dry-run}: change sets are previews and nothing is executed (the default on one machine). */
   public static final String DEPLOY_DRY_RUN = "dry-run";
@@ -129,7 +133,17 @@ public record Settings(
         text(environment, EnvironmentVariables.SCRATCH_DIR).map(Path::of)
             .orElse(Path.of(System.getProperty("java.io.tmpdir"), "gantry")),
         (int) number(environment, EnvironmentVariables.SNAPSHOTS_KEPT, 4, 1, 100),
-        deploy(environment));
+        deploy(environment),
+        sessionLink(environment));
+  }
+
+  private static Optional<String> sessionLink(Map<String, String> environment) {
+    Optional<String> link = text(environment, EnvironmentVariables.SESSION_LINK);
+    if (link.isPresent() && (!link.get().matches("https?://.+") || !link.get().contains("{sessionId}"))) {
+      throw new IllegalArgumentException(EnvironmentVariables.SESSION_LINK + " must be an http(s) URL containing {sessionId}, e.g. "
+          + "https://api.example.com/sessions/{sessionId}");
+    }
+    return link;
   }
 
   private static Deploy deploy(Map<String, String> environment) {

@@ -35,6 +35,7 @@ public final class CheckoutStage implements Stage {
   private final GitCheckout git;
   private final SnapshotLimits limits;
   private final Path scratch;
+  private final java.util.Optional<String> sessionLink;
 
   /**
    * @param git fetches repositories named by URL
@@ -42,9 +43,24 @@ public final class CheckoutStage implements Stage {
    * @param scratch a folder for temporary repositories ({@code /tmp/gantry} in Lambda)
    */
   public CheckoutStage(GitCheckout git, SnapshotLimits limits, Path scratch) {
+    this(git, limits, scratch, java.util.Optional.empty());
+  }
+
+  /**
+   * As above, with the link to a session that review commit statuses carry.
+   *
+   * @param sessionLink where a session is read, {@code {sessionId}} standing for its id
+   */
+  public CheckoutStage(GitCheckout git, SnapshotLimits limits, Path scratch, java.util.Optional<String> sessionLink) {
     this.git = git;
     this.limits = limits;
     this.scratch = scratch;
+    this.sessionLink = sessionLink;
+  }
+
+  /** What posts review results on pushed commits, with this checkout's Git tokens. */
+  ReviewStatuses reviewStatuses() {
+    return new ReviewStatuses(git, dev.gantry.push.CommitStatuses.create(), sessionLink);
   }
 
   /** The stage that pushes an approved patch as a branch, with this checkout's Git access and scratch folder. */

@@ -21,14 +21,21 @@ import java.util.TreeMap;
 public final class ReportStage implements Stage {
   private final Clock clock;
   private final String modelLabel;
+  private final ReviewStatuses reviewStatuses;
 
   /**
    * @param clock for the report's total duration
    * @param modelLabel the model the agents used, e.g. "offline model (no LLM)"
    */
   public ReportStage(Clock clock, String modelLabel) {
+    this(clock, modelLabel, null);
+  }
+
+  /** As above, posting a review's result as a commit status on the pushed commit ({@link ReviewStatuses}). */
+  ReportStage(Clock clock, String modelLabel, ReviewStatuses reviewStatuses) {
     this.clock = clock;
     this.modelLabel = modelLabel;
+    this.reviewStatuses = reviewStatuses;
   }
 
   @Override
@@ -139,7 +146,10 @@ public final class ReportStage implements Stage {
             100 * s.usage().cacheReadShare(), s.usage().costUsd()))
         .append(" (prices of ").append(dev.gantry.model.ModelPrices.AS_OF).append(").\n");
     documents.write("report.md", md.toString());
-    return StageOutcome.success("report.md: " + s.stages().size() + " stages, " + all.size() + " documents");
+    String status = reviewStatuses == null ? null : documents.read(ReviewFindings.DOCUMENT)
+        .flatMap(findings -> reviewStatuses.post(s, findings)).orElse(null);
+    return StageOutcome.success("report.md: " + s.stages().size() + " stages, " + all.size() + " documents"
+        + (status == null ? "" : "; " + status));
   }
 
   private static void row(StringBuilder md, String key, String value) {

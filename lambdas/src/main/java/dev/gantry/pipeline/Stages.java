@@ -51,6 +51,6 @@ public final class Stages {
         Map.entry(PipelineDefinition.CHANGESET, new ChangeSetStage(step, deployments)),
         Map.entry(PipelineDefinition.DEPLOY, new DeployStage(deployments)),
         Map.entry(PipelineDefinition.VERIFY, new VerifyStage(deployments)),
-        Map.entry(PipelineDefinition.REPORT, new ReportStage(clock, modelLabel)));
+        Map.entry(PipelineDefinition.REPORT, new ReportStage(clock, modelLabel, checkout.reviewStatuses())));
   }
 }

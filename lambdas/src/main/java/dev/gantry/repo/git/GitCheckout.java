@@ -138,6 +138,11 @@ public final class GitCheckout {
     }
   }
 
+  /** The configured token for {@code url}'s host, if any (for the forge's API, e.g. commit statuses). */
+  public Optional<String> tokenFor(String url) {
+    return tokens.get().tokenFor(URI.create(url));
+  }
+
   /**
    * Whether {@link #pushBranch} can authenticate to {@code url}: a {@code file://} repository, a
    * CodeCommit URL with AWS credentials, or a host with a configured token. Without one, a push to a
