@@ -200,12 +200,17 @@ class GantryCommandIT {
         .contains("5 loaded, 1 failed");
   }
 
-  @Test
-  void show_prints_a_stage_transcript_after_checking_its_sha256_and_refuses_a_changed_one() throws IOException {
+  /** Runs a deliver session on this repository to its approval gate and returns its id. */
+  String runWaitingForApproval() {
     Result run = gantry("run", "--repo", REPOSITORY.toString(), "--goal", "Serve Gantry's session API on AWS");
     Matcher m = Pattern.compile("session ([0-9a-f-]{36}): AWAITING_APPROVAL").matcher(run.out());
     assertThat(m.find()).as(run.out() + run.err()).isTrue();
-    String id = m.group(1);
+    return m.group(1);
+  }
+
+  @Test
+  void show_prints_a_stage_transcript_after_checking_its_sha256_and_refuses_a_changed_one() throws IOException {
+    String id = runWaitingForApproval();
 
     Result shown = gantry("show", id, "--transcript", "architect");
 
@@ -235,10 +240,7 @@ class GantryCommandIT {
 
   @Test
   void replay_reruns_a_session_on_its_recorded_answers_says_identical_and_refuses_a_changed_transcript() throws IOException {
-    Result run = gantry("run", "--repo", REPOSITORY.toString(), "--goal", "Serve Gantry's session API on AWS");
-    Matcher m = Pattern.compile("session ([0-9a-f-]{36}): AWAITING_APPROVAL").matcher(run.out());
-    assertThat(m.find()).as(run.out() + run.err()).isTrue();
-    String id = m.group(1);
+    String id = runWaitingForApproval();
 
     Result replay = gantry("replay", id);
 

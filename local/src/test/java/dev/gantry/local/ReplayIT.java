@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.agent.AgentCatalog;
+import dev.gantry.api.SessionViews;
 import dev.gantry.config.GantryRuntime;
 import dev.gantry.config.Settings;
 import dev.gantry.document.DocumentRef;
@@ -121,6 +122,8 @@ class ReplayIT {
     assertThat(replay.status()).as(replay.failure()).isEqualTo(SessionStatus.SUCCEEDED);
     assertThat(replay.origin().replayOf()).isEqualTo(original.sessionId());
     assertThat(replay.origin().trigger()).isEqualTo("replay");
+    assertThat(new SessionViews(stores.documents(), s -> java.util.Optional.empty()).detail(replay).origin())
+        .isEqualTo(new SessionViews.OriginView("replay", "tester", null, original.sessionId()));
     assertThat(replay.usage()).isEqualTo(TokenUsage.ZERO);
     assertThat(replay.stages()).extracting(StageRecord::name).containsExactly("checkout", "architect", "report");
     assertThat(replay.stage("checkout").summary()).startsWith("copied from session " + original.sessionId());
@@ -207,6 +210,22 @@ class ReplayIT {
     assertThat(report.divergences().get(0).describe())
         .matches("stage architect, turn \\d+: tool search_text result sha256 [0-9a-f]{12}\\.\\.\\. differs from the recorded "
             + "[0-9a-f]{12}\\.\\.\\. \\(the replay's tool answered: tool 'search_text' is not offered to this agent.*\\)");
+  }
+
+  @Test
+  void an_agent_missing_from_the_folder_fails_its_stage_in_the_replay_and_that_is_the_divergence(@TempDir Path agents)
+      throws IOException {
+    Session original = run(PipelineDefinition.DESIGN, "Serve Gantry's session API on AWS");
+    Files.copy(REPOSITORY.resolve("agents").resolve("planner.md"), agents.resolve("planner.md"));
+
+    ReplayReport report = replays(AgentCatalog.load(agents)).replay(original.sessionId(), "tester");
+
+    assertThat(report.divergences()).extracting(ReplayReport.Divergence::describe).first().asString()
+        .isEqualTo("stage architect: FAILED in the replay: agent 'architect' not found: add architect.md to the agent directory");
+    assertThat(report.divergences()).extracting(ReplayReport.Divergence::describe)
+        .contains("stage report: not reached: the replay ended before it");
+    assertThat(report.status()).isEqualTo(SessionStatus.FAILED);
+    assertThat(actions(report.sessionId())).endsWith("StageFailed", "ReplayCompared");
   }
 
   @Test

@@ -47,10 +47,11 @@ final class ReplayComparison {
       add(stage, null, "not reached: the replay ended before it");
       return;
     }
-    if (recorded != null) {
-      calls(stage, recorded, replayed);
+    boolean failed = outcome.status() != StageStatus.SUCCEEDED;
+    if (recorded != null && !(failed && replayed.isEmpty())) { // a stage that failed before its first call: say why
+      calls(stage, recorded, replayed, outcome);
     }
-    if (outcome.status() != StageStatus.SUCCEEDED) {
+    if (failed) {
       add(stage, null, outcome.status() + " in the replay: " + outcome.summary());
     }
     for (String name : new TreeSet<>(recordedDocuments.keySet())) {
@@ -84,7 +85,7 @@ final class ReplayComparison {
   }
 
   /** Tool calls in order, then the model calls' count and errors. */
-  private void calls(String stage, List<Transcript.Entry> recorded, List<Transcript.Entry> replayed) {
+  private void calls(String stage, List<Transcript.Entry> recorded, List<Transcript.Entry> replayed, StageRecord outcome) {
     List<Transcript.ToolCall> wanted = only(recorded, Transcript.ToolCall.class);
     List<Transcript.ToolCall> got = only(replayed, Transcript.ToolCall.class);
     for (int i = 0; i < Math.min(wanted.size(), got.size()); i++) {
@@ -106,7 +107,8 @@ final class ReplayComparison {
     if (got.size() < wanted.size()) {
       Transcript.ToolCall missing = wanted.get(got.size());
       add(stage, missing.turn(), "the replay made no " + missing.tool() + " call where the recording has one ("
-          + (wanted.size() - got.size()) + " recorded tool calls not made)");
+          + (wanted.size() - got.size()) + " recorded tool calls not made"
+          + (outcome.status() == StageStatus.SUCCEEDED ? ")" : "; the stage " + outcome.status() + ": " + outcome.summary() + ")"));
     } else if (got.size() > wanted.size()) {
       Transcript.ToolCall extra = got.get(wanted.size());
       add(stage, extra.turn(), "the replay made a " + extra.tool() + " call the recording does not have");
