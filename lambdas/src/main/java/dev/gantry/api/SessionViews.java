@@ -81,8 +81,15 @@ public final class SessionViews {
    */
   public record SnapshotView(String sha256, int fileCount, long byteCount, int droppedCount) {}
 
-  /** What started the session. */
-  public record OriginView(String trigger, String actor, String idempotencyKey) {}
+  /**
+   * What started the session.
+   *
+   * @param trigger {@code cli}, {@code api}, {@code push} or {@code replay}
+   * @param actor who started it
+   * @param idempotencyKey the key or delivery id that named it, or null
+   * @param replayOf for a replay ({@code gantry replay}), the session it replayed; else null
+   */
+  public record OriginView(String trigger, String actor, String idempotencyKey, String replayOf) {}
 
   /** One stage with its timing. */
   public record StageView(String name, String status, Instant startedAt, Instant endedAt, Long durationMillis,
@@ -141,7 +148,8 @@ public final class SessionViews {
         pinned != null ? pinned.commit() : s.origin() == null ? null : s.origin().commit(),
         pinned == null || archive == null ? null
             : new SnapshotView(archive.sha256(), pinned.fileCount(), pinned.byteCount(), pinned.droppedCount()));
-    OriginView origin = s.origin() == null ? null : new OriginView(s.origin().trigger(), s.origin().actor(), s.origin().idempotencyKey());
+    OriginView origin = s.origin() == null ? null : new OriginView(s.origin().trigger(), s.origin().actor(), s.origin().idempotencyKey(),
+        s.origin().replayOf());
     List<StageView> stages = s.stages().stream().map(SessionViews::stage).toList();
     List<DocumentView> docs = s.documents().values().stream()
         .sorted(Comparator.comparing(DocumentRef::name))

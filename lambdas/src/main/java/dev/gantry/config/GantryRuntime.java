@@ -10,8 +10,10 @@ import dev.gantry.model.ModelClient;
 import dev.gantry.pipeline.CheckoutStage;
 import dev.gantry.pipeline.Pipelines;
 import dev.gantry.pipeline.PipelineExecutor;
+import dev.gantry.pipeline.Stage;
 import dev.gantry.pipeline.StageListener;
 import dev.gantry.pipeline.Stages;
+import dev.gantry.pipeline.replay.SessionReplay;
 import dev.gantry.repo.RepositorySnapshot;
 import dev.gantry.repo.SnapshotCache;
 import dev.gantry.repo.git.GitCheckout;
@@ -21,6 +23,7 @@ import dev.gantry.session.SessionService;
 import dev.gantry.session.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -30,12 +33,13 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 
 /**
- * The composition root: wires the session service and the local executor from settings, the
- * stores, the model and the agent catalog. The gantry command builds one per process.
+ * The composition root: wires the session service, the local executor and session replays from
+ * settings, the stores, the model and the agent catalog. The gantry command builds one per process.
  */
 public final class GantryRuntime implements AutoCloseable {
   private final SessionService sessions;
   private final PipelineExecutor executor;
+  private final SessionReplay replays;
 
   /**
    * @param settings settings read once
@@ -77,17 +81,21 @@ public final class GantryRuntime implements AutoCloseable {
     this.sessions = new SessionService(sessionStore, clock, () -> UUID.randomUUID().toString(), true,
         settings.deploy().stackPrefix());
     AgentRunner.Limits limits = settings.stageLimits();
+    Function<ModelClient, Map<String, Stage>> stages = answering -> Stages.standard(agents, new AgentRunner(answering),
+        settings.modelSelection(), limits, settings.sessionBudgetMicrodollars(), clock, answering.describe(), checkout,
+        deployments);
     this.executor =
         new PipelineExecutor(
             Pipelines.standard(),
-            Stages.standard(agents, new AgentRunner(model), settings.modelSelection(), limits,
-                settings.sessionBudgetMicrodollars(), clock, model.describe(), checkout, deployments),
+            stages.apply(model),
             sessionStore,
             documents,
             repositories(settings, documents),
             clock,
             duration -> Thread.sleep(duration.toMillis()),
             listener);
+    this.replays = new SessionReplay(Pipelines.standard(), stages, sessionStore, documents, repositories(settings, documents),
+        clock, () -> UUID.randomUUID().toString(), listener);
   }
 
   /**
@@ -134,6 +142,11 @@ public final class GantryRuntime implements AutoCloseable {
   /** Starting sessions and deciding approvals. */
   public SessionService sessions() {
     return sessions;
+  }
+
+  /** Replays of finished sessions with their recorded model answers, on the same stores and agents. */
+  public SessionReplay replays() {
+    return replays;
   }
 
   /** The local executor. */

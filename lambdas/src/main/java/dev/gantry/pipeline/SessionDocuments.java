@@ -61,6 +61,18 @@ public final class SessionDocuments implements DocumentSink {
     return record(name, store.put(DocumentKeys.sessionDocument(session.sessionId(), name), file, DocumentKeys.contentTypeOf(name)));
   }
 
+  /**
+   * Records a document another session stored, as it is, without copying it: the stage's documents
+   * then name the same object and SHA-256 (a replay's snapshot, the original's {@code
+   * repository.tar.gz}).
+   *
+   * @throws ToolException when an earlier stage of this session wrote a document of that name
+   */
+  public synchronized DocumentRef reuse(DocumentRef stored) {
+    requireNew(stored.name());
+    return record(stored.name(), stored);
+  }
+
   private void requireNew(String name) {
     if (session.documents().containsKey(name)) {
       throw new ToolException(

@@ -16,6 +16,8 @@ import dev.gantry.json.Json;
 import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.StageDefinition;
 import dev.gantry.pipeline.StageListener;
+import dev.gantry.pipeline.replay.ReplayRefusedException;
+import dev.gantry.pipeline.replay.ReplayReport;
 import dev.gantry.push.PushRules;
 import dev.gantry.push.WebhookSecrets;
 import dev.gantry.session.AuditEntry;
@@ -65,16 +67,17 @@ import picocli.CommandLine.Parameters;
     version = "gantry 0.1.0",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      CommandLine.ExitCode.OK + ":success, a session waiting for approval, or help",
+      CommandLine.ExitCode.OK + ":success, a session waiting for approval, an identical replay, or help",
       GantryCommand.FAILED + ":a session failed or was rejected, show found a broken audit chain or a changed "
-          + "document, agent files failed to load, or a template has blocking findings",
+          + "document, a replay diverged or its recording was changed, agent files failed to load, or a template has "
+          + "blocking findings",
       GantryCommand.BAD_ARGUMENTS + ":bad arguments (or a template that cannot be read); nothing changed"
     },
     subcommands = {
       GantryCommand.Run.class, GantryCommand.Sessions.class, GantryCommand.Show.class,
       GantryCommand.Approve.class, GantryCommand.Reject.class, GantryCommand.Agents.class, GantryCommand.Pipelines.class,
       GantryCommand.Serve.class,
-      GantryCommand.Validate.class, CommandLine.HelpCommand.class
+      GantryCommand.Validate.class, GantryCommand.Replay.class, CommandLine.HelpCommand.class
     })
 public final class GantryCommand {
   static final int FAILED = 1;
@@ -105,7 +108,7 @@ public final class GantryCommand {
             err.println("gantry: " + e.getMessage());
             return BAD_ARGUMENTS;
           }
-          if (e instanceof DecisionRefusedException) {
+          if (e instanceof DecisionRefusedException || e instanceof ReplayRefusedException) {
             err.println("gantry: refused: " + e.getMessage());
             return FAILED;
           }
@@ -432,6 +435,10 @@ public final class GantryCommand {
         }
         out.println("session     " + s.sessionId());
         out.println("status      " + s.status() + (s.failure() == null ? "" : " (" + s.failure() + ")"));
+        if (s.origin() != null && s.origin().replayOf() != null) {
+          out.println("replay of   " + s.origin().replayOf() + " (its recorded model answers; see "
+              + dev.gantry.pipeline.replay.SessionReplay.DOCUMENT + ")");
+        }
         out.println("goal        " + s.goal());
         out.println("repository  " + s.repository());
         if (s.checkout() != null) {
@@ -781,6 +788,56 @@ public final class GantryCommand {
       return template + ":" + (f.line() == null ? "" : f.line() + ":") + " " + f.severity() + " " + f.rule() + ": "
           + f.location() + ": " + f.message() + " (fix: " + f.fix() + ")"
           + (f.acknowledgement() == null ? "" : " acknowledged: " + f.acknowledgement());
+    }
+  }
+
+  @Command(name = "replay",
+      description = {"Re-run a finished session's stages on its snapshot with the model's recorded answers (its transcripts), "
+          + "calling no model, in a new session marked as its replay, and compare each tool result's and document's SHA-256 "
+          + "with the recording.",
+          "Prints the first divergence or 'identical', and the stages not replayed (the approval gate, CloudFormation and "
+              + "everything after them) with why. Exits 0 when identical, 1 on a divergence or a changed recording (nothing "
+              + "is replayed then), 2 for an unknown or running session."})
+  static final class Replay extends Base {
+    @Parameters(paramLabel = "ID", description = "The session to replay.")
+    String sessionId;
+
+    @Option(names = "--agents", paramLabel = "DIR",
+        description = "Folder of agent definitions to replay with (default: Gantry's agents/): the one the session ran with, "
+            + "or a changed one to see what it changes.")
+    Path agentsDirectory;
+
+    @Override
+    Path agents() {
+      return agentsDirectory != null ? agentsDirectory : super.agents();
+    }
+
+    @Override
+    public Integer call() {
+      try (LocalGantry gantry = new LocalGantry(settings(), dataDirectory(), AgentCatalog.load(agents()), new ConsoleOutput(out),
+          new dev.gantry.model.replay.NoModel("gantry replay calls no model"))) {
+        out.println("replaying session " + sessionId + " with its recorded model answers; no model is called");
+        ReplayReport report = gantry.runtime().replays().replay(sessionId, actor());
+        if (!report.notReplayed().isEmpty()) {
+          out.println("not replayed:");
+          report.notReplayed().forEach(stage -> out.printf("  %-10s %s%n", stage.name(), stage.reason()));
+        }
+        report.notCompared().forEach(doc -> out.println("not compared: " + doc.name() + ": " + doc.reason()));
+        out.println("compared " + String.join(", ", report.replayed()) + ": " + report.toolResultsCompared() + " tool results, "
+            + report.documentsCompared() + " documents");
+        if (report.identical()) {
+          out.println("identical");
+        } else {
+          out.println("first divergence: " + report.divergences().get(0).describe());
+          if (report.divergences().size() > 1) {
+            out.println("  and " + (report.divergences().size() - 1) + " more (see "
+                + dev.gantry.pipeline.replay.SessionReplay.DOCUMENT + ")");
+          }
+        }
+        out.println("session " + report.sessionId() + ": " + report.status() + ", a replay of " + report.replayOf()
+            + " (./gantry show " + report.sessionId() + ")");
+        return report.identical() ? 0 : FAILED;
+      }
     }
   }
 

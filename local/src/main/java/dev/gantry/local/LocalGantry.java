@@ -39,7 +39,16 @@ public final class LocalGantry implements AutoCloseable {
    * @throws IllegalArgumentException when the settings name a model provider not available here
    */
   public LocalGantry(Settings settings, Path dataDirectory, AgentCatalog agents, StageListener listener) {
-    ModelClient model = ModelClients.fromSettings(settings);
+    this(settings, dataDirectory, agents, listener, ModelClients.fromSettings(settings));
+  }
+
+  /**
+   * As above, with the agents' model given rather than chosen by the settings ({@code gantry replay}
+   * gives a {@link dev.gantry.model.replay.NoModel}: its replays answer from recordings).
+   *
+   * @param model the model the runtime's executor runs agents on
+   */
+  public LocalGantry(Settings settings, Path dataDirectory, AgentCatalog agents, StageListener listener, ModelClient model) {
     Clock clock = Clock.systemUTC();
     this.engines = EmbeddedEngines.start(dataDirectory);
     try {

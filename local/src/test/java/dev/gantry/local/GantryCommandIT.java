@@ -26,8 +26,11 @@ class GantryCommandIT {
   static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
   /** Claude Code agent files written for the tests, with the format's quirks (see AgentLoaderTest). */
   static final Path FIXTURES = REPOSITORY.resolve("lambdas/src/test/resources/agents/claude-code");
-  static final List<String> VERBS = List.of("run", "sessions", "show", "approve", "reject", "agents", "pipelines", "serve", "validate");
+  static final List<String> VERBS =
+      List.of("run", "sessions", "show", "approve", "reject", "agents", "pipelines", "serve", "validate", "replay");
   static final Set<String> AGENT_VERBS = Set.of("run", "approve", "serve");
+  /** The verbs that load an agents folder: those that run agents on a model, and replay, which runs them on recorded answers. */
+  static final Set<String> AGENT_FOLDER_VERBS = Set.of("run", "approve", "serve", "replay");
 
   @TempDir Path home;
 
@@ -197,12 +200,17 @@ class GantryCommandIT {
         .contains("5 loaded, 1 failed");
   }
 
-  @Test
-  void show_prints_a_stage_transcript_after_checking_its_sha256_and_refuses_a_changed_one() throws IOException {
+  /** Runs a deliver session on this repository to its approval gate and returns its id. */
+  String runWaitingForApproval() {
     Result run = gantry("run", "--repo", REPOSITORY.toString(), "--goal", "Serve Gantry's session API on AWS");
     Matcher m = Pattern.compile("session ([0-9a-f-]{36}): AWAITING_APPROVAL").matcher(run.out());
     assertThat(m.find()).as(run.out() + run.err()).isTrue();
-    String id = m.group(1);
+    return m.group(1);
+  }
+
+  @Test
+  void show_prints_a_stage_transcript_after_checking_its_sha256_and_refuses_a_changed_one() throws IOException {
+    String id = runWaitingForApproval();
 
     Result shown = gantry("show", id, "--transcript", "architect");
 
@@ -230,6 +238,40 @@ class GantryCommandIT {
     assertThat(changed.err()).contains("transcript-architect.jsonl is not the document the session recorded; not printed");
   }
 
+  @Test
+  void replay_reruns_a_session_on_its_recorded_answers_says_identical_and_refuses_a_changed_transcript() throws IOException {
+    String id = runWaitingForApproval();
+
+    Result replay = gantry("replay", id);
+
+    assertThat(replay.exitCode()).as(replay.out() + replay.err()).isZero();
+    assertThat(replay.out()).contains("replaying session " + id + " with its recorded model answers; no model is called",
+        "checkout   SUCCEEDED", "copied from session " + id, "architect  SUCCEEDED", "plan       SUCCEEDED",
+        "validate   SUCCEEDED", "not replayed:\n  changeset  calls CloudFormation (MAKE_CHANGE_SETS)\n",
+        "  approval   waits for a person's decision", "compared architect, plan, validate: ", "\nidentical\n")
+        .doesNotContain("changeset  started");
+    Matcher replayed = Pattern.compile("session ([0-9a-f-]{36}): SUCCEEDED, a replay of " + id).matcher(replay.out());
+    assertThat(replayed.find()).isTrue();
+
+    Result show = gantry("show", replayed.group(1));
+    assertThat(show.exitCode()).as(show.out()).isZero();
+    assertThat(show.out()).contains("replay of   " + id, "replay.json", "ReplayCompared", "verdict=identical");
+
+    Result unknown = gantry("replay", "no-such-session");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err().lines()).containsExactly("gantry: no session with id no-such-session");
+
+    Path stored;
+    try (var files = Files.walk(home)) {
+      stored = files.filter(f -> f.endsWith(Path.of(id, "transcript-plan.jsonl"))).findFirst().orElseThrow();
+    }
+    Files.writeString(stored, "{\"kind\":\"model_call\"}\n", java.nio.file.StandardOpenOption.APPEND);
+    Result changed = gantry("replay", id);
+    assertThat(changed.exitCode()).isEqualTo(1);
+    assertThat(changed.err()).startsWith("gantry: refused: transcript-plan.jsonl of session " + id + " has sha256 ")
+        .contains("it was changed after it was written; nothing was replayed");
+  }
+
   @ParameterizedTest
   @MethodSource("verbs")
   void every_verb_prints_its_usage_with_only_its_own_options_and_exits_0(String verb) {
@@ -240,9 +282,10 @@ class GantryCommandIT {
       assertThat(help.err()).as(args.toString()).isEmpty();
       assertThat(help.out()).as(args.toString()).startsWith("Usage: gantry " + verb).contains("-h, --help");
       boolean runsAgents = AGENT_VERBS.contains(verb);
-      for (String option : List.of("--model=", "--endpoint=", "--model-id=", "--agents=")) {
+      for (String option : List.of("--model=", "--endpoint=", "--model-id=")) {
         assertThat(help.out().contains(option)).as(args + " shows " + option).isEqualTo(runsAgents);
       }
+      assertThat(help.out().contains("--agents=")).as(args + " shows --agents").isEqualTo(AGENT_FOLDER_VERBS.contains(verb));
     }
     assertThat(home).isEmptyDirectory(); // help starts no engine and writes nothing
   }

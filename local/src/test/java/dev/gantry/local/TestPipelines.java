@@ -3,6 +3,7 @@ package dev.gantry.local;
 import dev.gantry.agent.AgentCatalog;
 import dev.gantry.agent.AgentRunner;
 import dev.gantry.config.Settings;
+import dev.gantry.model.ModelClient;
 import dev.gantry.model.offline.OfflineModel;
 import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.PipelineExecutor;
@@ -29,9 +30,14 @@ final class TestPipelines {
    * the settings' deploy mode (CloudFormation signed with the wire stubs' test credentials).
    */
   static Map<String, Stage> standardStages(Settings settings, DocumentStore documents) {
+    return standardStages(settings, documents, AgentCatalog.load(REPOSITORY.resolve("agents")), new OfflineModel());
+  }
+
+  /** The standard stages with {@code agents} running on {@code model}, labelled with its description. */
+  static Map<String, Stage> standardStages(Settings settings, DocumentStore documents, AgentCatalog agents, ModelClient model) {
     return Stages.standard(
-        AgentCatalog.load(REPOSITORY.resolve("agents")), new AgentRunner(new OfflineModel()), settings.modelSelection(),
-        new AgentRunner.Limits(20, 1_000_000, 8192), Clock.systemUTC(), OfflineModel.DESCRIPTION,
+        agents, new AgentRunner(model), settings.modelSelection(),
+        new AgentRunner.Limits(20, 1_000_000, 8192), Clock.systemUTC(), model.describe(),
         GantryRuntime.checkout(settings), GantryRuntime.deployments(settings, documents, AwsWireStub.CREDENTIALS));
   }
 
