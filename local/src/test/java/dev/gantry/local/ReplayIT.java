@@ -166,6 +166,19 @@ class ReplayIT {
   }
 
   @Test
+  void an_implement_session_replays_identical_up_to_the_approval_and_its_patch_is_the_same() {
+    Session original = run(PipelineDefinition.IMPLEMENT, "Serve Gantry's session API on AWS");
+    assertThat(original.status()).isEqualTo(SessionStatus.AWAITING_APPROVAL);
+
+    ReplayReport report = replays(AGENTS).replay(original.sessionId(), "tester");
+
+    assertThat(report.divergences()).isEmpty();
+    assertThat(report.replayed()).containsExactly("architect", "plan", "implement", "validate");
+    Session replay = sessions.get(report.sessionId());
+    assertThat(replay.documents().get("changes.patch").sha256()).isEqualTo(original.documents().get("changes.patch").sha256());
+  }
+
+  @Test
   void a_review_session_replays_identical() {
     Session original = run(PipelineDefinition.REVIEW, "Review Gantry before its first release");
 
