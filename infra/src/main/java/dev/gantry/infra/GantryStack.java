@@ -90,7 +90,7 @@ public final class GantryStack extends Stack {
     });
     CfnOutput.Builder.create(this, "DocumentsBucketName").description("Where session documents are stored")
         .value(storage.documents().getBucketName()).build();
-    CfnOutput.Builder.create(this, "GitSecretArn").description("Secret holding Git tokens by host, read by the checkout stage")
+    CfnOutput.Builder.create(this, "GitSecretArn").description("Secret holding Git tokens by host, read by the checkout, publish and report stages")
         .value(pipeline.gitSecret().getSecretArn()).build();
     CfnOutput.Builder.create(this, "WebhookSecretArn").description("Secret holding the webhook secrets")
         .value(triggers.webhookSecret().getSecretArn()).build();

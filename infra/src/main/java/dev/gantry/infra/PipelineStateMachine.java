@@ -128,7 +128,7 @@ public final class PipelineStateMachine extends Construct {
     super(scope, id);
     this.gitSecret = Secret.Builder.create(this, "GitTokens")
         .description("Gantry Git tokens: a JSON object of host names to tokens, e.g. {\"github.com\": \"ghp_...\"}; "
-            + "\"*\" for any host. Only the checkout and publish functions read it")
+            + "\"*\" for any host. Only the checkout, publish and report functions read it")
         .secretObjectValue(Map.of())
         .build();
     Acknowledgements.gitSecret(gitSecret);
@@ -222,8 +222,10 @@ public final class PipelineStateMachine extends Construct {
     boolean agent = stage.agent().isPresent();
     boolean checkout = stage.name().equals(PipelineDefinition.CHECKOUT);
     boolean publish = stage.name().equals(PipelineDefinition.PUBLISH);
+    // the report stage reads the Git tokens to post review results as commit statuses
+    boolean readsGitTokens = checkout || publish || stage.name().equals(PipelineDefinition.REPORT);
     Map<String, String> stageEnvironment = new LinkedHashMap<>(environment);
-    if (checkout || publish) {
+    if (readsGitTokens) {
       stageEnvironment.put(EnvironmentVariables.GIT_SECRET_ARN, gitSecret.getSecretArn());
     }
     if (stage.callsCloudFormation()) {
@@ -236,8 +238,10 @@ public final class PipelineStateMachine extends Construct {
         "Runs the " + stage.name() + " stage", agent ? 1536 : 1024, duration(PipelineDefinition.functionTimeout(stage)),
         props, stageEnvironment, STAGE_TMP_MB);
     props.storage().grantDocuments(function, true);
-    if (checkout || publish) {
+    if (readsGitTokens) {
       gitSecret.grantRead(function.role());
+    }
+    if (checkout || publish) {
       if (!props.codeCommitRepositoryArns().isEmpty()) {
         // the publish stage fetches the pinned commit, then pushes the approved patch as a new branch
         function.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
@@ -299,10 +303,10 @@ public final class PipelineStateMachine extends Construct {
     }
     GantryFunction function = approvalFunction;
     Fail rejected = Fail.Builder.create(scope, REJECTED).stateName(REJECTED)
-        .error(StepFunctionsWorkflow.REJECTED_ERROR).cause("a reviewer rejected the template: see the session's audit log").build();
+        .error(StepFunctionsWorkflow.REJECTED_ERROR).cause("a reviewer rejected what awaited approval: see the session's audit log").build();
     LambdaInvoke.Builder builder = LambdaInvoke.Builder.create(scope, gate.stateName())
         .stateName(gate.stateName())
-        .comment("waits for a reviewer's decision on the template digest")
+        .comment("waits for a reviewer's decision on the digest awaiting approval (template or patch)")
         .lambdaFunction(function.live())
         .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
         .payload(TaskInput.fromObject(Map.of(

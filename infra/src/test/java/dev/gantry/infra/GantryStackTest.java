@@ -275,7 +275,7 @@ class GantryStackTest {
   }
 
   @Test
-  void every_stage_function_has_room_in_tmp_for_a_snapshot_and_only_the_checkout_and_publish_functions_read_the_git_secret() {
+  void every_stage_function_has_room_in_tmp_for_a_snapshot_and_only_the_checkout_publish_and_report_functions_read_the_git_secret() {
     Map<String, Map<String, Object>> stageFunctions = TEMPLATE.findResources("AWS::Lambda::Function", Map.of("Properties",
         Map.of("Description", Match.stringLikeRegexp("Runs the .* stage"))));
     assertThat(stageFunctions).hasSize((int) Pipelines.standard().stages().stream().filter(s -> !s.approvalGate()).count());
@@ -289,9 +289,9 @@ class GantryStackTest {
     Map<String, Map<String, Object>> readers = TEMPLATE.findResources("AWS::IAM::Policy", Map.of("Properties", Map.of(
         "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
             "Action", Match.arrayWith(List.of("secretsmanager:GetSecretValue")), "Resource", Map.of("Ref", gitSecret)))))))));
-    assertThat(readers).hasSize(2);
+    assertThat(readers).hasSize(3);
     List<Object> readerRoles = readers.values().stream().map(p -> props(p).get("Roles")).toList();
-    for (String stage : List.of("Checkout", "Publish")) {
+    for (String stage : List.of("Checkout", "Publish", "Report")) {
       String role = TEMPLATE.findResources("AWS::IAM::Role").keySet().stream()
           .filter(id -> id.startsWith("Pipeline" + stage + "StageRole")).findFirst().orElseThrow();
       assertThat(readerRoles).contains(List.of(Map.of("Ref", role)));
@@ -300,7 +300,7 @@ class GantryStackTest {
     }
     Map<String, Map<String, Object>> withSecret = TEMPLATE.findResources("AWS::Lambda::Function", Map.of("Properties",
         Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of("GANTRY_GIT_SECRET_ARN", Match.anyValue()))))));
-    assertThat(withSecret).hasSize(2);
+    assertThat(withSecret).hasSize(3);
   }
 
   @Test

@@ -19,7 +19,8 @@ import java.util.Set;
  * anything else) are dropped, each with a reason, and the stage's audit entry lists them. A
  * definition without a {@code tools} field inherits every Gantry tool, as in Claude Code. A name
  * with a specifier ({@code Bash(git diff:*)}, {@code Task(worker)}) is looked up by the part before
- * the parenthesis.
+ * the parenthesis; an allowed write narrowed by a pattern ({@code Write(docs/**)}) is not offered at
+ * all, since Gantry cannot narrow a tool and must not widen what the file allows.
  *
  * <p>For a whole definition ({@link #select(AgentDefinition)}), as Claude Code's "Subagents" page
  * says of {@code disallowedTools} and {@code permissionMode}: deny first, then allow. A Gantry tool
@@ -89,7 +90,11 @@ public final class ToolMapping {
     for (String name : declared.get()) {
       String tool = baseName(name);
       GantryTool mapped = MAPPED.get(tool);
-      if (mapped != null) {
+      if (mapped != null && !tool.equals(name.strip()) && mapped == GantryTool.WRITE_DOCUMENT) {
+        // an allow narrowed by a pattern must not become a write anywhere: Gantry cannot narrow a tool
+        dropped.add(new DroppedTool(name, "Gantry cannot limit writes to a pattern, so the write tools are not offered; "
+            + "list " + tool + " without a pattern to allow them"));
+      } else if (mapped != null) {
         offered.add(mapped);
       } else if (tool.startsWith("mcp__")) {
         dropped.add(new DroppedTool(name, "MCP servers are not reachable from a Lambda function"));

@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
  * Puts an {@value #DETAIL_TYPE} event from {@value #SOURCE} on the custom bus when a session starts
  * waiting for approval, so a team routes it where reviewers look (an SNS topic, a chat webhook
  * through an API destination). Detail: {@code sessionId}, {@code goal}, {@code stack}, {@code
- * digest}, {@code repository}. Never carries the task token. PutEvents' {@code FailedEntryCount} is
+ * digest}, {@code document} (what the digest is of: {@code template.yaml}, {@code changes.patch}), {@code repository}. Never carries the task token. PutEvents' {@code FailedEntryCount} is
  * checked (EventBridge API reference, PutEvents); failures are logged, since the session waits
  * either way and the API lists it.
  */
@@ -44,6 +44,7 @@ public final class EventBridgeApprovalNotifier implements ApprovalNotifier {
     detail.put("goal", session.goal());
     detail.put("stack", session.stackName());
     detail.put("digest", session.pendingDigest());
+    detail.put("document", session.pendingDocument());
     detail.put("repository", session.repository());
     if (session.pendingChangeSet() != null) {
       // what the reviewer is asked to approve, with the risks they must see (EventBridge caps an entry at 256 KB)

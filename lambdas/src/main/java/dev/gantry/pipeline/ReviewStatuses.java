@@ -42,7 +42,12 @@ final class ReviewStatuses {
     if (!provider.equals("github") && !provider.equals("gitlab")) {
       return Optional.empty();
     }
-    Optional<String> token = git.tokenFor(origin.repositoryUrl());
+    Optional<String> token;
+    try {
+      token = git.tokenFor(origin.repositoryUrl());
+    } catch (RuntimeException e) {
+      return Optional.of("commit status not posted: the Git tokens could not be read (" + e.getClass().getSimpleName() + ")");
+    }
     if (token.isEmpty()) {
       return Optional.of("no commit status: no Git token for " + java.net.URI.create(origin.repositoryUrl()).getHost());
     }
@@ -57,6 +62,8 @@ final class ReviewStatuses {
       return Optional.of("commit status " + (passed ? "success" : "failure") + " posted on " + commit);
     } catch (PushDeliveryException e) {
       return Optional.of("commit status not posted: " + e.getMessage());
+    } catch (RuntimeException e) { // a secret or URL problem: the review is done either way
+      return Optional.of("commit status not posted: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.gantry.pipeline.Pipelines;
+import dev.gantry.pipeline.PublishStage;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -114,7 +115,8 @@ public final class PushRules {
    * Matches a push: a branch push (not a tag, not a deletion) to a configured repository, on one of
    * the rule's branches or, when the rule lists none, on the repository's default branch. The first
    * rule that matches wins, so a rule for {@code main} before a rule for {@code *} sends main to one
-   * pipeline and every other branch to another.
+   * pipeline and every other branch to another. Branches Gantry pushes ({@code gantry/<session>})
+   * start nothing, so a rule for every branch never chains sessions.
    */
   public Match match(RepositoryPush push) {
     if (push.deletesRef()) {
@@ -123,6 +125,9 @@ public final class PushRules {
     String branch = push.branch();
     if (branch == null) {
       return ignored(push.ref() + " is not a branch: Gantry starts sessions for branch pushes");
+    }
+    if (branch.startsWith(PublishStage.BRANCH_PREFIX)) {
+      return ignored("branch " + branch + " is one Gantry pushed for approved changes: it starts no session");
     }
     String repository = push.repository().toLowerCase(Locale.ROOT);
     String firstReason = null; // why the repository's first rule did not match, if none does

@@ -92,10 +92,12 @@ public record ChangesPatch(String text, List<String> files) {
     try {
       Files.createDirectories(scratch);
       copy = Files.createTempDirectory(scratch, "apply-");
-      for (String path : files(before)) {
-        Path target = copy.resolve(path);
-        Files.createDirectories(target.getParent());
-        Files.copy(before.resolve(path), target);
+      for (String path : files) { // only what the patch touches: a whole copy would not fit Lambda's /tmp
+        if (read(before.resolve(path)) != null) {
+          Path target = copy.resolve(path);
+          Files.createDirectories(target.getParent());
+          Files.copy(before.resolve(path), target);
+        }
       }
       try (Git git = Git.init().setDirectory(copy.toFile()).call()) {
         git.apply().setPatch(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))).call();
@@ -117,10 +119,14 @@ public record ChangesPatch(String text, List<String> files) {
     return problems;
   }
 
-  /** Relative paths (with {@code /}) of the regular files under {@code root}, {@code .git} left out. */
+  /**
+   * Relative paths (with {@code /}) of the regular files under {@code root}, {@code .git} and
+   * symbolic links left out: a link is neither written by the agent nor copied into the sandbox, so
+   * it is never part of the patch.
+   */
   private static List<String> files(Path root) {
     try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile)
+      return walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
           .map(p -> root.relativize(p).toString().replace('\\', '/'))
           .filter(p -> !p.equals(".git") && !p.startsWith(".git/"))
           .sorted().toList();
@@ -131,7 +137,7 @@ public record ChangesPatch(String text, List<String> files) {
 
   private static byte[] read(Path file) {
     try {
-      return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+      return Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(file) : null;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }

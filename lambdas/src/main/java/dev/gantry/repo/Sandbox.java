@@ -18,18 +18,21 @@ import java.util.Locale;
  *
  * <p>A write names a path relative to the copy's root, checked as reads are ({@link
  * RepositorySnapshot}: no absolute paths, no {@code ..}, nothing outside the root through a link),
- * and never under {@code .git}. A file is at most {@code maxFileBytes}; all files written at most
+ * never under {@code .git}, and never at or under a symbolic link of the snapshot (links are not
+ * copied, and a file in a link's place would not apply to the commit). A file is at most {@code maxFileBytes}; all files written at most
  * {@code maxWrittenBytes} together.
  */
 public final class Sandbox implements AutoCloseable {
   private final Path root;
+  private final Path source;
   private final RepositorySnapshot view;
   private final long maxFileBytes;
   private final long maxWrittenBytes;
   private long written;
 
-  private Sandbox(Path root, RepositorySnapshot view, long maxFileBytes, long maxWrittenBytes) {
+  private Sandbox(Path root, Path source, RepositorySnapshot view, long maxFileBytes, long maxWrittenBytes) {
     this.root = root;
+    this.source = source;
     this.view = view;
     this.maxFileBytes = maxFileBytes;
     this.maxWrittenBytes = maxWrittenBytes;
@@ -63,7 +66,7 @@ public final class Sandbox implements AutoCloseable {
           return FileVisitResult.CONTINUE;
         }
       });
-      return new Sandbox(root, new RepositorySnapshot(root, maxReadBytes, maxEntries), maxFileBytes, maxWrittenBytes);
+      return new Sandbox(root, source, new RepositorySnapshot(root, maxReadBytes, maxEntries), maxFileBytes, maxWrittenBytes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy the snapshot into a sandbox under " + scratch, e);
     }
@@ -90,9 +93,17 @@ public final class Sandbox implements AutoCloseable {
     if (file.equals(view.root())) {
       throw new RepositoryAccessException("name a file to write, e.g. src/app.py");
     }
-    for (Path part : view.root().relativize(file)) {
+    Path relative = view.root().relativize(file);
+    Path inSource = source;
+    for (Path part : relative) {
       if (part.toString().toLowerCase(Locale.ROOT).equals(".git")) {
         throw new RepositoryAccessException("files under .git are not written: " + path);
+      }
+      inSource = inSource.resolve(part.toString());
+      if (Files.isSymbolicLink(inSource)) {
+        // links are not copied into the sandbox; a file written in a link's place would not apply to the commit
+        throw new RepositoryAccessException(source.relativize(inSource) + " is a symbolic link in the repository: "
+            + "change the file it points to instead");
       }
     }
     if (Files.isDirectory(file)) {

@@ -36,6 +36,17 @@ class ToolMappingTest {
   }
 
   @Test
+  void a_write_allowed_only_under_a_pattern_is_not_widened_into_every_write() {
+    ToolMapping.Selection selection = ToolMapping.select(Optional.of(List.of("Read", "Write(docs/**)")));
+
+    assertThat(selection.offered()).containsExactly(GantryTool.READ_FILE);
+    assertThat(selection.dropped()).singleElement().satisfies(d -> {
+      assertThat(d.name()).isEqualTo("Write(docs/**)");
+      assertThat(d.reason()).contains("cannot limit writes to a pattern");
+    });
+  }
+
+  @Test
   void no_tools_field_offers_every_gantry_tool() {
     assertThat(ToolMapping.select(Optional.empty()).offered()).isEqualTo(GantryTool.selectable());
   }

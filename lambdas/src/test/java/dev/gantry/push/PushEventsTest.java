@@ -122,6 +122,9 @@ class PushEventsTest {
 
     assertThat(rules.match(push).rule().orElseThrow().pipeline()).isNull();
     assertThat(rules.match(withRef(push, "refs/heads/feature/x")).rule().orElseThrow().pipeline()).isEqualTo("review");
+    PushRules.Match own = rules.match(withRef(push, "refs/heads/gantry/5a0c1a52-9d7e-4f7e-8a47-2f7d1b9c6e10"));
+    assertThat(own.rule()).isEmpty();
+    assertThat(own.reason()).contains("one Gantry pushed");
   }
 
   @Test

@@ -44,6 +44,19 @@ class ChangesPatchTest {
   }
 
   @Test
+  void a_symbolic_link_of_the_repository_is_never_part_of_the_patch() throws Exception {
+    Path before = tree("linked", "README.md", "# App\n");
+    Files.createSymbolicLink(before.resolve("LINK.md"), Path.of("README.md"));
+    Path after = tree("linked-after", "README.md", "# App\n\nMore.\n"); // the sandbox copies no links
+
+    ChangesPatch patch = ChangesPatch.between(before, after);
+
+    assertThat(patch.files()).containsExactly("README.md");
+    assertThat(patch.text()).doesNotContain("LINK.md");
+    assertThat(gitApplyCheck(before, patch.text())).as("git apply --check").isZero();
+  }
+
+  @Test
   void no_change_is_an_empty_patch_and_a_patch_for_other_files_does_not_apply() throws Exception {
     Path before = tree("same1", "a.txt", "one\n");
     Path same = tree("same2", "a.txt", "one\n");
@@ -59,7 +72,7 @@ class ChangesPatchTest {
   private int gitApplyCheck(Path tree, String patch) throws Exception {
     Assumptions.assumeTrue(run(tree, "git", "--version") == 0, "git is not installed");
     Path repository = work.resolve("git-check");
-    org.apache.commons.io.file.PathUtils.copyDirectory(tree, repository);
+    org.apache.commons.io.file.PathUtils.copyDirectory(tree, repository, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     Files.writeString(work.resolve("changes.patch"), patch);
     run(repository, "git", "init", "-q");
     return run(repository, "git", "apply", "--check", work.resolve("changes.patch").toString());

@@ -24,6 +24,7 @@ class SandboxTest {
     Files.createDirectories(repository.resolve("src"));
     Files.writeString(repository.resolve("src/app.py"), "print('hi')\n");
     Files.writeString(repository.resolve("gantry"), "#!/bin/sh\n");
+    Files.createSymbolicLink(repository.resolve("LINK.py"), Path.of("src/app.py"));
     snapshot = new RepositorySnapshot(repository, 65536, 100);
   }
 
@@ -51,6 +52,8 @@ class SandboxTest {
       assertThatThrownBy(() -> sandbox.write("gantry/plan.md", "x"))
           .hasMessage("gantry is a file, so gantry/plan.md cannot be written under it");
       assertThatThrownBy(() -> sandbox.write("src", "x")).hasMessageContaining("src is a folder, not a file");
+      assertThatThrownBy(() -> sandbox.write("LINK.py", "x"))
+          .hasMessage("LINK.py is a symbolic link in the repository: change the file it points to instead");
       assertThatThrownBy(() -> sandbox.write("big.txt", "x".repeat(1001))).hasMessageContaining("keep big.txt under 1000 bytes");
       sandbox.write("a.txt", "x".repeat(1000));
       assertThatThrownBy(() -> sandbox.write("b.txt", "x".repeat(600))).hasMessageContaining("at most 1500 bytes in all");

@@ -353,7 +353,7 @@ public final class GantryCommand {
         description = "The pipeline to run: ${COMPLETION-CANDIDATES} (default: the first; gantry pipelines describes them).")
     String pipeline;
 
-    @Option(names = "--approve", description = "Approve the template and change set as soon as they are ready, without waiting.")
+    @Option(names = "--approve", description = "Approve what awaits approval (the template and change set, or the patch) as soon as it is ready, without waiting.")
     boolean approve;
 
     @Override
@@ -522,12 +522,12 @@ public final class GantryCommand {
     }
   }
 
-  @Command(name = "approve", description = "Approve the template and change set awaiting approval, then run deploy, verify and report.")
+  @Command(name = "approve", description = "Approve what awaits approval (the template and change set, or the patch), then run the stages after it.")
   static final class Approve extends AgentVerb {
     @Parameters(paramLabel = "ID", description = "Session id.")
     String sessionId;
 
-    @Option(names = "--digest", paramLabel = "SHA256", description = "The template digest you approve (default: the one 'show' displays).")
+    @Option(names = "--digest", paramLabel = "SHA256", description = "The digest you approve, of the template or the patch (default: the one 'show' displays).")
     String digest;
 
     @Option(names = "--change-set-digest", paramLabel = "SHA256",
@@ -580,7 +580,7 @@ public final class GantryCommand {
     @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why.")
     String reason;
 
-    @Option(names = "--digest", paramLabel = "SHA256", description = "The template digest you reject (default: the one awaiting approval).")
+    @Option(names = "--digest", paramLabel = "SHA256", description = "The digest you reject, of the template or the patch (default: the one awaiting approval).")
     String digest;
 
     @Option(names = "--change-set-digest", paramLabel = "SHA256",
