@@ -72,6 +72,13 @@ public final class OfflineModel implements ModelClient {
       output = List.of(toolUse("list-1", "list_files", Json.MAPPER.createObjectNode()));
     } else if (conversation.listing() != null && !conversation.explored()) {
       output = explore(RepositoryFacts.fromListing(conversation.listing()), tools);
+      if (stage.equals("review") && tools.contains("search_text")) {
+        output = new ArrayList<>(output);
+        List<String> patterns = OfflineReview.searchPatterns();
+        for (int i = 0; i < patterns.size(); i++) {
+          output.add(toolUse("review-" + i, "search_text", Json.MAPPER.createObjectNode().put("pattern", patterns.get(i))));
+        }
+      }
       if (stage.equals("implement") && tools.contains("read_file") && conversation.listing().lines().anyMatch(l -> l.startsWith("README.md\t"))) {
         output = new ArrayList<>(output);
         output.add(toolUse("read-readme", "read_file", Json.MAPPER.createObjectNode().put("path", "README.md")));
@@ -102,7 +109,7 @@ public final class OfflineModel implements ModelClient {
             + (readme == null ? "" : "- `README.md`: a section pointing to the plan.\n")
             + "\nTest: apply changes.patch with `git apply changes.patch` and read the plan.\n"));
       } else if (stage.equals("review")) {
-        List<OfflineReview.Finding> findings = OfflineReview.findings(conversation.reads());
+        List<OfflineReview.Finding> findings = OfflineReview.findings(conversation.reads(), conversation.reviewSearches());
         writes.add(document("review.md", OfflineReview.markdown(goal, findings, conversation.reads().size())));
         writes.add(document("findings.json", OfflineReview.json(findings)));
       } else {
@@ -185,7 +192,8 @@ public final class OfflineModel implements ModelClient {
 
   /** What the conversation so far shows: the tool calls made and their results. */
   private record Conversation(
-      String listing, boolean explored, List<String> writtenNames, RepositoryFacts facts, Map<String, String> reads) {
+      String listing, boolean explored, List<String> writtenNames, RepositoryFacts facts, Map<String, String> reads,
+      Map<Integer, String> reviewSearches) {
 
     boolean wrote() {
       return !writtenNames.isEmpty();
@@ -210,6 +218,7 @@ public final class OfflineModel implements ModelClient {
       List<String> written = new ArrayList<>();
       RepositoryFacts facts = RepositoryFacts.fromListing(listing == null ? "" : listing);
       Map<String, String> reads = new java.util.LinkedHashMap<>();
+      Map<Integer, String> reviewSearches = new java.util.TreeMap<>();
       uses.keySet().forEach(id -> {
         ContentBlock.ToolUse use = uses.get(id);
         ContentBlock.ToolResult result = results.get(id);
@@ -223,13 +232,19 @@ public final class OfflineModel implements ModelClient {
             facts.addRead(path, content);
             reads.put(path, content);
           }
-          case "search_text" -> facts.addRouteMatches(UntrustedData.unwrap(result.content()));
+          case "search_text" -> {
+            if (id.startsWith("review-")) {
+              reviewSearches.put(Integer.parseInt(id.substring("review-".length())), UntrustedData.unwrap(result.content()));
+            } else {
+              facts.addRouteMatches(UntrustedData.unwrap(result.content()));
+            }
+          }
           case "write_document" -> written.add(use.input().path("name").asText());
           case "write_file" -> written.add(use.input().path("path").asText());
           default -> { }
         }
       });
-      return new Conversation(listing, explored, written, facts, reads);
+      return new Conversation(listing, explored, written, facts, reads, reviewSearches);
     }
   }
 }

@@ -14,24 +14,43 @@ import java.util.regex.Pattern;
  * with a priority, what is wrong, why, and the alternative.
  */
 final class OfflineReview {
-  private record Rule(String priority, Pattern line, String problem, String why, String alternative) {}
+  /**
+   * A line rule: {@code line} must match, {@code unless} (if any) must not, and the file's path must
+   * match {@code files} (if any).
+   */
+  private record Rule(String priority, Pattern line, String problem, String why, String alternative, Pattern unless,
+      Pattern files) {
+    Rule(String priority, Pattern line, String problem, String why, String alternative) {
+      this(priority, line, problem, why, alternative, null, null);
+    }
+
+    boolean matches(String path, String text) {
+      return line.matcher(text).find() && (unless == null || !unless.matcher(text).find())
+          && (files == null || files.matcher(path).find());
+    }
+  }
+
+  /** Infrastructure and configuration files, where a CIDR or an IAM action takes effect (not code that checks for one). */
+  private static final Pattern CONFIGURATION = Pattern.compile("(?i)\\.(ya?ml|json|tf|hcl|template)$");
 
   private static final List<Rule> RULES = List.of(
       new Rule("critical",
           Pattern.compile("(?i)(password|passwd|secret|api[_-]?key|access[_-]?key|token)[\"']?\\s*[:=]\\s*[\"'][^\"'\\s${}]{8,}[\"']"),
           "a credential is written in the code",
           "anyone who can read the repository (or its history) can use it, and rotating it means a code change",
-          "read it at run time from AWS Secrets Manager or SSM Parameter Store and remove it from the history"),
+          "read it at run time from AWS Secrets Manager or SSM Parameter Store and remove it from the history",
+          // an environment variable's name or a placeholder is not a credential
+          Pattern.compile("(?i)[:=]\\s*[\"'][A-Z][A-Z0-9_]+[\"']|example|changeme|placeholder|dummy|redacted"), null),
       new Rule("high",
           Pattern.compile("(?i)[\"']?action[\"']?\\s*:\\s*\\[?\\s*[\"']\\*[\"']"),
           "an IAM statement allows every action",
           "a bug or a compromised dependency can then do anything the role's resources allow, including IAM changes",
-          "list the actions the code calls, e.g. dynamodb:GetItem and dynamodb:PutItem on the table's ARN"),
+          "list the actions the code calls, e.g. dynamodb:GetItem and dynamodb:PutItem on the table's ARN", null, CONFIGURATION),
       new Rule("high",
           Pattern.compile("0\\.0\\.0\\.0/0|::/0"),
           "an address range open to the whole internet",
           "whatever listens behind it is reachable by every scanner on the internet",
-          "allow only the ranges that need access, or put the service behind a load balancer or API Gateway"),
+          "allow only the ranges that need access, or put the service behind a load balancer or API Gateway", null, CONFIGURATION),
       new Rule("medium",
           Pattern.compile("catch\\s*\\([^)]*\\)\\s*\\{\\s*}"),
           "an exception is caught and ignored",
@@ -41,12 +60,19 @@ final class OfflineReview {
           Pattern.compile("[\"']http://(?!localhost|127\\.0\\.0\\.1)[^\"']+[\"']"),
           "a URL without TLS",
           "data to and from it travels in clear text and can be changed in transit",
-          "use the https:// endpoint"),
+          "use the https:// endpoint",
+          Pattern.compile("(?i)xmlns|schemaLocation|www\\.w3\\.org|<!DOCTYPE|\\.dtd"), null), // names, not network calls
+      new Rule("low",
+          Pattern.compile("catch\\s*\\(\\s*(final\\s+)?(Exception|Throwable|RuntimeException)\\s+\\w+\\s*\\)"),
+          "a catch of every exception type",
+          "failures of every kind take the same path, so a bug can be handled like an expected outage",
+          "catch the exception types the call is documented to throw, and let the others reach the caller"),
       new Rule("low",
           Pattern.compile("\\b(TODO|FIXME|XXX)\\b"),
           "unfinished work is marked in the code",
           "the marker says the code does not yet do what it should, and nothing tracks it",
-          "finish it or turn it into a tracked issue and link the issue here"));
+          "finish it or turn it into a tracked issue and link the issue here",
+          Pattern.compile("Pattern\\.compile|\\(TODO\\|"), null)); // a pattern that looks for markers is not one
 
   /** At most this many findings per rule, so one noisy pattern does not bury the rest. */
   private static final int PER_RULE = 3;
@@ -56,18 +82,37 @@ final class OfflineReview {
   /** A finding at {@code file}:{@code line}. */
   record Finding(Rule rule, String file, int line, String text) {}
 
-  /** The findings in {@code reads} (path to content, in reading order), most serious first. */
-  static List<Finding> findings(Map<String, String> reads) {
+  /** The search_text pattern of each rule, in rule order: the review searches the whole repository with them. */
+  static List<String> searchPatterns() {
+    return RULES.stream().map(r -> r.line().pattern()).toList();
+  }
+
+  /**
+   * The findings in {@code reads} (path to content, in reading order) and in {@code searches} (each
+   * rule's search_text result, {@code path:line: text} lines, by rule index), test code left out
+   * (its fixtures hold such lines on purpose), most serious first, at most {@link #PER_RULE} per rule.
+   */
+  static List<Finding> findings(Map<String, String> reads, Map<Integer, String> searches) {
     List<Finding> found = new ArrayList<>();
-    for (Rule rule : RULES) {
-      int count = 0;
+    for (int r = 0; r < RULES.size(); r++) {
+      Rule rule = RULES.get(r);
+      java.util.Set<String> seen = new java.util.HashSet<>();
       for (Map.Entry<String, String> read : reads.entrySet()) {
         String[] lines = read.getValue().split("\n", -1);
-        for (int i = 0; i < lines.length && count < PER_RULE; i++) {
-          if (rule.line().matcher(lines[i]).find()) {
+        for (int i = 0; i < lines.length && seen.size() < PER_RULE; i++) {
+          if (rule.matches(read.getKey(), lines[i]) && seen.add(read.getKey() + ":" + (i + 1))) {
             found.add(new Finding(rule, read.getKey(), i + 1, lines[i].strip()));
-            count++;
           }
+        }
+      }
+      for (String hit : searches.getOrDefault(r, "").split("\n")) {
+        String[] parts = hit.split(":", 3);
+        if (seen.size() >= PER_RULE || parts.length < 3 || !parts[1].matches("\\d+") || RepositoryFacts.isTestCode(parts[0])) {
+          continue;
+        }
+        String text = parts[2].startsWith(" ") ? parts[2].substring(1) : parts[2];
+        if (rule.matches(parts[0], text) && seen.add(parts[0] + ":" + parts[1])) {
+          found.add(new Finding(rule, parts[0], Integer.parseInt(parts[1]), text.strip()));
         }
       }
     }
