@@ -85,9 +85,10 @@ final class AgentStep {
     ToolMapping.Selection selection = ToolMapping.select(agent);
     List<String> dropped =
         selection.dropped().stream().map(d -> d.name() + " (" + d.reason() + ")").toList();
+    dev.gantry.agent.DocumentSink owed = agentDocuments(context, requiredDocuments);
     Toolbox toolbox = sandbox == null
-        ? new Toolbox(selection, context.repository(), context.documents())
-        : Toolbox.inSandbox(selection, sandbox, context.documents());
+        ? new Toolbox(selection, context.repository(), owed)
+        : Toolbox.inSandbox(selection, sandbox, owed);
     long spent = context.session().usage().costMicrodollars();
     long sessionLeft = sessionBudgetMicrodollars == Long.MAX_VALUE ? Long.MAX_VALUE : sessionBudgetMicrodollars - spent;
     if (sessionLeft <= 0) {
@@ -128,6 +129,24 @@ final class AgentStep {
   private static void writeTranscript(StageContext context, Transcript transcript) {
     context.documents().write(Transcript.documentName(context.definition().name()),
         transcript.jsonLines().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Where the agent's write_document goes: only the documents its stage owes ({@code
+   * requiredDocuments}); every other name (Gantry's own {@code validation.json}, {@code report.md},
+   * another stage's documents) is a tool error, so an agent cannot forge what Gantry or another stage
+   * writes.
+   */
+  private static dev.gantry.agent.DocumentSink agentDocuments(StageContext context, List<List<String>> requiredDocuments) {
+    java.util.Set<String> allowed = new java.util.TreeSet<>();
+    requiredDocuments.forEach(allowed::addAll);
+    return (name, content) -> {
+      if (!allowed.contains(name)) {
+        throw new dev.gantry.agent.ToolException("the " + context.definition().name() + " stage's agent writes "
+            + String.join(" or ", allowed) + " only; '" + name + "' is not its document");
+      }
+      return context.documents().write(name, content);
+    };
   }
 
   private String budget(AgentRunner.Result result, boolean sessionBinds, AgentDefinition agent) {

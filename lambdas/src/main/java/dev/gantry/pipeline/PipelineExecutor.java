@@ -272,7 +272,7 @@ public final class PipelineExecutor implements AutoCloseable {
                 "error", "unrecorded")));
       }
     }
-    SessionDocuments stageDocuments = new SessionDocuments(documents, current);
+    SessionDocuments stageDocuments = new SessionDocuments(documents, current, stage.name(), pipelines.documentOwners());
     if (stage.polling().isPresent()
         && Duration.between(started, clock.instant()).compareTo(stage.polling().get().deadline()) > 0) {
       StageRecord last = current.stage(stage.name());

@@ -25,14 +25,15 @@ import java.util.TreeSet;
 public record Pipelines(List<PipelineDefinition> pipelines) {
 
   /**
-   * @throws IllegalArgumentException for no pipelines, a repeated pipeline name, or one stage name
-   *     declared two different ways
+   * @throws IllegalArgumentException for no pipelines, a repeated pipeline name, one stage name
+   *     declared two different ways, or a document owned by two stages
    */
   public Pipelines {
     pipelines = List.copyOf(pipelines);
     if (pipelines.isEmpty()) {
       throw new IllegalArgumentException("at least one pipeline");
     }
+    owners(pipelines);
     Map<String, StageDefinition> seen = new LinkedHashMap<>();
     Map<String, String> names = new LinkedHashMap<>();
     for (PipelineDefinition pipeline : pipelines) {
@@ -88,6 +89,25 @@ public record Pipelines(List<PipelineDefinition> pipelines) {
     return new ArrayList<>(all.values());
   }
 
+  /**
+   * The stage that owns each declared document ({@link StageDefinition#ownedDocuments}): only that
+   * stage may write it, and only its agent if its agent task names it.
+   */
+  public Map<String, String> documentOwners() {
+    return owners(pipelines);
+  }
+
+  private static Map<String, String> owners(List<PipelineDefinition> pipelines) {
+    Map<String, String> owners = new LinkedHashMap<>();
+    pipelines.forEach(p -> p.stages().forEach(stage -> stage.ownedDocuments().forEach(document -> {
+      String earlier = owners.putIfAbsent(document, stage.name());
+      if (earlier != null && !earlier.equals(stage.name())) {
+        throw new IllegalArgumentException(document + " is owned by both the " + earlier + " and the " + stage.name() + " stage");
+      }
+    })));
+    return Map.copyOf(owners);
+  }
+
   /** The agent roles of every pipeline's agent stages, sorted: what a session's {@code agents} may name. */
   public List<String> agentRoles() {
     TreeSet<String> roles = new TreeSet<>();
@@ -136,7 +156,8 @@ public record Pipelines(List<PipelineDefinition> pipelines) {
         new RetryPolicy(
             List.of(TransientStageException.class), Duration.ofSeconds(3), 3, 2.0, Duration.ofSeconds(30));
     StageDefinition checkout = new StageDefinition(
-        PipelineDefinition.CHECKOUT, "Checkout", Optional.empty(), networkRetry, Duration.ofMinutes(5), false);
+        PipelineDefinition.CHECKOUT, "Checkout", Optional.empty(), networkRetry, Duration.ofMinutes(5), false)
+        .owning(dev.gantry.repo.SnapshotArchive.DOCUMENT_NAME);
     StageDefinition architect = new StageDefinition(
         PipelineDefinition.ARCHITECT, "Architect", Optional.of("architect"), modelRetry, Duration.ofMinutes(10), false)
         .asking(new AgentTask("""
@@ -156,11 +177,13 @@ public record Pipelines(List<PipelineDefinition> pipelines) {
             users, groups, instance profiles or managed policies (use the role's inline Policies).""",
             List.of("architecture.md"), List.of(List.of("plan.md"), SessionDocuments.TEMPLATE_NAMES)));
     StageDefinition validate = new StageDefinition(
-        PipelineDefinition.VALIDATE, "Validate", Optional.empty(), storageRetry, Duration.ofMinutes(1), false);
+        PipelineDefinition.VALIDATE, "Validate", Optional.empty(), storageRetry, Duration.ofMinutes(1), false)
+        .owning(ValidateStage.DOCUMENT);
     StageDefinition changeSet = new StageDefinition(
         PipelineDefinition.CHANGESET, "ChangeSet", Optional.of("deployer"), modelRetry, Duration.ofMinutes(10), false)
         .callingCloudFormation(CloudFormationUse.MAKE_CHANGE_SETS)
-        .polling(Duration.ofSeconds(5), Duration.ofMinutes(30));
+        .polling(Duration.ofSeconds(5), Duration.ofMinutes(30))
+        .owning(dev.gantry.deploy.ChangeSetReport.DOCUMENT_NAME, ChangeSetStage.ROLLOUT);
     StageDefinition approval = new StageDefinition(
         PipelineDefinition.APPROVAL, "AwaitApproval", Optional.empty(), RetryPolicy.none(), Duration.ofDays(7), true,
         Optional.of(Duration.ofHours(24)));
@@ -170,7 +193,8 @@ public record Pipelines(List<PipelineDefinition> pipelines) {
     StageDefinition verify = new StageDefinition(
         PipelineDefinition.VERIFY, "Verify", Optional.empty(), networkRetry, Duration.ofMinutes(2), false)
         .callingCloudFormation(CloudFormationUse.WATCH_STACKS)
-        .polling(Duration.ofSeconds(15), Duration.ofHours(4));
+        .polling(Duration.ofSeconds(15), Duration.ofHours(4))
+        .owning(VerifyStage.STACK_DOCUMENT, VerifyStage.DEPLOYMENT_DOCUMENT);
     StageDefinition review = new StageDefinition(
         PipelineDefinition.REVIEW_STAGE, "Review", Optional.of("reviewer"), modelRetry, Duration.ofMinutes(10), false)
         .asking(new AgentTask(ReviewFindings.INSTRUCTIONS, List.of(),
@@ -185,11 +209,13 @@ public record Pipelines(List<PipelineDefinition> pipelines) {
             for a person to approve; nothing you write reaches the repository before that. Then write
             implementation.md with write_document: what you changed in each file and why, how to test
             it, and what you left out. Do not deploy anything.""",
-            List.of("architecture.md", "plan.md"), List.of(List.of("implementation.md")), true));
+            List.of("architecture.md", "plan.md"), List.of(List.of("implementation.md")), true))
+        .owning(AgentStage.PATCH);
     StageDefinition publish = new StageDefinition(
         PipelineDefinition.PUBLISH, "Publish", Optional.empty(), networkRetry, Duration.ofMinutes(5), false);
     StageDefinition report = new StageDefinition(
-        PipelineDefinition.REPORT, "Report", Optional.empty(), storageRetry, Duration.ofMinutes(1), false);
+        PipelineDefinition.REPORT, "Report", Optional.empty(), storageRetry, Duration.ofMinutes(1), false)
+        .owning(ReportStage.DOCUMENT);
     return new Pipelines(List.of(
         new PipelineDefinition(PipelineDefinition.DELIVER,
             "design, plan, validate and deploy a stack after a person approves its change set",

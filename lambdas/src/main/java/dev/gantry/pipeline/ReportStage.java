@@ -19,6 +19,9 @@ import java.util.TreeMap;
  * Gantry from the session record, not by a model.
  */
 public final class ReportStage implements Stage {
+  /** The document the stage writes. */
+  public static final String DOCUMENT = "report.md";
+
   private final Clock clock;
   private final String modelLabel;
   private final ReviewStatuses reviewStatuses;
@@ -61,19 +64,20 @@ public final class ReportStage implements Stage {
     row(md, "Stack", s.stackName());
     row(md, "Started", s.createdAt().toString());
     row(md, "Elapsed until this report", seconds(Duration.between(s.createdAt(), clock.instant()).toMillis()));
-    md.append("\n## Stages\n\n| Stage | Outcome | Attempts | Duration | Input tokens | Cache read | Output tokens | Cost (USD) | Summary |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|\n");
+    md.append("\n## Stages\n\n| Stage | Outcome | Attempts | Duration | Model | Input tokens | Cache read | Output tokens | Cost (USD) | Summary |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (StageRecord stage : s.stages()) {
       boolean thisStage = stage.name().equals(context.definition().name());
       md.append("| ").append(stage.name()).append(" | ").append(thisStage ? "writing this report" : stage.status())
           .append(" | ").append(stage.attempts())
           .append(" | ").append(stage.endedAt() == null ? "-" : seconds(stage.durationMillis()))
+          .append(" | ").append(cell(models(documents, stage.name(), modelLabel)))
           .append(" | ").append(stage.usage().inputTokens() + stage.usage().cacheWriteTokens())
           .append(" | ").append(stage.usage().cacheReadTokens()).append(" | ").append(stage.usage().outputTokens())
           .append(" | ").append(String.format(java.util.Locale.ROOT, "%.4f", stage.usage().costUsd()))
           .append(" | ").append(cell(stage.summary())).append(" |\n");
       if (stage.droppedTools() != null && !stage.droppedTools().isEmpty()) {
-        md.append("| | tools not offered | | | | | | | ").append(cell(String.join("; ", stage.droppedTools()))).append(" |\n");
+        md.append("| | tools not offered | | | | | | | | ").append(cell(String.join("; ", stage.droppedTools()))).append(" |\n");
       }
     }
     md.append("\n## Documents\n\n| Name | Bytes | SHA-256 | Location |\n|---|---|---|---|\n");
@@ -145,11 +149,29 @@ public final class ReportStage implements Stage {
         .append(String.format(java.util.Locale.ROOT, "%.0f%% of input read from the prompt cache; cost $%.4f",
             100 * s.usage().cacheReadShare(), s.usage().costUsd()))
         .append(" (prices of ").append(dev.gantry.model.ModelPrices.AS_OF).append(").\n");
-    documents.write("report.md", md.toString());
+    documents.write(DOCUMENT, md.toString());
     String status = reviewStatuses == null ? null : documents.read(ReviewFindings.DOCUMENT)
         .flatMap(findings -> reviewStatuses.post(s, findings)).orElse(null);
     return StageOutcome.success("report.md: " + s.stages().size() + " stages, " + all.size() + " documents"
         + (status == null ? "" : "; " + status));
+  }
+
+  /**
+   * The models a stage's agent called, from its transcript (the ids the provider answered to, e.g. a
+   * Bedrock inference profile); {@code -} for a stage that runs no agent; the offline model's label
+   * when no LLM answered, whatever id the agent asked for.
+   */
+  private static String models(SessionDocuments documents, String stage, String modelLabel) {
+    if (documents.find(dev.gantry.agent.Transcript.documentName(stage)).isPresent()
+        && dev.gantry.model.offline.OfflineModel.DESCRIPTION.equals(modelLabel)) {
+      return "offline (no LLM)";
+    }
+    return documents.read(dev.gantry.agent.Transcript.documentName(stage))
+        .map(text -> dev.gantry.agent.Transcript.parse(text).stream()
+            .filter(e -> e instanceof dev.gantry.agent.Transcript.ModelCall)
+            .map(e -> ((dev.gantry.agent.Transcript.ModelCall) e).modelId()).distinct()
+            .collect(java.util.stream.Collectors.joining(", ")))
+        .filter(m -> !m.isEmpty()).orElse("-");
   }
 
   private static void row(StringBuilder md, String key, String value) {

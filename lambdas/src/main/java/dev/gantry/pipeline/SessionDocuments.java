@@ -24,6 +24,8 @@ public final class SessionDocuments implements DocumentSink {
 
   private final DocumentStore store;
   private final Session session;
+  private final String stage;
+  private final Map<String, String> owners;
   private final Map<String, DocumentRef> written = new LinkedHashMap<>();
 
   /**
@@ -31,8 +33,20 @@ public final class SessionDocuments implements DocumentSink {
    * @param session the session as it was when the stage started
    */
   public SessionDocuments(DocumentStore store, Session session) {
+    this(store, session, null, Map.of());
+  }
+
+  /**
+   * The documents of one stage attempt, which may not write a document another stage owns.
+   *
+   * @param stage the stage writing
+   * @param owners the stage that owns each declared document ({@link Pipelines#documentOwners()})
+   */
+  public SessionDocuments(DocumentStore store, Session session, String stage, Map<String, String> owners) {
     this.store = store;
     this.session = session;
+    this.stage = stage;
+    this.owners = Map.copyOf(owners);
   }
 
   @Override
@@ -74,6 +88,10 @@ public final class SessionDocuments implements DocumentSink {
   }
 
   private void requireNew(String name) {
+    String owner = owners.get(name);
+    if (stage != null && owner != null && !owner.equals(stage)) {
+      throw new ToolException("document '" + name + "' belongs to the " + owner + " stage; the " + stage + " stage cannot write it");
+    }
     if (session.documents().containsKey(name)) {
       throw new ToolException(
           "document '" + name + "' was written by an earlier stage; documents are written once");

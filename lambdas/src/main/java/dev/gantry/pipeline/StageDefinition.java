@@ -22,6 +22,9 @@ import java.util.Optional;
  *     may call (the CDK app grants CloudFormation to these functions only); empty for the others
  * @param task for an agent stage run by {@link AgentStage}: what its agent is asked to do, which
  *     documents it reads and which it must write; empty for the other stages
+ * @param documents the documents Gantry's own code writes in this stage ({@code validation.json},
+ *     {@code report.md}…); with the agent task's documents and the transcript, what the stage owns
+ *     ({@link #ownedDocuments}): no other stage, and no agent, may write them
  */
 public record StageDefinition(
     String name,
@@ -33,7 +36,8 @@ public record StageDefinition(
     Optional<Duration> heartbeat,
     Optional<Polling> polling,
     Optional<CloudFormationUse> cloudFormation,
-    Optional<AgentTask> task) {
+    Optional<AgentTask> task,
+    List<String> documents) {
 
   /**
    * What an agent stage asks its agent, declared with the stage so that the pipelines, the agent
@@ -98,6 +102,7 @@ public record StageDefinition(
     if (heartbeat.isPresent() && heartbeat.get().compareTo(timeout) >= 0) {
       throw new IllegalArgumentException(name + ": the heartbeat must be shorter than the timeout");
     }
+    documents = List.copyOf(documents);
     if (task.isPresent() && agent.isEmpty()) {
       throw new IllegalArgumentException(name + ": a stage with an agent task names the agent role that runs it");
     }
@@ -114,25 +119,44 @@ public record StageDefinition(
       String name, String stateName, Optional<String> agent, RetryPolicy retry, Duration timeout, boolean approvalGate,
       Optional<Duration> heartbeat) {
     this(name, stateName, agent, retry, timeout, approvalGate, heartbeat, Optional.empty(), Optional.empty(),
-        Optional.empty());
+        Optional.empty(), List.of());
   }
 
   /** This stage, waiting on outside work as {@code polling} says. */
   public StageDefinition polling(Duration interval, Duration deadline) {
     return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat,
-        Optional.of(new Polling(interval, deadline)), cloudFormation, task);
+        Optional.of(new Polling(interval, deadline)), cloudFormation, task, documents);
   }
 
   /** This stage, with its function allowed to call CloudFormation for {@code use}. */
   public StageDefinition callingCloudFormation(CloudFormationUse use) {
     return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat, polling, Optional.of(use),
-        task);
+        task, documents);
   }
 
   /** This stage, run by {@link AgentStage} with {@code agentTask}. */
   public StageDefinition asking(AgentTask agentTask) {
     return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat, polling, cloudFormation,
-        Optional.of(agentTask));
+        Optional.of(agentTask), documents);
+  }
+
+  /** This stage, owning {@code names}: documents its Gantry code writes. */
+  public StageDefinition owning(String... names) {
+    List<String> all = new java.util.ArrayList<>(documents);
+    all.addAll(List.of(names));
+    return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat, polling, cloudFormation,
+        task, all);
+  }
+
+  /**
+   * Every document this stage owns: those its code writes, those its agent task must write, and an
+   * agent stage's transcript ({@code transcript-<stage>.jsonl}).
+   */
+  public List<String> ownedDocuments() {
+    java.util.LinkedHashSet<String> owned = new java.util.LinkedHashSet<>(documents);
+    task.ifPresent(t -> t.writes().forEach(owned::addAll));
+    agent.ifPresent(a -> owned.add(dev.gantry.agent.Transcript.documentName(name)));
+    return List.copyOf(owned);
   }
 
   /** Whether the stage's function may call CloudFormation at all. */

@@ -14,6 +14,9 @@ import java.util.stream.Collectors;
  * awaiting approval.
  */
 public final class ValidateStage implements Stage {
+  /** The document the stage writes: the validation report. */
+  public static final String DOCUMENT = "validation.json";
+
   private final TemplateValidator validator = new TemplateValidator();
 
   @Override
@@ -29,7 +32,7 @@ public final class ValidateStage implements Stage {
     if (!report.templateSha256().equals(ref.sha256())) {
       throw new StageFailedException(name + " does not match the SHA-256 recorded when it was written");
     }
-    documents.write("validation.json", Json.pretty(report));
+    documents.write(DOCUMENT, Json.pretty(report));
     List<Finding> blocking = report.findings().stream().filter(Finding::blocks).toList();
     String counts =
         report.findings().stream()

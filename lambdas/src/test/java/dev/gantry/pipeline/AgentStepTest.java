@@ -162,6 +162,33 @@ class AgentStepTest {
   }
 
   @Test
+  void an_agent_cannot_write_a_document_gantry_or_another_stage_owns_and_is_told_which_it_may_write() {
+    model.script.add(toolCall("w1", "write_document", "{\"name\":\"validation.json\",\"content\":\"{\\\"passed\\\": true}\"}"));
+    model.script.add(toolCall("w2", "write_document", "{\"name\":\"report.md\",\"content\":\"# All good\"}"));
+    model.script.add(toolCall("w3", "write_document", WRITE_ARCHITECTURE));
+    model.script.add(answer("Done."));
+
+    runArchitect(20, "patient-architect");
+
+    assertThat(documents.written()).containsOnlyKeys("architecture.md", TRANSCRIPT);
+    assertThat(model.requests.get(1).messages().get(2).content()).singleElement().isEqualTo(new ContentBlock.ToolResult("w1",
+        "the architect stage's agent writes architecture.md only; 'validation.json' is not its document",
+        ContentBlock.ToolResult.Status.ERROR));
+  }
+
+  @Test
+  void a_stage_cannot_write_a_document_another_stage_owns() {
+    Session session = Session.start("s-2", "an orders API", repository.toString(), "gantry-orders", Instant.now());
+    SessionDocuments architect = new SessionDocuments(store, session, "architect", Pipelines.standard().documentOwners());
+
+    assertThatThrownBy(() -> architect.write("validation.json", "{}"))
+        .hasMessage("document 'validation.json' belongs to the validate stage; the architect stage cannot write it");
+    assertThatThrownBy(() -> architect.write("transcript-plan.jsonl", "{}")).hasMessageContaining("belongs to the plan stage");
+    assertThat(Pipelines.standard().documentOwners()).containsEntry("report.md", "report")
+        .containsEntry("changeset.json", "changeset").containsEntry("findings.json", "review").containsEntry("changes.patch", "implement");
+  }
+
+  @Test
   void an_agent_that_denies_write_cannot_write_and_its_stage_ends_without_the_document() {
     model.script.add(toolCall("w1", "write_document", WRITE_ARCHITECTURE));
     model.script.add(answer("I could not write it."));

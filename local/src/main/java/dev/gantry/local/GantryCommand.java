@@ -75,7 +75,7 @@ import picocli.CommandLine.Parameters;
     },
     subcommands = {
       GantryCommand.Run.class, GantryCommand.Sessions.class, GantryCommand.Show.class,
-      GantryCommand.Approve.class, GantryCommand.Reject.class, GantryCommand.Agents.class, GantryCommand.Pipelines.class,
+      GantryCommand.Approve.class, GantryCommand.Reject.class, GantryCommand.Cancel.class, GantryCommand.Agents.class, GantryCommand.Pipelines.class,
       GantryCommand.Serve.class,
       GantryCommand.Validate.class, GantryCommand.Replay.class, CommandLine.HelpCommand.class
     })
@@ -596,6 +596,32 @@ public final class GantryCommand {
         Session session = sessions.decide(sessionId, false, rejected,
             changeSetDigest != null ? changeSetDigest : changeSetDigest(waiting), actor(), reason);
         out.println("session " + session.sessionId() + ": " + session.status() + " by " + actor() + ": " + reason);
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "cancel", description = "Cancel a running or waiting session (one a stopped gantry left RUNNING included); "
+      + "it ends CANCELLED with an audit entry.")
+  static final class Cancel extends Base {
+    @Parameters(paramLabel = "ID", description = "Session id.")
+    String sessionId;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why (recorded in the audit log).")
+    String reason;
+
+    @Override
+    public Integer call() {
+      try (LocalGantry gantry = open(StageListener.NONE)) {
+        SessionService sessions = gantry.runtime().sessions();
+        Session current = sessions.get(sessionId);
+        if (current.status().terminal()) {
+          err.println("gantry: session " + sessionId + " is " + current.status() + ": it has ended, nothing to cancel");
+          return FAILED;
+        }
+        Session session = sessions.cancel(sessionId, actor(), reason);
+        out.println("session " + session.sessionId() + ": " + session.status() + " by " + actor()
+            + (reason == null ? "" : ": " + reason));
         return 0;
       }
     }

@@ -27,7 +27,7 @@ class GantryCommandIT {
   /** Claude Code agent files written for the tests, with the format's quirks (see AgentLoaderTest). */
   static final Path FIXTURES = REPOSITORY.resolve("lambdas/src/test/resources/agents/claude-code");
   static final List<String> VERBS =
-      List.of("run", "sessions", "show", "approve", "reject", "agents", "pipelines", "serve", "validate", "replay");
+      List.of("run", "sessions", "show", "approve", "reject", "cancel", "agents", "pipelines", "serve", "validate", "replay");
   static final Set<String> AGENT_VERBS = Set.of("run", "approve", "serve");
   /** The verbs that load an agents folder: those that run agents on a model, and replay, which runs them on recorded answers. */
   static final Set<String> AGENT_FOLDER_VERBS = Set.of("run", "approve", "serve", "replay");
@@ -103,6 +103,24 @@ class GantryCommandIT {
     Result unknown = gantry("run", "--pipeline", "ship", "--repo", REPOSITORY.toString(), "--goal", "x");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("no pipeline 'ship': choose one of deliver, design, review, implement");
+  }
+
+  @Test
+  void cancel_ends_a_waiting_session_cancelled_with_an_audit_entry_and_refuses_an_ended_one() {
+    Result run = gantry("run", "--repo", REPOSITORY.toString(), "--goal", "Serve Gantry's session API on AWS");
+    Matcher m = Pattern.compile("session ([0-9a-f-]{36}): AWAITING_APPROVAL").matcher(run.out());
+    assertThat(m.find()).as(run.out()).isTrue();
+    String id = m.group(1);
+
+    Result cancel = gantry("cancel", id, "--reason", "wrong stack");
+    assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+    assertThat(cancel.out()).contains("session " + id + ": CANCELLED", "wrong stack");
+    assertThat(gantry("show", id).out()).contains("status      CANCELLED", "SessionCancelled");
+
+    Result again = gantry("cancel", id);
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).contains("is CANCELLED: it has ended, nothing to cancel");
+    assertThat(gantry("cancel", "00000000-0000-4000-8000-000000000000").exitCode()).isEqualTo(2);
   }
 
   @Test

@@ -83,6 +83,8 @@ class PipelinesIT {
         .doesNotContainKeys("template.yaml", "validation.json", "changeset.json");
     assertThat(actions(session)).doesNotContain("ApprovalRequested").endsWith("SessionSucceeded");
     assertThat(sessions.audit(session.sessionId()).entries().get(0).details()).containsEntry("pipeline", "design");
+    assertThat(document(session, "report.md")).containsPattern("\\| architect \\| SUCCEEDED \\| 1 \\| [0-9.]+ s \\| offline \\(no LLM\\) \\|")
+        .containsPattern("\\| checkout \\| SUCCEEDED \\| 1 \\| [0-9.]+ s \\| - \\|");
   }
 
   @Test
