@@ -94,6 +94,21 @@ public final class Router {
     return routes;
   }
 
+  /**
+   * Whether {@code method} on {@code path} needs a caller: true for authenticated routes and for
+   * paths no route serves (so a transport may answer 401 before reading a body); false for the
+   * public routes (webhooks, health).
+   */
+  public boolean requiresCaller(String method, String path) {
+    String[] segments = path.startsWith("/") ? path.substring(1).split("/", -1) : new String[] {""};
+    for (Route route : routes) {
+      if (route.method().equals(method) && route.match(segments) != null) {
+        return route.authenticated();
+      }
+    }
+    return true;
+  }
+
   /** Answers a request; failures become problem responses, never exceptions. */
   public ApiResponse handle(ApiRequest request) {
     try {

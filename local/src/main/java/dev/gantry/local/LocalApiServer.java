@@ -29,10 +29,22 @@ import org.eclipse.jetty.util.Callback;
  * it carries {@code Authorization: Bearer <token>} (RFC 6750) with the server's token, compared in
  * constant time. Bodies are read at most to {@link Router#MAX_BODY_BYTES} + 1 bytes, and a declared
  * {@code Content-Length} above the limit is refused without reading.
+ *
+ * <p>Hardened for a machine others may reach through a tunnel or a browser: a request without a
+ * valid token to a route that needs one is answered 401 before its body is read; a connection idle
+ * for {@link #IDLE_TIMEOUT_MS} (a body that stops arriving included) is closed; at most {@link
+ * #MAX_THREADS} threads serve, with a bounded queue; every error, Jetty's own included (a malformed
+ * request line, a NUL in a path, a body shorter than its {@code Content-Length}), is {@code
+ * application/problem+json} (RFC 9457) without Java class names.
  */
 public final class LocalApiServer implements AutoCloseable {
   /** The most of an oversized body read and discarded before answering 413: API Gateway's 10 MiB payload cap. */
   static final long DRAIN_LIMIT_BYTES = 10L * 1024 * 1024;
+  /** How long a connection may send nothing before it is closed, in milliseconds. */
+  static final long IDLE_TIMEOUT_MS = 10_000;
+  /** The most threads serving requests, and the most requests queued for them. */
+  static final int MAX_THREADS = 32;
+  static final int MAX_QUEUED = 256;
 
   private final Server server;
   private final URI uri;
@@ -52,17 +64,31 @@ public final class LocalApiServer implements AutoCloseable {
    * @throws IllegalStateException when the port cannot be bound
    */
   public static LocalApiServer start(Router router, int port, String token, String callerId) {
-    Server server = new Server();
+    org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(
+        MAX_THREADS, 4, 60_000, new org.eclipse.jetty.util.BlockingArrayQueue<>(MAX_QUEUED));
+    threads.setName("gantry-serve");
+    Server server = new Server(threads);
     ServerConnector connector = new ServerConnector(server, 1, 1);
     connector.setHost("127.0.0.1");
     connector.setPort(port);
+    connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+    connector.getConnectionFactory(org.eclipse.jetty.server.HttpConnectionFactory.class).getHttpConfiguration()
+        .setSendServerVersion(false);
     server.addConnector(connector);
     server.setStopTimeout(0);
+    server.setErrorHandler(LocalApiServer::jettyError);
     byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     server.setHandler(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        ApiResponse answer = router.handle(toApiRequest(request, expected, callerId));
+        ApiResponse answer;
+        try {
+          answer = answer(router, request, expected, callerId);
+        } catch (Exception e) { // a body that never completes, a broken connection: answer, never an HTML page
+          answer = problem(400, "the request could not be read (" + (e instanceof java.util.concurrent.TimeoutException
+              || e.getCause() instanceof java.util.concurrent.TimeoutException ? "the body stopped arriving" : "malformed")
+              + "): send a complete request", request.getHttpURI().getPath());
+        }
         response.setStatus(answer.status());
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
         if (answer.stream() != null) {
@@ -82,6 +108,52 @@ public final class LocalApiServer implements AutoCloseable {
       throw new IllegalStateException("cannot serve on 127.0.0.1:" + port + ": " + e.getMessage(), e);
     }
     return new LocalApiServer(server, URI.create("http://127.0.0.1:" + connector.getLocalPort()));
+  }
+
+  /** The router's answer, or 401 without reading the body when a route needs a caller and there is none. */
+  private static ApiResponse answer(Router router, Request request, byte[] expected, String callerId) throws Exception {
+    String path = request.getHttpURI().getPath();
+    if (path == null || path.indexOf('\0') >= 0 || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      return problem(400, "the path holds control characters: send a plain path such as /sessions", "/");
+    }
+    String authorization = request.getHeaders().get("Authorization");
+    boolean authenticated = authorization != null
+        && MessageDigest.isEqual(expected, authorization.getBytes(StandardCharsets.UTF_8));
+    if (!authenticated && router.requiresCaller(request.getMethod(), path)) {
+      return router.handle(new ApiRequest(request.getMethod(), path, request.getHttpURI().getQuery(), Map.of(), new byte[0],
+          false, Optional.empty()));
+    }
+    return router.handle(toApiRequest(request, expected, callerId));
+  }
+
+  /** A problem+json answer made here, for requests the router never sees. */
+  private static ApiResponse problem(int status, String detail, String instance) {
+    String title = org.eclipse.jetty.http.HttpStatus.getMessage(status);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", "about:blank");
+    body.put("title", title);
+    body.put("status", status);
+    body.put("detail", detail);
+    body.put("instance", instance);
+    return new ApiResponse(status, Map.of("Content-Type", "application/problem+json"),
+        dev.gantry.json.Json.write(body).getBytes(StandardCharsets.UTF_8), null);
+  }
+
+  /**
+   * Jetty's own errors (a request it cannot parse, a bad URI, a handler failure) as problem+json,
+   * naming no Java class: replaces Jetty's HTML error pages.
+   */
+  private static boolean jettyError(Request request, Response response, Callback callback) {
+    Object code = request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_STATUS);
+    int status = code instanceof Integer i ? i : response.getStatus() >= 400 ? response.getStatus() : 500;
+    String detail = status == 500 ? "the request failed on the server; retry later"
+        : "the request cannot be served (" + org.eclipse.jetty.http.HttpStatus.getMessage(status)
+            + "): send an HTTP/1.1 request with a valid request line, headers and body length";
+    ApiResponse answer = problem(status, detail, "/");
+    response.setStatus(status);
+    response.getHeaders().put("Content-Type", "application/problem+json");
+    response.write(true, ByteBuffer.wrap(answer.body()), callback);
+    return true;
   }
 
   private static ApiRequest toApiRequest(Request request, byte[] expectedAuthorization, String callerId) throws Exception {

@@ -16,7 +16,9 @@ import dev.gantry.pipeline.StageListener;
 import dev.gantry.push.PushRules;
 import dev.gantry.push.WebhookSecrets;
 import dev.gantry.testing.GitFixtures;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -389,5 +391,46 @@ class HttpApiIT {
       assertThat(ApiTransports.lambda(aws).send(Call.get("/sessions/" + id)).json().path("executionConsoleUrl").asText())
           .isEqualTo("https://console.example/" + id);
     }
+  }
+
+  /** Sends {@code raw} bytes on a new connection to {@code gantry serve} and returns what it answered. */
+  static String raw(String raw, int readTimeoutMs) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.uri().getPort())) {
+      socket.setSoTimeout(readTimeoutMs);
+      socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+      try {
+        socket.getInputStream().transferTo(answer);
+      } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+        // what arrived is the answer
+      }
+      return answer.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void malformed_requests_get_problem_json_without_java_class_names_never_a_500_or_an_html_page() throws IOException {
+    for (String request : List.of(
+        "GET /sessions\u0000x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /sessions/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /sessions HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\nConnection: close\r\n\r\n",
+        "BREW /sessions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/9.9\r\n\r\n")) {
+      String answer = raw(request, 2_000);
+
+      assertThat(answer).as(request).matches("(?s)HTTP/1.1 (4\\d\\d|505) .*").containsIgnoringCase("content-type: application/problem+json")
+          .doesNotContain("<html").doesNotContain("Exception").doesNotContain("org.eclipse").doesNotContain("Jetty");
+    }
+  }
+
+  @Test
+  void a_body_shorter_than_its_length_is_answered_401_at_once_without_a_token() throws IOException {
+    long started = System.nanoTime();
+    String answer = raw("POST /sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n"
+        + "Connection: close\r\n\r\n{\"goal\"", 3_000);
+
+    assertThat(answer).startsWith("HTTP/1.1 401").contains("application/problem+json");
+    assertThat((System.nanoTime() - started) / 1_000_000).as("answered before the body").isLessThan(3_000);
   }
 }
