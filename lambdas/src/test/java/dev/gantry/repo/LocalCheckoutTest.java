@@ -51,4 +51,23 @@ class LocalCheckoutTest {
     assertThat(extracted.resolve(".git")).doesNotExist();
     assertThat(extracted.resolve("outside")).doesNotExist();
   }
+
+  @Test
+  void a_hard_link_in_the_folder_is_dropped_so_its_content_never_reaches_the_snapshot(@TempDir Path outside) throws Exception {
+    Files.writeString(work.resolve("app.js"), "mine\n");
+    Files.writeString(outside.resolve("other-session.yaml"), "someone else's template\n");
+    Files.createLink(work.resolve("template.yaml"), outside.resolve("other-session.yaml"));
+
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    RepositoryCheckout checkout;
+    try (SnapshotArchive.Writer archive = new SnapshotArchive.Writer(bytes, SnapshotLimits.DEFAULT)) {
+      checkout = LocalCheckout.checkout(work, archive);
+    }
+    SnapshotArchive.extract(new ByteArrayInputStream(bytes.toByteArray()), extracted, SnapshotLimits.DEFAULT);
+
+    assertThat(checkout.fileCount()).isEqualTo(1);
+    assertThat(checkout.droppedCount()).isEqualTo(1);
+    assertThat(extracted.resolve("app.js")).exists();
+    assertThat(extracted.resolve("template.yaml")).doesNotExist();
+  }
 }
