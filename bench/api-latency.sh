@@ -10,6 +10,7 @@ runs=${1:-5}
 repo=$(cd "${2:-.}" && pwd)
 export GANTRY_HOME=$(mktemp -d)
 export GANTRY_API_TOKEN=bench-token
+export GANTRY_REPOSITORY_ROOTS="$repo"   # gantry serve reads repository.path only under these folders
 port=18765
 ./gantry serve --port $port > "$GANTRY_HOME/serve.log" 2>&1 &
 server=$!

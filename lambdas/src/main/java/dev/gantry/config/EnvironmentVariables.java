@@ -57,6 +57,12 @@ public final class EnvironmentVariables {
   public static final String GITLAB_WEBHOOK_TOKEN = "GANTRY_GITLAB_WEBHOOK_TOKEN";
   /** Local data directory of the gantry command (DynamoDB Local and S3 files). */
   public static final String GANTRY_HOME = "GANTRY_HOME";
+  /**
+   * The folders a session's {@code repository.path} may lie under, separated by the path separator
+   * ({@code :}, {@code ;} on Windows) or commas; unset, {@code gantry serve} reads no local folder
+   * ({@code gantry run} always reads the folder its user names). Never inside {@link #GANTRY_HOME}.
+   */
+  public static final String REPOSITORY_ROOTS = "GANTRY_REPOSITORY_ROOTS";
   /** A Git token for every host (HTTPS only). */
   public static final String GIT_TOKEN = "GANTRY_GIT_TOKEN";
   /** Git tokens by host, a JSON object such as {@code {"github.com": "..."}}. */

@@ -79,7 +79,7 @@ public final class GantryRuntime implements AutoCloseable {
       CheckoutStage checkout,
       StackDeployments deployments) {
     this.sessions = new SessionService(sessionStore, clock, () -> UUID.randomUUID().toString(), true,
-        settings.deploy().stackPrefix());
+        settings.deploy().stackPrefix(), settings.repositoryRoots());
     AgentRunner.Limits limits = settings.stageLimits();
     Function<ModelClient, Map<String, Stage>> stages = answering -> Stages.standard(agents, new AgentRunner(answering),
         settings.modelSelection(), limits, settings.sessionBudgetMicrodollars(), clock, answering.describe(), checkout,

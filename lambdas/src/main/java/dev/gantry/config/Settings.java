@@ -4,6 +4,7 @@ import dev.gantry.agent.AgentRunner;
 import dev.gantry.model.ModelSelection;
 import dev.gantry.repo.SnapshotLimits;
 import dev.gantry.repo.git.GitCredentials;
+import dev.gantry.session.RepositoryRoots;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,9 @@ import java.util.Optional;
  * @param sessionLink where a person reads a session, {@code {sessionId}} standing for its id ({@code
  *     GANTRY_SESSION_LINK}, e.g. {@code https://abc.execute-api.eu-west-1.amazonaws.com/sessions/{sessionId}};
  *     the stack sets it), linked from the commit statuses of reviews; empty when unset
+ * @param repositoryRoots where a session's {@code repository.path} may lie: under the folders {@code
+ *     GANTRY_REPOSITORY_ROOTS} lists (path-separator or comma separated; none when unset), never inside
+ *     or around {@code GANTRY_HOME} (when set) or the scratch folder
  */
 public record Settings(
     String region,
@@ -63,7 +67,8 @@ public record Settings(
     Path scratchDirectory,
     int snapshotsKept,
     Deploy deploy,
-    Optional<String> sessionLink) {
+    Optional<String> sessionLink,
+    RepositoryRoots repositoryRoots) {
 
   /** {@code GANTRY_DEPLOY_MODE=dry-run}: change sets are previews and nothing is executed (the default on one machine). */
   public static final String DEPLOY_DRY_RUN = "dry-run";
@@ -109,6 +114,8 @@ public record Settings(
     Optional<String> endpoint = provider.equals(BEDROCK)
         ? text(environment, EnvironmentVariables.BEDROCK_ENDPOINT)
         : text(environment, EnvironmentVariables.MODEL_ENDPOINT);
+    Path scratch = text(environment, EnvironmentVariables.SCRATCH_DIR).map(Path::of)
+        .orElse(Path.of(System.getProperty("java.io.tmpdir"), "gantry"));
     return new Settings(
         environment.getOrDefault(EnvironmentVariables.AWS_REGION, "us-east-1"),
         environment.getOrDefault(EnvironmentVariables.SESSIONS_TABLE, "gantry-sessions"),
@@ -130,11 +137,31 @@ public record Settings(
             (int) number(environment, EnvironmentVariables.SNAPSHOT_MAX_FILES, SnapshotLimits.DEFAULT.maxFiles(), 1, 10_000_000),
             number(environment, EnvironmentVariables.SNAPSHOT_MAX_FILE_BYTES, SnapshotLimits.DEFAULT.maxFileBytes(), 1, 1L << 40)),
         new GitCredentials(environment.get(EnvironmentVariables.GIT_TOKEN), gitTokens(environment)),
-        text(environment, EnvironmentVariables.SCRATCH_DIR).map(Path::of)
-            .orElse(Path.of(System.getProperty("java.io.tmpdir"), "gantry")),
+        scratch,
         (int) number(environment, EnvironmentVariables.SNAPSHOTS_KEPT, 4, 1, 100),
         deploy(environment),
-        sessionLink(environment));
+        sessionLink(environment),
+        repositoryRoots(environment, scratch));
+  }
+
+  /** {@code GANTRY_REPOSITORY_ROOTS} split at the path separator and commas; GANTRY_HOME and the scratch folder reserved. */
+  private static RepositoryRoots repositoryRoots(Map<String, String> environment, Path scratch) {
+    java.util.List<Path> roots = new java.util.ArrayList<>();
+    for (String root : text(environment, EnvironmentVariables.REPOSITORY_ROOTS).orElse("")
+        .split("[," + java.util.regex.Pattern.quote(java.io.File.pathSeparator) + "]")) {
+      if (!root.isBlank()) {
+        try {
+          roots.add(Path.of(root.strip()).toAbsolutePath().normalize());
+        } catch (java.nio.file.InvalidPathException e) {
+          throw new IllegalArgumentException(EnvironmentVariables.REPOSITORY_ROOTS + " names '" + root.strip()
+              + "', which is not a path: list folders separated by '" + java.io.File.pathSeparator + "' or ','");
+        }
+      }
+    }
+    Map<String, Path> reserved = new java.util.LinkedHashMap<>();
+    text(environment, EnvironmentVariables.GANTRY_HOME).ifPresent(home -> reserved.put(EnvironmentVariables.GANTRY_HOME, Path.of(home)));
+    reserved.put(EnvironmentVariables.SCRATCH_DIR, scratch);
+    return new RepositoryRoots(roots, reserved);
   }
 
   private static Optional<String> sessionLink(Map<String, String> environment) {

@@ -120,13 +120,15 @@ public record ChangesPatch(String text, List<String> files) {
   }
 
   /**
-   * Relative paths (with {@code /}) of the regular files under {@code root}, {@code .git} and
-   * symbolic links left out: a link is neither written by the agent nor copied into the sandbox, so
-   * it is never part of the patch.
+   * Relative paths (with {@code /}) of the regular files under {@code root}, {@code .git}, symbolic
+   * links and hard links left out: a link is neither written by the agent nor copied into the
+   * sandbox, so it is never part of the patch (nor is a hard link's content, {@link
+   * RepositorySnapshot#refusal}).
    */
   private static List<String> files(Path root) {
     try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+      return walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+              && RepositorySnapshot.refusal(p).isEmpty())
           .map(p -> root.relativize(p).toString().replace('\\', '/'))
           .filter(p -> !p.equals(".git") && !p.startsWith(".git/"))
           .sorted().toList();

@@ -24,8 +24,9 @@ import org.eclipse.jgit.treewalk.WorkingTreeIterator;
  * files Git ignores ({@code .gitignore}, {@code .git/info/exclude}: build output, {@code .env}) are
  * left out, as is {@code .git}, and the HEAD commit and branch are recorded; elsewhere every file
  * is read except the folders {@link RepositorySnapshot#SKIPPED_DIRECTORIES} names. Symbolic links are
- * kept when their real target lies inside the folder and dropped otherwise; special files are
- * dropped.
+ * kept when their real target lies inside the folder and dropped otherwise; special files and hard
+ * links (a link count above 1: the file may be shared with one outside the folder, {@link
+ * RepositorySnapshot#refusal}) are dropped.
  */
 public final class LocalCheckout {
   private LocalCheckout() {}
@@ -111,7 +112,7 @@ public final class LocalCheckout {
       } else {
         archive.drop();
       }
-    } else if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+    } else if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && RepositorySnapshot.refusal(file).isEmpty()) {
       long size = Files.size(file);
       archive.checkFits(path, size);
       try (InputStream content = Files.newInputStream(file)) {

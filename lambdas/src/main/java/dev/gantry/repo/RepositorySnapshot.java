@@ -11,6 +11,7 @@ import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,9 @@ import java.util.regex.PatternSyntaxException;
  * absolute; a path whose real location (after following symlinks) lies outside the root is refused;
  * listings do not follow symlinks; reads return at most {@code maxReadBytes} bytes of a text file.
  * Build output and VCS folders ({@code .git}, {@code target}, {@code node_modules}, ...) are skipped.
+ * A file whose link count is above 1 (a hard link: the same file may be reachable from outside the
+ * tree, and a checkout snapshot never contains one) and a device, FIFO or socket are never read,
+ * listed or searched ({@link #refusal}).
  */
 public final class RepositorySnapshot {
   /** Folder names never listed or searched. */
@@ -108,10 +112,12 @@ public final class RepositorySnapshot {
   /**
    * Reads a text file, at most {@code maxReadBytes} bytes of it.
    *
-   * @throws RepositoryAccessException for a path outside the root, a missing or binary file
+   * @throws RepositoryAccessException for a path outside the root, a missing or binary file, a hard
+   *     link or a special file ({@link #refusal})
    */
   public FileContent read(String path) {
     Path file = resolve(path);
+    refuseShared(file, path);
     if (!Files.isRegularFile(file)) {
       throw new RepositoryAccessException("no such file: " + display(path));
     }
@@ -131,10 +137,12 @@ public final class RepositorySnapshot {
   /**
    * How many lines a text file has (a last line without a line break counts), however large.
    *
-   * @throws RepositoryAccessException for a path outside the root, a missing or binary file
+   * @throws RepositoryAccessException for a path outside the root, a missing or binary file, a hard
+   *     link or a special file
    */
   public int lineCount(String path) {
     Path file = resolve(path);
+    refuseShared(file, path);
     if (!Files.isRegularFile(file)) {
       throw new RepositoryAccessException("no such file: " + display(path));
     }
@@ -245,12 +253,76 @@ public final class RepositorySnapshot {
     return candidate;
   }
 
+  /**
+   * Why {@code file} may not be read, or empty when it may: a regular file whose link count ({@code
+   * unix:nlink}) is above 1 is a hard link, shared with another name that may lie outside the tree (a
+   * checkout snapshot never contains one); a device, FIFO or socket is not a repository file.
+   * Symbolic links are not followed (check the real path for a link's target). On a file system
+   * without the {@code unix} attribute view (Windows) only the file type is checked; a file that
+   * cannot be inspected is refused.
+   *
+   * @return e.g. {@code "a hard link (2 links): the same file is reachable from outside the repository"}
+   */
+  public static Optional<String> refusal(Path file) {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty(); // nothing there: the caller says "no such file"
+    }
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty(); // nothing there: the caller says "no such file"
+    } catch (IOException e) {
+      return Optional.of("its attributes cannot be read");
+    }
+    if (attrs.isOther()) {
+      return Optional.of("a device, FIFO or socket, not a repository file");
+    }
+    if (attrs.isRegularFile()) {
+      long links = linkCount(file);
+      if (links > 1) {
+        return Optional.of("a hard link (" + links + " links): the same file is reachable from outside the repository, "
+            + "and a checkout never contains one");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The file's link count, 1 where the file system does not report one. */
+  private static long linkCount(Path file) {
+    try {
+      Object links = Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+      return links instanceof Number n ? n.longValue() : 1;
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return 1; // no unix view (Windows): hard links cannot be told apart there
+    } catch (IOException e) {
+      return Long.MAX_VALUE; // cannot tell: treat as shared
+    }
+  }
+
+  /** Refuses a hard link or special file at {@code file} or, through symbolic links, at its real path. */
+  private static void refuseShared(Path file, String path) {
+    Path target = file;
+    try {
+      target = file.toRealPath();
+    } catch (IOException e) {
+      // missing: the caller answers "no such file"
+    }
+    Optional<String> why = refusal(target);
+    if (why.isPresent()) {
+      throw new RepositoryAccessException("refused " + display(path) + ": " + why.get());
+    }
+  }
+
   private interface FileVisitor {
     /** Returns false to stop the walk. */
     boolean visit(Path file, BasicFileAttributes attrs);
   }
 
-  /** Visits regular files under {@code start} in path order, without following symbolic links. */
+  /**
+   * Visits regular files under {@code start} in path order, without following symbolic links, leaving
+   * out hard links ({@link #refusal}).
+   */
   private void walk(Path start, FileVisitor visitor) {
     walkDirectory(start, visitor);
   }
@@ -273,7 +345,7 @@ public final class RepositorySnapshot {
         if (!SKIPPED_DIRECTORIES.contains(child.getFileName().toString()) && !walkDirectory(child, visitor)) {
           return false;
         }
-      } else if (attrs.isRegularFile() && !visitor.visit(child, attrs)) {
+      } else if (attrs.isRegularFile() && linkCount(child) == 1 && !visitor.visit(child, attrs)) {
         return false;
       }
     }

@@ -18,9 +18,10 @@ import java.util.Locale;
  *
  * <p>A write names a path relative to the copy's root, checked as reads are ({@link
  * RepositorySnapshot}: no absolute paths, no {@code ..}, nothing outside the root through a link),
- * never under {@code .git}, and never at or under a symbolic link of the snapshot (links are not
- * copied, and a file in a link's place would not apply to the commit). A file is at most {@code maxFileBytes}; all files written at most
- * {@code maxWrittenBytes} together.
+ * never under {@code .git}, and never at or under a symbolic link, nor at a hard link or special
+ * file, of the snapshot (they are not copied, and a file in their place would not apply to the
+ * commit). A file is at most {@code maxFileBytes}; all files written at most {@code maxWrittenBytes}
+ * together.
  */
 public final class Sandbox implements AutoCloseable {
   private final Path root;
@@ -39,7 +40,8 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * Copies {@code snapshot}'s files into a new folder under {@code scratch}.
+   * Copies {@code snapshot}'s regular files into a new folder under {@code scratch}; symbolic links,
+   * hard links and special files are not copied ({@link RepositorySnapshot#refusal}).
    *
    * @param maxReadBytes the most bytes one read of the copy returns (as the snapshot's reads)
    * @param maxEntries the most paths a listing or matches a search of the copy returns
@@ -60,7 +62,8 @@ public final class Sandbox implements AutoCloseable {
 
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          if (attrs.isRegularFile()) {
+          // hard links and special files are not repository files (RepositorySnapshot.refusal): not copied
+          if (attrs.isRegularFile() && RepositorySnapshot.refusal(file).isEmpty()) {
             Files.copy(file, root.resolve(source.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
           }
           return FileVisitResult.CONTINUE;
@@ -105,6 +108,11 @@ public final class Sandbox implements AutoCloseable {
         throw new RepositoryAccessException(source.relativize(inSource) + " is a symbolic link in the repository: "
             + "change the file it points to instead");
       }
+    }
+    java.util.Optional<String> shared = RepositorySnapshot.refusal(inSource);
+    if (shared.isPresent()) {
+      // not copied into the sandbox (see copyOf): a file written in its place would not apply to the commit
+      throw new RepositoryAccessException("refused " + path + ": " + shared.get());
     }
     if (Files.isDirectory(file)) {
       throw new RepositoryAccessException(path + " is a folder, not a file");

@@ -43,13 +43,15 @@ public final class SessionService {
   private final Supplier<String> ids;
   private final String stackPrefix;
   private final boolean localRepositories;
+  private final RepositoryRoots repositoryRoots;
 
   /**
    * @param store the session store
    * @param clock time source
    * @param ids new session ids (random UUIDs in production)
    * @param localRepositories whether {@code repositoryPath} is accepted (true on one machine;
-   *     false in Lambda, which has no repository checkouts)
+   *     false in Lambda, which has no repository checkouts); in any folder ({@link
+   *     RepositoryRoots#anywhere}) unless roots are given
    */
   public SessionService(SessionStore store, Clock clock, Supplier<String> ids, boolean localRepositories) {
     this(store, clock, ids, localRepositories, "");
@@ -64,11 +66,31 @@ public final class SessionService {
    *     #DEFAULT_STACK_PREFIX}...)
    */
   public SessionService(SessionStore store, Clock clock, Supplier<String> ids, boolean localRepositories, String stackPrefix) {
+    this(store, clock, ids, localRepositories, stackPrefix, RepositoryRoots.anywhere());
+  }
+
+  /**
+   * As above, with where local repositories may lie (the gantry command's {@link RepositoryRoots}:
+   * {@code GANTRY_REPOSITORY_ROOTS}, never inside {@code GANTRY_HOME}).
+   *
+   * @param repositoryRoots checks every {@code repository.path} when {@code localRepositories}
+   */
+  public SessionService(SessionStore store, Clock clock, Supplier<String> ids, boolean localRepositories, String stackPrefix,
+      RepositoryRoots repositoryRoots) {
     this.store = store;
     this.clock = clock;
     this.ids = ids;
     this.localRepositories = localRepositories;
     this.stackPrefix = stackPrefix;
+    this.repositoryRoots = repositoryRoots;
+  }
+
+  /**
+   * This service on the same store, accepting {@code repository.path} only under {@code root} (and
+   * still never inside a reserved folder): {@code gantry run} reads the folder its user named.
+   */
+  public SessionService readingOnlyUnder(Path root) {
+    return new SessionService(store, clock, ids, localRepositories, stackPrefix, repositoryRoots.onlyUnder(root));
   }
 
   /** The stack name prefix when none is configured. */
@@ -177,13 +199,18 @@ public final class SessionService {
         throw new InvalidRequestException(
             "repository.path", "this deployment has no local checkouts: name the repository by repository.url");
       }
-      Path path = Path.of(request.repositoryPath());
+      Path path;
+      try {
+        path = Path.of(request.repositoryPath());
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new InvalidRequestException("repository.path", "not a path on this machine: name a repository folder");
+      }
       if (!Files.isDirectory(path)) {
         throw new InvalidRequestException("repository.path", "repository not found: " + path + " is not a directory");
       }
-      Path absolute = path.toAbsolutePath().normalize();
-      repository = absolute.toString();
-      defaultName = absolute.getFileName() == null ? "repository" : absolute.getFileName().toString();
+      Path real = repositoryRoots.check(path); // under GANTRY_REPOSITORY_ROOTS, never in GANTRY_HOME
+      repository = real.toString();
+      defaultName = real.getFileName() == null ? "repository" : real.getFileName().toString();
     } else {
       url = cloneUrl(request.repositoryUrl(), localRepositories);
       repository = url;

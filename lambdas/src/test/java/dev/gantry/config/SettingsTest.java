@@ -44,4 +44,21 @@ class SettingsTest {
     assertThatThrownBy(() -> Settings.fromEnvironment(Map.of(EnvironmentVariables.CLOUDFORMATION_ENDPOINT, "localhost")))
         .hasMessage("AWS_ENDPOINT_URL_CLOUDFORMATION=localhost is not a URL, e.g. http://127.0.0.1:4566");
   }
+
+  @Test
+  void repository_roots_are_split_at_the_path_separator_and_commas_and_reserve_gantry_home_and_the_scratch_folder() {
+    String sep = java.io.File.pathSeparator;
+    Settings settings = Settings.fromEnvironment(Map.of(
+        EnvironmentVariables.REPOSITORY_ROOTS, "/srv/repos" + sep + " /home/me/code , /opt/work,",
+        EnvironmentVariables.GANTRY_HOME, "/home/me/.gantry",
+        EnvironmentVariables.SCRATCH_DIR, "/home/me/.gantry/scratch"));
+
+    assertThat(settings.repositoryRoots().roots()).containsExactly(
+        java.nio.file.Path.of("/srv/repos").toAbsolutePath(), java.nio.file.Path.of("/home/me/code").toAbsolutePath(),
+        java.nio.file.Path.of("/opt/work").toAbsolutePath());
+    assertThat(settings.repositoryRoots().reserved()).containsOnly(
+        Map.entry("GANTRY_HOME", java.nio.file.Path.of("/home/me/.gantry")),
+        Map.entry("GANTRY_SCRATCH_DIR", java.nio.file.Path.of("/home/me/.gantry/scratch")));
+    assertThat(Settings.fromEnvironment(Map.of()).repositoryRoots().roots()).isEmpty();
+  }
 }

@@ -32,12 +32,7 @@ class LocalCheckoutTest {
     Files.writeString(work.resolve("target/app.jar"), "build output\n");
     Files.createSymbolicLink(work.resolve("outside"), Path.of("../../../etc"));
 
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    RepositoryCheckout checkout;
-    try (SnapshotArchive.Writer archive = new SnapshotArchive.Writer(bytes, SnapshotLimits.DEFAULT)) {
-      checkout = LocalCheckout.checkout(work, archive);
-    }
-    SnapshotArchive.extract(new ByteArrayInputStream(bytes.toByteArray()), extracted, SnapshotLimits.DEFAULT);
+    RepositoryCheckout checkout = checkoutAndExtract();
 
     assertThat(checkout.commit()).isEqualTo(head);
     assertThat(checkout.ref()).isEqualTo("refs/heads/main");
@@ -50,5 +45,30 @@ class LocalCheckoutTest {
     assertThat(extracted.resolve("target")).doesNotExist();
     assertThat(extracted.resolve(".git")).doesNotExist();
     assertThat(extracted.resolve("outside")).doesNotExist();
+  }
+
+  @Test
+  void a_hard_link_in_the_folder_is_dropped_so_its_content_never_reaches_the_snapshot(@TempDir Path outside) throws Exception {
+    Files.writeString(work.resolve("app.js"), "mine\n");
+    Files.writeString(outside.resolve("other-session.yaml"), "someone else's template\n");
+    Files.createLink(work.resolve("template.yaml"), outside.resolve("other-session.yaml"));
+
+    RepositoryCheckout checkout = checkoutAndExtract();
+
+    assertThat(checkout.fileCount()).isEqualTo(1);
+    assertThat(checkout.droppedCount()).isEqualTo(1);
+    assertThat(extracted.resolve("app.js")).exists();
+    assertThat(extracted.resolve("template.yaml")).doesNotExist();
+  }
+
+  /** Snapshots {@code work} and extracts the snapshot into {@code extracted}. */
+  private RepositoryCheckout checkoutAndExtract() throws java.io.IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    RepositoryCheckout checkout;
+    try (SnapshotArchive.Writer archive = new SnapshotArchive.Writer(bytes, SnapshotLimits.DEFAULT)) {
+      checkout = LocalCheckout.checkout(work, archive);
+    }
+    SnapshotArchive.extract(new ByteArrayInputStream(bytes.toByteArray()), extracted, SnapshotLimits.DEFAULT);
+    return checkout;
   }
 }

@@ -85,4 +85,33 @@ class RepositorySnapshotTest {
         .containsExactly(new RepositorySnapshot.SearchMatch("src/main/App.java", 2, "// GET /orders"));
     assertThatThrownBy(() -> repository.search("(unclosed", null)).hasMessageStartingWith("invalid regular expression");
   }
+
+  @Test
+  void a_hard_link_to_a_file_outside_the_repository_is_refused_not_listed_and_not_searched() throws IOException {
+    // GIVEN a hard link inside the tree to a file outside it (a checkout never makes one)
+    Files.createLink(root.resolve("leak.txt"), outside.resolve("secret.txt"));
+    Files.createSymbolicLink(root.resolve("to-leak.txt"), Path.of("leak.txt"));
+    RepositorySnapshot snapshot = new RepositorySnapshot(root, 4096, 100);
+
+    // THEN reading it, directly or through an in-tree symbolic link, is refused naming the path
+    assertThatThrownBy(() -> snapshot.read("leak.txt")).isInstanceOf(RepositoryAccessException.class)
+        .hasMessageStartingWith("refused leak.txt: a hard link (2 links)");
+    assertThatThrownBy(() -> snapshot.read("to-leak.txt")).hasMessageStartingWith("refused to-leak.txt: a hard link");
+    assertThatThrownBy(() -> snapshot.lineCount("leak.txt")).hasMessageStartingWith("refused leak.txt");
+    // AND a search or a listing never shows it
+    assertThat(snapshot.search("secret", null).matches()).isEmpty();
+    assertThat(snapshot.list("", null).files()).extracting(RepositorySnapshot.FileEntry::path).doesNotContain("leak.txt");
+    assertThat(RepositorySnapshot.refusal(root.resolve("README.md"))).isEmpty();
+  }
+
+  @Test
+  void a_fifo_is_refused_as_a_special_file() throws Exception {
+    Path fifo = root.resolve("pipe");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+
+    assertThat(RepositorySnapshot.refusal(fifo)).contains("a device, FIFO or socket, not a repository file");
+    assertThatThrownBy(() -> repository.read("pipe")).hasMessage("refused pipe: a device, FIFO or socket, not a repository file");
+    assertThat(repository.list("", null).files()).extracting(RepositorySnapshot.FileEntry::path).doesNotContain("pipe");
+  }
 }

@@ -61,6 +61,20 @@ class SandboxTest {
   }
 
   @Test
+  void a_hard_link_of_the_snapshot_is_not_copied_written_or_part_of_the_patch(@TempDir Path outside) throws IOException {
+    Files.writeString(outside.resolve("secret.txt"), "top secret\n");
+    Files.createLink(repository.resolve("leak.txt"), outside.resolve("secret.txt"));
+
+    try (Sandbox sandbox = Sandbox.copyOf(snapshot, scratch, 65536, 100, 1000, 10_000)) {
+      assertThat(sandbox.root().resolve("leak.txt")).doesNotExist();
+      assertThat(sandbox.root().resolve("src/app.py")).exists();
+      assertThatThrownBy(() -> sandbox.write("leak.txt", "x")).hasMessageStartingWith("refused leak.txt: a hard link");
+      assertThat(ChangesPatch.between(snapshot.root(), sandbox.root()).text()).doesNotContain("top secret");
+    }
+    assertThat(outside.resolve("secret.txt")).hasContent("top secret");
+  }
+
+  @Test
   void an_agent_whose_file_denies_write_is_offered_no_file_writing_and_is_told_why() {
     AgentDefinition readOnly = new dev.gantry.agent.AgentLoader().parse(
         "---\nname: careful\ndescription: reads only\ntools: Read, Write\ndisallowedTools: Write\n---\nbody\n", "careful.md");

@@ -165,11 +165,13 @@ public final class GantryCommand {
 
     /**
      * The environment with this machine's defaults: checkouts and extracted snapshots under {@code
-     * GANTRY_HOME/scratch}, a folder of the user's, not a shared temporary one.
+     * GANTRY_HOME/scratch}, a folder of the user's, not a shared temporary one; {@code GANTRY_HOME}
+     * set, so no session's repository lies in it.
      */
     Map<String, String> localEnvironment() {
       Map<String, String> local = new java.util.HashMap<>(environment);
       local.putIfAbsent(EnvironmentVariables.SCRATCH_DIR, dataDirectory().resolve("scratch").toString());
+      local.putIfAbsent(EnvironmentVariables.GANTRY_HOME, dataDirectory().toString()); // never a repository's folder
       return local;
     }
 
@@ -370,7 +372,8 @@ public final class GantryCommand {
             + "(use --repo file://" + Path.of(repository).toAbsolutePath().normalize() + " to check out a ref of it)");
       }
       try (LocalGantry gantry = open(new ConsoleOutput(out))) {
-        SessionService sessions = gantry.runtime().sessions();
+        // the folder the user named is the one root a run reads (GANTRY_REPOSITORY_ROOTS is gantry serve's)
+        SessionService sessions = url ? gantry.runtime().sessions() : gantry.runtime().sessions().readingOnlyUnder(Path.of(repository));
         SessionRequest request = url
             ? new SessionRequest(goal, null, repository, ref, commit, stack, pipeline, Map.of(), "cli", null, null)
             : SessionRequest.local(goal, repository, stack, pipeline);

@@ -63,8 +63,8 @@ class ExactlyOnceIT {
 
   @BeforeAll
   static void start() {
-    gantry = new LocalGantry(Settings.fromEnvironment(Map.of()), data, AgentCatalog.load(REPOSITORY.resolve("agents")),
-        StageListener.NONE);
+    gantry = new LocalGantry(Settings.fromEnvironment(Map.of("GANTRY_REPOSITORY_ROOTS", REPOSITORY.toString())), data,
+        AgentCatalog.load(REPOSITORY.resolve("agents")), StageListener.NONE);
     rules = new PushRules(List.of(
         new PushRule("octo-org/orders-service", List.of(), "gantry-orders-prod", REPOSITORY.toString(), Map.of()),
         new PushRule("shop/payments", List.of("main"), null, REPOSITORY.toString(), Map.of()),

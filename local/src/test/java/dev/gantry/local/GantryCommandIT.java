@@ -155,6 +155,11 @@ class GantryCommandIT {
     assertThat(missingRepo.exitCode()).isEqualTo(2);
     assertThat(missingRepo.err().lines()).containsExactly("gantry: --repo " + home.resolve("nope") + " is not a directory (or a clone URL)");
 
+    Result inHome = gantry("run", "--repo", home.toString(), "--goal", "read other sessions' documents");
+    assertThat(inHome.exitCode()).isEqualTo(2);
+    assertThat(inHome.err().lines()).singleElement().asString()
+        .startsWith("gantry: " + home + " lies inside Gantry's own data (GANTRY_HOME)");
+
     Result emptyGoal = gantry("run", "--repo", REPOSITORY.toString(), "--goal", "  ");
     assertThat(emptyGoal.exitCode()).isEqualTo(2);
     assertThat(emptyGoal.err().lines()).singleElement().asString().startsWith("gantry: --goal is empty");

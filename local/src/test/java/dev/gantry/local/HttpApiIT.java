@@ -60,8 +60,9 @@ class HttpApiIT {
 
   @BeforeAll
   static void start() {
-    gantry = new LocalGantry(Settings.fromEnvironment(Map.of()), data, AgentCatalog.load(REPOSITORY.resolve("agents")),
-        StageListener.NONE);
+    // gantry serve reads repository.path only under GANTRY_REPOSITORY_ROOTS, never in GANTRY_HOME (here a root too)
+    gantry = new LocalGantry(Settings.fromEnvironment(Map.of("GANTRY_REPOSITORY_ROOTS", REPOSITORY + "," + data,
+        "GANTRY_HOME", data.toString())), data, AgentCatalog.load(REPOSITORY.resolve("agents")), StageListener.NONE);
     router = gantry.api(PushRules.none(), WebhookSecrets.of("github-secret", null)).router();
     server = LocalApiServer.start(router, 0, TOKEN, SERVE_CALLER);
     serve = ApiTransports.serve(server, TOKEN, SERVE_CALLER);
@@ -108,6 +109,12 @@ class HttpApiIT {
     rows.add(new Row("a blank goal", Call.post("/sessions", "{\"goal\":\"  \"," + repo + "}"), 400, "goal", a -> {}));
     rows.add(new Row("both path and url", Call.post("/sessions",
         "{\"goal\":\"g\",\"repository\":{\"path\":\"/tmp\",\"url\":\"https://github.com/o/r.git\"}}"), 400, "repository", a -> {}));
+    rows.add(new Row("a repository.path outside GANTRY_REPOSITORY_ROOTS", Call.post("/sessions",
+        "{\"goal\":\"g\",\"repository\":{\"path\":\"" + REPOSITORY.getParent() + "\"}}"), 400, "repository.path",
+        a -> assertThat(a.json().path("detail").asText()).contains("add its folder to GANTRY_REPOSITORY_ROOTS")));
+    rows.add(new Row("a repository.path in GANTRY_HOME, even under a root", Call.post("/sessions",
+        "{\"goal\":\"g\",\"repository\":{\"path\":\"" + data.resolve("s3") + "\"}}"), 400, "repository.path",
+        a -> assertThat(a.json().path("detail").asText()).contains("lies inside Gantry's own data (GANTRY_HOME)")));
     rows.add(new Row("a URL with a token in it", Call.post("/sessions",
         "{\"goal\":\"g\",\"repository\":{\"url\":\"https://x:ghp_secret@github.com/o/r.git\"}}"), 400, "repository.url",
         a -> assertThat(a.text()).doesNotContain("ghp_secret")));
