@@ -36,6 +36,8 @@ import java.util.function.Function;
  *       <td>comma-separated IAM service prefixes the CloudFormation service role and the deployed stacks'
  *       permissions boundary allow; never {@code iam}, {@code organizations}, {@code sts}, {@code account} or
  *       {@code cloudformation} (see {@link StackDeploymentAccess})</td></tr>
+ *   <tr><td>{@code allowSelfApproval}</td><td>false</td><td>whether the principal that started a session may decide
+ *       its approval (separation of duties is on unless this is {@code true})</td></tr>
  * </table>
  *
  * @param lambdaJar the functions' deployment package ({@code lambdas/target/gantry-lambdas-aws.jar})
@@ -49,6 +51,7 @@ import java.util.function.Function;
  * @param sessionRetentionDays days a finished session item is kept
  * @param stackPrefix the prefix of every deployed stack's name
  * @param deployServices IAM service prefixes deployed stacks may use
+ * @param allowSelfApproval whether a session's starter may decide its approval
  */
 public record DeploymentSettings(
     Path lambdaJar,
@@ -61,7 +64,8 @@ public record DeploymentSettings(
     int throttleBurst,
     int sessionRetentionDays,
     String stackPrefix,
-    List<String> deployServices) {
+    List<String> deployServices,
+    boolean allowSelfApproval) {
 
   /** The stack prefix when context {@code stackPrefix} is unset. */
   public static final String DEFAULT_STACK_PREFIX = Settings.DEFAULT_STACK_PREFIX;
@@ -137,7 +141,12 @@ public record DeploymentSettings(
         number(context, "throttleBurst", 50),
         number(context, "sessionRetentionDays", 365),
         prefix,
-        services.isEmpty() ? DEFAULT_DEPLOY_SERVICES : services);
+        services.isEmpty() ? DEFAULT_DEPLOY_SERVICES : services,
+        text(context, "allowSelfApproval").map(v -> switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+          case "true" -> true;
+          case "false" -> false;
+          default -> throw new IllegalArgumentException("context allowSelfApproval must be true or false, not '" + v + "'");
+        }).orElse(false));
   }
 
   /**

@@ -75,6 +75,7 @@ public final class GantryHttpApi extends Construct {
     environment.put(EnvironmentVariables.WEBHOOK_SECRET_ARN, props.webhookSecret().getSecretArn());
     // the webhook routes answer a push no rule matches "ignored" instead of putting it on the bus
     environment.put(EnvironmentVariables.PUSH_RULES, props.settings().pushRules());
+    environment.put(EnvironmentVariables.ALLOW_SELF_APPROVAL, Boolean.toString(props.settings().allowSelfApproval()));
     this.function = new GantryFunction(this, "Handler", new GantryFunction.Props(ApiHandler.class.getName(),
         "Gantry HTTP API", 1024, Duration.seconds(29), props.code(), environment));
     props.storage().grantSessions(function);

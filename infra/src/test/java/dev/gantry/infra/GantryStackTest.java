@@ -304,6 +304,15 @@ class GantryStackTest {
   }
 
   @Test
+  void separation_of_duties_is_on_in_aws_unless_the_context_allows_self_approval() {
+    TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of("Description", "Gantry HTTP API",
+        "Environment", Map.of("Variables", Match.objectLike(Map.of("GANTRY_ALLOW_SELF_APPROVAL", "false")))));
+    Synthesized.with(Map.of("allowSelfApproval", "true")).template.hasResourceProperties("AWS::Lambda::Function",
+        Map.of("Description", "Gantry HTTP API",
+            "Environment", Map.of("Variables", Match.objectLike(Map.of("GANTRY_ALLOW_SELF_APPROVAL", "true")))));
+  }
+
+  @Test
   void the_report_function_links_review_commit_statuses_to_the_sessions_api_route() {
     Map<String, Map<String, Object>> report = TEMPLATE.findResources("AWS::Lambda::Function", Map.of("Properties",
         Map.of("Description", "Runs the report stage")));

@@ -21,6 +21,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     INVALID_REQUEST(400, "Invalid request"),
     MALFORMED_BODY(400, "Malformed request body"),
     UNAUTHORIZED(401, "Authentication required"),
+    FORBIDDEN(403, "Forbidden"),
     NOT_FOUND(404, "Not found"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
     CONFLICT(409, "Conflict with the session's state"),

@@ -120,6 +120,8 @@ public final class Router {
     } catch (SessionNotFoundException e) {
       return ApiResponse.problem(
           Problem.Kind.NOT_FOUND.of(e.getMessage() + ": list sessions with GET /sessions", request.path(), null), Map.of());
+    } catch (dev.gantry.session.SelfApprovalRefusedException e) {
+      return ApiResponse.problem(Problem.Kind.FORBIDDEN.of(e.getMessage(), request.path(), null), Map.of());
     } catch (DecisionRefusedException | SessionConflictException e) {
       return ApiResponse.problem(Problem.Kind.CONFLICT.of(e.getMessage(), request.path(), null), Map.of());
     } catch (IdempotencyKeyReusedException e) {

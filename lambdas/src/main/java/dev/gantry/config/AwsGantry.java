@@ -66,7 +66,8 @@ public final class AwsGantry {
     }
 
     SessionService sessions() {
-      return new SessionService(store, clock, () -> UUID.randomUUID().toString(), false, settings.deploy().stackPrefix());
+      return new SessionService(store, clock, () -> UUID.randomUUID().toString(), false, settings.deploy().stackPrefix())
+          .withSelfApproval(settings.allowSelfApproval().orElse(false)); // separation of duties by default in AWS
     }
 
     ExecutionRecorder recorder() {

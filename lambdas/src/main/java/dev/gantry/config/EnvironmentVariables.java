@@ -85,6 +85,11 @@ public final class EnvironmentVariables {
    */
   public static final String STAGE = "GANTRY_STAGE";
   /**
+   * Whether the principal that started a session may decide its approval ({@code true}/{@code
+   * false}): off in AWS unless the stack's context {@code allowSelfApproval} is true, on locally.
+   */
+  public static final String ALLOW_SELF_APPROVAL = "GANTRY_ALLOW_SELF_APPROVAL";
+  /**
    * Where a person reads a session: a URL with {@code {sessionId}} in it, linked from review commit
    * statuses (set by the stack to the HTTP API's session route).
    */

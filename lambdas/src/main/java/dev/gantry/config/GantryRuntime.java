@@ -79,7 +79,8 @@ public final class GantryRuntime implements AutoCloseable {
       CheckoutStage checkout,
       StackDeployments deployments) {
     this.sessions = new SessionService(sessionStore, clock, () -> UUID.randomUUID().toString(), true,
-        settings.deploy().stackPrefix(), settings.repositoryRoots());
+        settings.deploy().stackPrefix(), settings.repositoryRoots())
+        .withSelfApproval(settings.allowSelfApproval().orElse(true)); // one user on a laptop decides their own
     AgentRunner.Limits limits = settings.stageLimits();
     Function<ModelClient, Map<String, Stage>> stages = answering -> Stages.standard(agents, new AgentRunner(answering),
         settings.modelSelection(), limits, settings.sessionBudgetMicrodollars(), clock, answering.describe(), checkout,

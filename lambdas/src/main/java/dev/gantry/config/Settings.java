@@ -45,6 +45,9 @@ import java.util.Optional;
  * @param repositoryRoots where a session's {@code repository.path} may lie: under the folders {@code
  *     GANTRY_REPOSITORY_ROOTS} lists (path-separator or comma separated; none when unset), never inside
  *     or around {@code GANTRY_HOME} (when set) or the scratch folder
+ * @param allowSelfApproval {@code GANTRY_ALLOW_SELF_APPROVAL} when set: whether the principal that
+ *     started a session may decide its approval; empty for the transport's default (off in AWS, on
+ *     locally)
  */
 public record Settings(
     String region,
@@ -68,7 +71,8 @@ public record Settings(
     int snapshotsKept,
     Deploy deploy,
     Optional<String> sessionLink,
-    RepositoryRoots repositoryRoots) {
+    RepositoryRoots repositoryRoots,
+    Optional<Boolean> allowSelfApproval) {
 
   /** {@code GANTRY_DEPLOY_MODE=dry-run}: change sets are previews and nothing is executed (the default on one machine). */
   public static final String DEPLOY_DRY_RUN = "dry-run";
@@ -141,7 +145,17 @@ public record Settings(
         (int) number(environment, EnvironmentVariables.SNAPSHOTS_KEPT, 4, 1, 100),
         deploy(environment),
         sessionLink(environment),
-        repositoryRoots(environment, scratch));
+        repositoryRoots(environment, scratch),
+        flag(environment, EnvironmentVariables.ALLOW_SELF_APPROVAL));
+  }
+
+  /** A {@code true}/{@code false} variable, empty when unset. */
+  private static Optional<Boolean> flag(Map<String, String> environment, String name) {
+    return text(environment, name).map(value -> switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
+    });
   }
 
   /** {@code GANTRY_REPOSITORY_ROOTS} split at the path separator and commas; GANTRY_HOME and the scratch folder reserved. */

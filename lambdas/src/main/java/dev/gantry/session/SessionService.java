@@ -44,6 +44,7 @@ public final class SessionService {
   private final String stackPrefix;
   private final boolean localRepositories;
   private final RepositoryRoots repositoryRoots;
+  private final boolean allowSelfApproval;
 
   /**
    * @param store the session store
@@ -77,12 +78,29 @@ public final class SessionService {
    */
   public SessionService(SessionStore store, Clock clock, Supplier<String> ids, boolean localRepositories, String stackPrefix,
       RepositoryRoots repositoryRoots) {
+    this(store, clock, ids, localRepositories, stackPrefix, repositoryRoots, true);
+  }
+
+  private SessionService(SessionStore store, Clock clock, Supplier<String> ids, boolean localRepositories, String stackPrefix,
+      RepositoryRoots repositoryRoots, boolean allowSelfApproval) {
     this.store = store;
     this.clock = clock;
     this.ids = ids;
     this.localRepositories = localRepositories;
     this.stackPrefix = stackPrefix;
     this.repositoryRoots = repositoryRoots;
+    this.allowSelfApproval = allowSelfApproval;
+  }
+
+  /**
+   * This service with separation of duties set: when {@code allowed} is false, the principal that
+   * started a session (its origin's actor) cannot decide its approval ({@link #decide} throws {@link
+   * SelfApprovalRefusedException}); sessions started by a push are decided by anyone allowed to
+   * decide. {@code GANTRY_ALLOW_SELF_APPROVAL}: off in AWS unless the stack's context says so, on for
+   * one user on a laptop.
+   */
+  public SessionService withSelfApproval(boolean allowed) {
+    return new SessionService(store, clock, ids, localRepositories, stackPrefix, repositoryRoots, allowed);
   }
 
   /**
@@ -90,7 +108,8 @@ public final class SessionService {
    * still never inside a reserved folder): {@code gantry run} reads the folder its user named.
    */
   public SessionService readingOnlyUnder(Path root) {
-    return new SessionService(store, clock, ids, localRepositories, stackPrefix, repositoryRoots.onlyUnder(root));
+    return new SessionService(store, clock, ids, localRepositories, stackPrefix, repositoryRoots.onlyUnder(root),
+        allowSelfApproval);
   }
 
   /** The stack name prefix when none is configured. */
@@ -307,6 +326,8 @@ public final class SessionService {
    * @param comment the reason (required to reject), may be null to approve
    * @return the stored session
    * @throws SessionNotFoundException for an unknown id
+   * @throws SelfApprovalRefusedException when separation of duties is on and {@code actor} started
+   *     the session
    * @throws DecisionRefusedException when the decision cannot apply
    */
   public Session decide(
@@ -315,6 +336,10 @@ public final class SessionService {
     if (current.status() != SessionStatus.AWAITING_APPROVAL) {
       throw new DecisionRefusedException(
           "session " + sessionId + " is " + current.status() + ", not awaiting approval; a session takes one decision");
+    }
+    if (!allowSelfApproval && current.origin() != null && actor != null && actor.equals(current.origin().actor())) {
+      throw new SelfApprovalRefusedException(actor + " started session " + sessionId + " and cannot decide its approval: "
+          + "ask another reviewer (separation of duties; GANTRY_ALLOW_SELF_APPROVAL=true turns it off)");
     }
     if (digest == null || !digest.equalsIgnoreCase(current.pendingDigest())) {
       throw new DecisionRefusedException(

@@ -169,6 +169,27 @@ class SessionStoreIT {
   }
 
   @Test
+  void with_separation_of_duties_the_principal_that_started_a_session_cannot_decide_it_and_another_can() {
+    SessionService separated = service.withSelfApproval(false);
+    Session started = separated.start(new dev.gantry.session.SessionRequest("goal", null, "https://github.com/o/r.git", null,
+        null, null, null, Map.of(), "api", null, null), "arn:aws:iam::123456789012:user/alice").session();
+    String digest = "d".repeat(64);
+    StageRecord gate = new StageRecord("approval", StageStatus.WAITING, Instant.now(), null, 1, TokenUsage.ZERO, "waiting", List.of());
+    Session waiting = store.update(started, started.withStage(gate).withPendingDigest(digest).withStatus(SessionStatus.AWAITING_APPROVAL),
+        new AuditEvent("pipeline", "ApprovalRequested", Map.of("digest", digest)));
+
+    assertThatThrownBy(() -> separated.decide(waiting.sessionId(), true, digest, null, "arn:aws:iam::123456789012:user/alice", null))
+        .isInstanceOf(dev.gantry.session.SelfApprovalRefusedException.class)
+        .hasMessageContaining("started session " + waiting.sessionId() + " and cannot decide its approval");
+    assertThat(store.find(waiting.sessionId()).orElseThrow()).isEqualTo(waiting);
+
+    Session decided = separated.decide(waiting.sessionId(), true, digest, null, "arn:aws:iam::123456789012:user/bob", null);
+    assertThat(decided.decision().actor()).isEqualTo("arn:aws:iam::123456789012:user/bob");
+    assertThat(store.auditLog(waiting.sessionId()).get(store.auditLog(waiting.sessionId()).size() - 1).actor())
+        .isEqualTo("arn:aws:iam::123456789012:user/bob");
+  }
+
+  @Test
   void a_decision_for_another_digest_or_a_second_decision_is_refused_and_changes_nothing() {
     String digest = "d".repeat(64);
     Session waiting = awaitingApproval(digest);

@@ -1,0 +1,44 @@
+package dev.gantry.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.json.Json;
+import dev.gantry.session.SelfApprovalRefusedException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RouterTest {
+  static Router router(Router.Handler handler) {
+    return new Router(List.of(
+        new Router.Route("POST", "/sessions/{id}/approval", "decideApproval", true, Router.Route.Body.NONE, Set.of(), handler),
+        new Router.Route("GET", "/health", "health", false, Router.Route.Body.NONE, Set.of(), handler)));
+  }
+
+  @Test
+  void a_self_approval_refused_by_separation_of_duties_is_403_problem_json() {
+    Router router = router((request, path, query) -> {
+      throw new SelfApprovalRefusedException("alice started session s-1 and cannot decide its approval: ask another reviewer");
+    });
+
+    ApiResponse answer = router.handle(new ApiRequest("POST", "/sessions/s-1/approval", null, Map.of(), new byte[0], false,
+        Optional.of(new Caller("alice"))));
+
+    assertThat(answer.status()).isEqualTo(403);
+    assertThat(answer.headers()).containsEntry("Content-Type", "application/problem+json");
+    assertThat(Json.tree(new String(answer.body(), StandardCharsets.UTF_8)).get("detail").asText())
+        .contains("cannot decide its approval");
+  }
+
+  @Test
+  void a_transport_can_tell_before_reading_a_body_which_requests_need_a_caller() {
+    Router router = router((request, path, query) -> ApiResponse.json(200, Map.of()));
+
+    assertThat(router.requiresCaller("POST", "/sessions/s-1/approval")).isTrue();
+    assertThat(router.requiresCaller("GET", "/health")).isFalse();
+    assertThat(router.requiresCaller("GET", "/no/such/route")).isTrue();
+  }
+}
