@@ -102,6 +102,12 @@ final class SessionRoutes {
     Session session = sessions.get(id(path));
     if (session.status() == SessionStatus.AWAITING_APPROVAL) {
       workflow.heartbeat(session); // a reviewer is looking: the approval stays open
+    } else if (SessionService.decisionUndelivered(session)) {
+      try { // a decision whose delivery failed earlier: deliver it now rather than let the approval time out
+        session = deliver(session, "api:redelivery");
+      } catch (ApiException | dev.gantry.session.DecisionRefusedException e) {
+        // still unreachable, or the approval closed meanwhile: the next read tries again / the run records it
+      }
     }
     return ApiResponse.json(200, views.detail(session));
   }
@@ -142,10 +148,32 @@ final class SessionRoutes {
       throw new InvalidRequestException("changeSetDigest",
           "changeSetDigest must be the 64-hex SHA-256 of changeset.json shown as pendingApproval.changeSet.sha256 by GET /sessions/" + id);
     }
-    Session decided = sessions.decide(id, body.decision().equals("approve"), body.digest(), body.changeSetDigest(),
-        request.caller().orElseThrow().id(), body.comment());
-    workflow.decided(decided);
-    return ApiResponse.json(200, views.detail(decided));
+    String caller = request.caller().orElseThrow().id();
+    Session current = sessions.get(id);
+    Session decided;
+    if (SessionService.decisionUndelivered(current) && current.decision().actor().equals(caller)
+        && current.decision().decision().equals(body.decision()) && current.decision().digest().equalsIgnoreCase(body.digest())) {
+      decided = current; // a retry of a decision recorded but not delivered: deliver it now
+    } else {
+      decided = sessions.decide(id, body.decision().equals("approve"), body.digest(), body.changeSetDigest(), caller, body.comment());
+    }
+    return ApiResponse.json(200, views.detail(deliver(decided, caller)));
+  }
+
+  /**
+   * Delivers a recorded decision to the run and records the delivery. A delivery that fails for a
+   * passing reason (Step Functions unreachable or throttling) answers 503 with {@code Retry-After}:
+   * the decision stays recorded, and repeating the same request, or reading the session, delivers it.
+   */
+  private Session deliver(Session decided, String actor) {
+    try {
+      workflow.decided(decided);
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      throw new ApiException(Problem.Kind.UPSTREAM_UNAVAILABLE, "the decision is recorded but Step Functions did not take it yet ("
+          + e.getClass().getSimpleName() + "): repeat the same request, or read the session, to deliver it", null,
+          Map.of("Retry-After", "5"));
+    }
+    return decided.approvalTaskToken() == null ? decided : sessions.decisionDelivered(decided.sessionId(), actor);
   }
 
   ApiResponse cancel(ApiRequest request, Map<String, String> path, Map<String, String> query) {

@@ -383,6 +383,37 @@ public final class SessionService {
   }
 
   /**
+   * Whether {@code session}'s decision is recorded but not yet known to have reached the run that
+   * waits for it: a decision, and the approval's task token still stored (AWS). {@link
+   * #decisionDelivered} clears the token once the workflow took the decision.
+   */
+  public static boolean decisionUndelivered(Session session) {
+    return session.decision() != null && session.approvalTaskToken() != null;
+  }
+
+  /**
+   * Records that the decision reached the run (Step Functions accepted SendTaskSuccess or
+   * SendTaskFailure): the task token is cleared, with an {@code ApprovalDelivered} audit entry.
+   * Does nothing when it was already recorded.
+   */
+  public Session decisionDelivered(String sessionId, String actor) {
+    for (int attempt = 1; ; attempt++) {
+      Session current = get(sessionId);
+      if (!decisionUndelivered(current)) {
+        return current;
+      }
+      try {
+        return store.update(current, current.withApprovalTaskToken(null),
+            new AuditEvent(actor, "ApprovalDelivered", Map.of("decision", current.decision().decision())));
+      } catch (SessionConflictException e) {
+        if (attempt == 3) {
+          throw e; // the run is writing fast: the next read records it
+        }
+      }
+    }
+  }
+
+  /**
    * Ends a RUNNING or AWAITING_APPROVAL session as CANCELLED with a {@code SessionCancelled} audit
    * entry. A stage still running finds the session changed and stops without writing.
    *

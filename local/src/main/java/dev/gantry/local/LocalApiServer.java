@@ -33,7 +33,7 @@ import org.eclipse.jetty.util.Callback;
  * <p>Hardened for a machine others may reach through a tunnel or a browser: a request without a
  * valid token to a route that needs one is answered 401 before its body is read; a connection idle
  * for {@link #IDLE_TIMEOUT_MS} (a body that stops arriving included) is closed; at most {@link
- * #MAX_THREADS} threads serve, with a bounded queue; every error, Jetty's own included (a malformed
+ * #MAX_THREADS} threads serve at most {@link #MAX_CONNECTIONS} connections; every error, Jetty's own included (a malformed
  * request line, a NUL in a path, a body shorter than its {@code Content-Length}), is {@code
  * application/problem+json} (RFC 9457) without Java class names.
  */
@@ -42,9 +42,9 @@ public final class LocalApiServer implements AutoCloseable {
   static final long DRAIN_LIMIT_BYTES = 10L * 1024 * 1024;
   /** How long a connection may send nothing before it is closed, in milliseconds. */
   static final long IDLE_TIMEOUT_MS = 10_000;
-  /** The most threads serving requests, and the most requests queued for them. */
+  /** The most threads serving requests, and the most connections open at once (further ones wait to be accepted). */
   static final int MAX_THREADS = 32;
-  static final int MAX_QUEUED = 256;
+  static final int MAX_CONNECTIONS = 256;
 
   private final Server server;
   private final URI uri;
@@ -64,8 +64,7 @@ public final class LocalApiServer implements AutoCloseable {
    * @throws IllegalStateException when the port cannot be bound
    */
   public static LocalApiServer start(Router router, int port, String token, String callerId) {
-    org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(
-        MAX_THREADS, 4, 60_000, new org.eclipse.jetty.util.BlockingArrayQueue<>(MAX_QUEUED));
+    org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(MAX_THREADS, 4);
     threads.setName("gantry-serve");
     Server server = new Server(threads);
     ServerConnector connector = new ServerConnector(server, 1, 1);
@@ -75,6 +74,8 @@ public final class LocalApiServer implements AutoCloseable {
     connector.getConnectionFactory(org.eclipse.jetty.server.HttpConnectionFactory.class).getHttpConfiguration()
         .setSendServerVersion(false);
     server.addConnector(connector);
+    // bound the connections instead of Jetty's job queue, which must stay unbounded for Jetty's own tasks
+    server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(MAX_CONNECTIONS, connector));
     server.setStopTimeout(0);
     server.setErrorHandler(LocalApiServer::jettyError);
     byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);

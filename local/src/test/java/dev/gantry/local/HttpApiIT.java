@@ -371,6 +371,55 @@ class HttpApiIT {
   }
 
   @Test
+  void in_aws_a_decision_step_functions_did_not_take_is_kept_and_delivered_on_a_retry_or_a_read() throws Exception {
+    String id = serve.send(Call.post("/sessions", startBody("Deliver my decision"))).json().path("sessionId").asText();
+    JsonNode waiting = awaitStatus(serve, id, s -> !s.equals("RUNNING"));
+    assertThat(waiting.path("status").asText()).isEqualTo("AWAITING_APPROVAL");
+    // as in AWS: the approval state stored its task token
+    var stored = gantry.stores().sessions().find(id).orElseThrow();
+    gantry.stores().sessions().update(stored, stored.withApprovalTaskToken("token-1"),
+        new dev.gantry.session.AuditEvent("pipeline", "ApprovalRequested", Map.of("digest", stored.pendingDigest())));
+    java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger(2);
+    List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.gantry.pipeline.SessionWorkflow stepFunctions = new dev.gantry.pipeline.SessionWorkflow() {
+      @Override
+      public void start(dev.gantry.session.Session session) { }
+
+      @Override
+      public void decided(dev.gantry.session.Session session) {
+        if (failuresLeft.getAndDecrement() > 0) {
+          throw software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute HTTP request: connect timed out");
+        }
+        delivered.add(session.approvalTaskToken());
+      }
+
+      @Override
+      public void cancelled(dev.gantry.session.Session session) { }
+    };
+    Transport aws = ApiTransports.lambda(new GantryApi(gantry.runtime().sessions(), stepFunctions, gantry.stores().documents(),
+        DocumentDelivery.streamed(gantry.stores().documents()), AgentCatalog.load(REPOSITORY.resolve("agents")), WebhookSecrets.of(null, null),
+        PushRules.none(), push -> { }, s -> java.util.Optional.empty()).router());
+    String approve = "{\"decision\":\"approve\",\"digest\":\"" + waiting.path("pendingApproval").path("digest").asText()
+        + "\",\"changeSetDigest\":\"" + waiting.path("pendingApproval").path("changeSet").path("sha256").asText() + "\"}";
+
+    Answer first = aws.send(Call.post("/sessions/" + id + "/approval", approve));
+    assertThat(first.status()).isEqualTo(503);
+    assertThat(first.headers().keySet()).anyMatch(h -> h.equalsIgnoreCase("Retry-After"));
+    assertThat(first.json().path("detail").asText()).contains("the decision is recorded");
+    Answer retried = aws.send(Call.post("/sessions/" + id + "/approval", approve));
+    assertThat(retried.status()).as("a retry of the same decision is taken, not refused").isEqualTo(503);
+    Answer read = aws.send(Call.get("/sessions/" + id));
+
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(delivered).containsExactly("token-1");
+    assertThat(read.json().path("status").asText()).isEqualTo("RUNNING");
+    var after = gantry.stores().sessions().find(id).orElseThrow();
+    assertThat(after.approvalTaskToken()).isNull();
+    assertThat(gantry.runtime().sessions().audit(id).entries()).extracting(e -> e.action())
+        .containsSubsequence("ApprovalGranted", "ApprovalDelivered").filteredOn("ApprovalGranted"::equals).hasSize(1);
+  }
+
+  @Test
   void in_aws_a_document_is_a_redirect_to_a_presigned_s3_url() throws Exception {
     String id = serve.send(Call.post("/sessions", startBody("Presign my documents"))).json().path("sessionId").asText();
     JsonNode session = awaitStatus(serve, id, s -> !s.equals("RUNNING"));
