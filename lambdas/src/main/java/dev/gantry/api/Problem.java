@@ -28,6 +28,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     PAYLOAD_TOO_LARGE(413, "Request body too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused"),
+    TOO_MANY_REQUESTS(429, "Too many requests"),
     INTERNAL(500, "Internal error"),
     UPSTREAM_UNAVAILABLE(503, "A dependency is unavailable");
 

@@ -2,6 +2,7 @@ package dev.gantry.api;
 
 import dev.gantry.agent.AgentCatalog;
 import dev.gantry.document.DocumentRef;
+import dev.gantry.pipeline.RunQueueFullException;
 import dev.gantry.pipeline.SessionWorkflow;
 import dev.gantry.session.AuditEntry;
 import dev.gantry.session.InvalidRequestException;
@@ -74,8 +75,10 @@ final class SessionRoutes {
       workflow.start(session);
     } catch (RuntimeException e) {
       sessions.recordStartFailure(session.sessionId(), e);
-      throw new ApiException(Problem.Kind.UPSTREAM_UNAVAILABLE,
-          "session " + session.sessionId() + " was recorded but its run could not start, so it is FAILED: retry with a new request", null);
+      Map<String, String> retry = e instanceof RunQueueFullException full
+          ? Map.of("Retry-After", Long.toString(full.retryAfterSeconds())) : Map.of();
+      throw new ApiException(Problem.Kind.UPSTREAM_UNAVAILABLE, "session " + session.sessionId() + " was recorded but its run could not start"
+          + (retry.isEmpty() ? "" : " because the run queue is full") + ", so it is FAILED: retry with a new request", null, retry);
     }
     ApiResponse response = ApiResponse.json(202, views.detail(session))
         .withHeader("Location", "/sessions/" + session.sessionId());

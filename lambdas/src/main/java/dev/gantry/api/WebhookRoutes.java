@@ -2,6 +2,7 @@ package dev.gantry.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.json.Json;
+import dev.gantry.pipeline.RunQueueFullException;
 import dev.gantry.push.PushDeliveryException;
 import dev.gantry.push.PushEvents;
 import dev.gantry.push.PushPublisher;
@@ -113,6 +114,10 @@ final class WebhookRoutes {
     } catch (PushDeliveryException e) {
       throw new ApiException(Problem.Kind.UPSTREAM_UNAVAILABLE,
           "the push could not be handed on; nothing was started: redeliver it", null, Map.of("Retry-After", "30"));
+    } catch (RunQueueFullException e) {
+      throw new ApiException(Problem.Kind.UPSTREAM_UNAVAILABLE, "the run queue is full, so session "
+          + PushSessionStarter.sessionIdOf(push) + " of this push was recorded FAILED: push again later", null,
+          Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
     }
     return ApiResponse.json(202, new Receipt("accepted", event, push.deliveryId(), push.repository(), push.ref(), push.after(),
         PushSessionStarter.sessionIdOf(push), null, null));

@@ -55,6 +55,10 @@ public final class EnvironmentVariables {
   public static final String GITHUB_WEBHOOK_SECRET = "GANTRY_GITHUB_WEBHOOK_SECRET";
   /** GitLab webhook secret token for {@code gantry serve}. */
   public static final String GITLAB_WEBHOOK_TOKEN = "GANTRY_GITLAB_WEBHOOK_TOKEN";
+  /** Requests per second {@code gantry serve} answers before 429 (a token bucket's refill rate; default 50). */
+  public static final String SERVE_RATE = "GANTRY_SERVE_RATE";
+  /** Requests {@code gantry serve} answers at once above its rate (the token bucket's size; default 100). */
+  public static final String SERVE_BURST = "GANTRY_SERVE_BURST";
   /** Local data directory of the gantry command (DynamoDB Local and S3 files). */
   public static final String GANTRY_HOME = "GANTRY_HOME";
   /**

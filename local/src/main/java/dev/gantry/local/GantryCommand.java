@@ -707,10 +707,12 @@ public final class GantryCommand {
       String token = generated ? newToken() : configured;
       WebhookSecrets secrets = WebhookSecrets.of(
           environment.get(EnvironmentVariables.GITHUB_WEBHOOK_SECRET), environment.get(EnvironmentVariables.GITLAB_WEBHOOK_TOKEN));
+      LocalApiServer.RateLimit limit = LocalApiServer.RateLimit.fromEnvironment(environment);
       LocalGantry gantry = open(StageListener.NONE);
       LocalApiServer server;
       try {
-        server = LocalApiServer.start(gantry.api(rules, secrets).router(), port, token, "local:" + System.getProperty("user.name", "user"));
+        server = LocalApiServer.start(gantry.api(rules, secrets).router(), port, token, "local:" + System.getProperty("user.name", "user"),
+            limit);
       } catch (RuntimeException e) {
         gantry.close();
         throw e;
@@ -725,6 +727,8 @@ public final class GantryCommand {
       out.println("  try:   curl -H \"Authorization: Bearer $TOKEN\" " + server.uri() + "/sessions");
       out.println("  push rules: " + rules.rules().size() + "; GitHub webhooks " + (secrets.gitHubSecret().isPresent() ? "on" : "off")
           + ", GitLab webhooks " + (secrets.gitLabToken().isPresent() ? "on" : "off"));
+      out.println("  rate limit: " + java.math.BigDecimal.valueOf(limit.perSecond()).stripTrailingZeros().toPlainString()
+          + " requests/s, bursts of " + limit.burst() + " (GANTRY_SERVE_RATE, GANTRY_SERVE_BURST)");
       out.println("  stop with Ctrl-C");
       server.join();
       return 0;

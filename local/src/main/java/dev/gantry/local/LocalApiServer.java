@@ -3,9 +3,13 @@ package dev.gantry.local;
 import dev.gantry.api.ApiRequest;
 import dev.gantry.api.ApiResponse;
 import dev.gantry.api.Caller;
+import dev.gantry.api.Problem;
 import dev.gantry.api.Router;
+import dev.gantry.config.EnvironmentVariables;
+import dev.gantry.session.InvalidRequestException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +40,10 @@ import org.eclipse.jetty.util.Callback;
  * #MAX_THREADS} threads serve at most {@link #MAX_CONNECTIONS} connections; every error, Jetty's own included (a malformed
  * request line, a NUL in a path, a body shorter than its {@code Content-Length}), is {@code
  * application/problem+json} (RFC 9457) without Java class names.
+ *
+ * <p>A token bucket ({@link RateLimit}) bounds the request rate: a request over it is answered
+ * {@code 429} problem+json with {@code Retry-After} before anything else is done with it. {@code
+ * /health} is never limited, so liveness answers under load.
  */
 public final class LocalApiServer implements AutoCloseable {
   /** The most of an oversized body read and discarded before answering 413: API Gateway's 10 MiB payload cap. */
@@ -45,6 +53,60 @@ public final class LocalApiServer implements AutoCloseable {
   /** The most threads serving requests, and the most connections open at once (further ones wait to be accepted). */
   static final int MAX_THREADS = 32;
   static final int MAX_CONNECTIONS = 256;
+  /** The path no rate limit applies to: liveness must answer under load. */
+  static final String HEALTH_PATH = "/health";
+
+  /**
+   * The rate limit of {@code gantry serve}: one token bucket for the server (it listens on loopback
+   * only, so every caller shares it).
+   *
+   * @param perSecond requests a second answered once the burst is spent (the bucket's refill rate), above 0
+   * @param burst requests answered at once (the bucket's size), at least 1
+   */
+  public record RateLimit(double perSecond, int burst) {
+    /** 50 requests a second, bursts of 100. */
+    public static final RateLimit DEFAULT = new RateLimit(50, 100);
+
+    /** Checks the values. */
+    public RateLimit {
+      if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+        throw new InvalidRequestException(EnvironmentVariables.SERVE_RATE,
+            EnvironmentVariables.SERVE_RATE + " must be a number of requests a second above 0, such as 50");
+      }
+      if (burst < 1) {
+        throw new InvalidRequestException(EnvironmentVariables.SERVE_BURST,
+            EnvironmentVariables.SERVE_BURST + " must be a whole number of requests of at least 1, such as 100");
+      }
+    }
+
+    /**
+     * The limit {@link EnvironmentVariables#SERVE_RATE} and {@link EnvironmentVariables#SERVE_BURST}
+     * set, each defaulting to {@link #DEFAULT}'s.
+     *
+     * @throws InvalidRequestException naming the variable when a value is not a valid number
+     */
+    public static RateLimit fromEnvironment(Map<String, String> environment) {
+      String rate = environment.get(EnvironmentVariables.SERVE_RATE);
+      String burst = environment.get(EnvironmentVariables.SERVE_BURST);
+      double perSecond = DEFAULT.perSecond();
+      int size = DEFAULT.burst();
+      try {
+        if (rate != null && !rate.isBlank()) {
+          perSecond = Double.parseDouble(rate.strip());
+        }
+      } catch (NumberFormatException e) {
+        perSecond = Double.NaN; // refused below with the variable's name
+      }
+      try {
+        if (burst != null && !burst.isBlank()) {
+          size = Integer.parseInt(burst.strip());
+        }
+      } catch (NumberFormatException e) {
+        size = 0; // refused below with the variable's name
+      }
+      return new RateLimit(perSecond, size);
+    }
+  }
 
   private final Server server;
   private final URI uri;
@@ -64,6 +126,21 @@ public final class LocalApiServer implements AutoCloseable {
    * @throws IllegalStateException when the port cannot be bound
    */
   public static LocalApiServer start(Router router, int port, String token, String callerId) {
+    return start(router, port, token, callerId, RateLimit.DEFAULT);
+  }
+
+  /**
+   * Starts serving on 127.0.0.1 with a rate limit.
+   *
+   * @param router the request table
+   * @param port the port, or 0 for any free one
+   * @param token the bearer token callers must send
+   * @param callerId the identity written into audit entries of authenticated requests
+   * @param limit the requests a second and the burst answered before 429
+   * @throws IllegalStateException when the port cannot be bound
+   */
+  public static LocalApiServer start(Router router, int port, String token, String callerId, RateLimit limit) {
+    TokenBucket bucket = new TokenBucket(limit.perSecond(), limit.burst(), System::nanoTime);
     org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(MAX_THREADS, 4);
     threads.setName("gantry-serve");
     Server server = new Server(threads);
@@ -83,8 +160,10 @@ public final class LocalApiServer implements AutoCloseable {
       @Override
       public boolean handle(Request request, Response response, Callback callback) throws Exception {
         ApiResponse answer;
+        long wait = HEALTH_PATH.equals(request.getHttpURI().getPath()) ? 0 : bucket.tryTake();
         try {
-          answer = answer(router, request, expected, callerId);
+          answer = wait > 0 ? tooManyRequests(wait, request.getHttpURI().getPath(), limit)
+              : answer(router, request, expected, callerId);
         } catch (Exception e) { // a body that never completes, a broken connection: answer, never an HTML page
           answer = problem(400, "the request could not be read (" + (e instanceof java.util.concurrent.TimeoutException
               || e.getCause() instanceof java.util.concurrent.TimeoutException ? "the body stopped arriving" : "malformed")
@@ -125,6 +204,16 @@ public final class LocalApiServer implements AutoCloseable {
           false, Optional.empty()));
     }
     return router.handle(toApiRequest(request, expected, callerId));
+  }
+
+  /** 429 with {@code Retry-After} in whole seconds, at least 1, for a request over the rate limit. */
+  static ApiResponse tooManyRequests(long waitNanos, String instance, RateLimit limit) {
+    long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+    String detail = "more than " + limit.burst() + " requests at once or " + BigDecimal.valueOf(limit.perSecond()).stripTrailingZeros()
+        .toPlainString() + " a second (" + EnvironmentVariables.SERVE_BURST + ", " + EnvironmentVariables.SERVE_RATE
+        + "): retry after " + seconds + " s";
+    return ApiResponse.problem(Problem.Kind.TOO_MANY_REQUESTS.of(detail, instance == null ? "/" : instance, null),
+        Map.of("Retry-After", Long.toString(seconds)));
   }
 
   /** A problem+json answer made here, for requests the router never sees. */
