@@ -48,6 +48,19 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 class HttpApiIT {
   static final Path REPOSITORY = SessionLifecycleIT.REPOSITORY;
+  /** A folder under no root and holding no Gantry data, wherever the repository was cloned (its parent may hold both). */
+  static final Path OUTSIDE_ROOTS = outsideRoots();
+
+  static Path outsideRoots() {
+    try {
+      Path dir = java.nio.file.Files.createTempDirectory("gantry-outside-roots");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static final String TOKEN = "test-token-" + UUID.randomUUID();
   static final String SERVE_CALLER = "local:tester";
 
@@ -110,7 +123,7 @@ class HttpApiIT {
     rows.add(new Row("both path and url", Call.post("/sessions",
         "{\"goal\":\"g\",\"repository\":{\"path\":\"/tmp\",\"url\":\"https://github.com/o/r.git\"}}"), 400, "repository", a -> {}));
     rows.add(new Row("a repository.path outside GANTRY_REPOSITORY_ROOTS", Call.post("/sessions",
-        "{\"goal\":\"g\",\"repository\":{\"path\":\"" + REPOSITORY.getParent() + "\"}}"), 400, "repository.path",
+        "{\"goal\":\"g\",\"repository\":{\"path\":\"" + OUTSIDE_ROOTS + "\"}}"), 400, "repository.path",
         a -> assertThat(a.json().path("detail").asText()).contains("add its folder to GANTRY_REPOSITORY_ROOTS")));
     rows.add(new Row("a repository.path in GANTRY_HOME, even under a root", Call.post("/sessions",
         "{\"goal\":\"g\",\"repository\":{\"path\":\"" + data.resolve("s3") + "\"}}"), 400, "repository.path",
