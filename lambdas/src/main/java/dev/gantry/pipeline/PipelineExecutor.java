@@ -44,6 +44,8 @@ public final class PipelineExecutor implements AutoCloseable {
   public static final String ACTOR = "pipeline";
 
   private final Pipelines pipelines;
+  /** Which stage owns each document ({@link Pipelines#documentOwners()}), worked out once. */
+  private final Map<String, String> documentOwners;
   private final Map<String, Stage> stages;
   private final SessionStore sessions;
   private final DocumentStore documents;
@@ -91,6 +93,7 @@ public final class PipelineExecutor implements AutoCloseable {
       }
     }
     this.pipelines = pipelines;
+    this.documentOwners = pipelines.documentOwners();
     this.stages = Map.copyOf(stages);
     this.sessions = sessions;
     this.documents = documents;
@@ -272,7 +275,7 @@ public final class PipelineExecutor implements AutoCloseable {
                 "error", "unrecorded")));
       }
     }
-    SessionDocuments stageDocuments = new SessionDocuments(documents, current, stage.name(), pipelines.documentOwners());
+    SessionDocuments stageDocuments = new SessionDocuments(documents, current, stage.name(), documentOwners);
     if (stage.polling().isPresent()
         && Duration.between(started, clock.instant()).compareTo(stage.polling().get().deadline()) > 0) {
       StageRecord last = current.stage(stage.name());

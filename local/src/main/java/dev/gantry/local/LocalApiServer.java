@@ -203,7 +203,7 @@ public final class LocalApiServer implements AutoCloseable {
       return router.handle(new ApiRequest(request.getMethod(), path, request.getHttpURI().getQuery(), Map.of(), new byte[0],
           false, Optional.empty()));
     }
-    return router.handle(toApiRequest(request, expected, callerId));
+    return router.handle(toApiRequest(request, authenticated ? Optional.of(new Caller(callerId)) : Optional.empty()));
   }
 
   /** 429 with {@code Retry-After} in whole seconds, at least 1, for a request over the rate limit. */
@@ -218,15 +218,9 @@ public final class LocalApiServer implements AutoCloseable {
 
   /** A problem+json answer made here, for requests the router never sees. */
   private static ApiResponse problem(int status, String detail, String instance) {
-    String title = org.eclipse.jetty.http.HttpStatus.getMessage(status);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", "about:blank");
-    body.put("title", title);
-    body.put("status", status);
-    body.put("detail", detail);
-    body.put("instance", instance);
-    return new ApiResponse(status, Map.of("Content-Type", "application/problem+json"),
-        dev.gantry.json.Json.write(body).getBytes(StandardCharsets.UTF_8), null);
+    // RFC 9457's "about:blank" type: the status says it all, as for the router's problems but without a Gantry kind
+    return ApiResponse.problem(new dev.gantry.api.Problem("about:blank", org.eclipse.jetty.http.HttpStatus.getMessage(status),
+        status, detail, instance, null), Map.of());
   }
 
   /**
@@ -246,15 +240,11 @@ public final class LocalApiServer implements AutoCloseable {
     return true;
   }
 
-  private static ApiRequest toApiRequest(Request request, byte[] expectedAuthorization, String callerId) throws Exception {
+  private static ApiRequest toApiRequest(Request request, Optional<Caller> caller) throws Exception {
     Map<String, String> headers = new LinkedHashMap<>();
     for (HttpField field : request.getHeaders()) {
       headers.merge(field.getName(), field.getValue(), (a, b) -> a + "," + b);
     }
-    String authorization = request.getHeaders().get("Authorization");
-    Optional<Caller> caller = authorization != null
-        && MessageDigest.isEqual(expectedAuthorization, authorization.getBytes(StandardCharsets.UTF_8))
-        ? Optional.of(new Caller(callerId)) : Optional.empty();
     byte[] body = new byte[0];
     InputStream in = Content.Source.asInputStream(request);
     boolean tooLarge = request.getLength() > Router.MAX_BODY_BYTES;

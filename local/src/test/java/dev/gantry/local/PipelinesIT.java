@@ -40,6 +40,7 @@ class PipelinesIT {
   static final Settings SETTINGS = Settings.fromEnvironment(Map.of());
 
   @TempDir static Path data;
+  static OfflineStack stack;
   static EmbeddedEngines engines;
   static LocalStores stores;
   static SessionService sessions;
@@ -47,17 +48,16 @@ class PipelinesIT {
 
   @BeforeAll
   static void startEngines() {
-    engines = EmbeddedEngines.start(data);
-    stores = new LocalStores(engines, SETTINGS, Clock.systemUTC());
-    sessions = new SessionService(stores.sessions(), Clock.systemUTC(), () -> UUID.randomUUID().toString(), true);
-    executor = TestPipelines.executor(stores, SETTINGS, Pipelines.standard(), Map.of(), delay -> { });
+    stack = new OfflineStack(data, SETTINGS);
+    engines = stack.engines;
+    stores = stack.stores;
+    sessions = stack.sessions;
+    executor = stack.executor;
   }
 
   @AfterAll
   static void stopEngines() {
-    executor.close();
-    stores.close();
-    engines.close();
+    stack.close();
   }
 
   static Session start(String pipeline, String goal) {

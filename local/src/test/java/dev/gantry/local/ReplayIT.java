@@ -52,6 +52,7 @@ class ReplayIT {
   static final AgentCatalog AGENTS = AgentCatalog.load(REPOSITORY.resolve("agents"));
 
   @TempDir static Path data;
+  static OfflineStack stack;
   static EmbeddedEngines engines;
   static LocalStores stores;
   static SessionService sessions;
@@ -61,17 +62,16 @@ class ReplayIT {
 
   @BeforeAll
   static void startEngines() {
-    engines = EmbeddedEngines.start(data);
-    stores = new LocalStores(engines, SETTINGS, Clock.systemUTC());
-    sessions = new SessionService(stores.sessions(), Clock.systemUTC(), () -> UUID.randomUUID().toString(), true);
-    executor = TestPipelines.executor(stores, SETTINGS, Pipelines.standard(), Map.of(), delay -> { });
+    stack = new OfflineStack(data, SETTINGS);
+    engines = stack.engines;
+    stores = stack.stores;
+    sessions = stack.sessions;
+    executor = stack.executor;
   }
 
   @AfterAll
   static void stopEngines() {
-    executor.close();
-    stores.close();
-    engines.close();
+    stack.close();
   }
 
   /** Replays with {@code agents}, recording which model clients the stages get. */
