@@ -152,29 +152,22 @@ final class SessionRoutes {
           "changeSetDigest must be the 64-hex SHA-256 of changeset.json shown as pendingApproval.changeSet.sha256 by GET /sessions/" + id);
     }
     String caller = request.caller().orElseThrow().id();
-    Session current = sessions.get(id);
-    Session decided;
-    if (SessionService.decisionUndelivered(current) && current.decision().actor().equals(caller)
-        && current.decision().decision().equals(body.decision()) && current.decision().digest().equalsIgnoreCase(body.digest())) {
-      decided = current; // a retry of a decision recorded but not delivered: deliver it now
-    } else {
-      decided = sessions.decide(id, body.decision().equals("approve"), body.digest(), body.changeSetDigest(), caller, body.comment());
-    }
+    Session decided = sessions.decide(id, body.decision().equals("approve"), body.digest(), body.changeSetDigest(), caller,
+        body.comment());
     return ApiResponse.json(200, views.detail(deliver(decided, caller)));
   }
 
   /**
    * Delivers a recorded decision to the run and records the delivery. A delivery that fails for a
-   * passing reason (Step Functions unreachable or throttling) answers 503 with {@code Retry-After}:
-   * the decision stays recorded, and repeating the same request, or reading the session, delivers it.
+   * passing reason answers 503 with {@code Retry-After}: the decision stays recorded, and repeating
+   * the same request, or reading the session, delivers it.
    */
   private Session deliver(Session decided, String actor) {
     try {
       workflow.decided(decided);
-    } catch (software.amazon.awssdk.core.exception.SdkException e) {
-      throw new ApiException(Problem.Kind.UPSTREAM_UNAVAILABLE, "the decision is recorded but Step Functions did not take it yet ("
-          + e.getClass().getSimpleName() + "): repeat the same request, or read the session, to deliver it", null,
-          Map.of("Retry-After", "5"));
+    } catch (dev.gantry.pipeline.WorkflowUnavailableException e) {
+      throw new ApiException(Problem.Kind.UPSTREAM_UNAVAILABLE, "the decision is recorded but " + e.getMessage()
+          + ": repeat the same request, or read the session, to deliver it", null, Map.of("Retry-After", "5"));
     }
     return decided.approvalTaskToken() == null ? decided : sessions.decisionDelivered(decided.sessionId(), actor);
   }

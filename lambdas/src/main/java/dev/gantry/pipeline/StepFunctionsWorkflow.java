@@ -102,6 +102,8 @@ public final class StepFunctionsWorkflow implements SessionWorkflow {
     } catch (TaskTimedOutException | TaskDoesNotExistException | InvalidTokenException closed) {
       throw new DecisionRefusedException("the approval of session " + session.sessionId()
           + " closed before the decision reached Step Functions (timed out or stopped); the session ends TIMED_OUT");
+    } catch (SdkException e) {
+      throw new WorkflowUnavailableException("Step Functions did not take the decision (" + e.getClass().getSimpleName() + ")", e);
     }
   }
 

@@ -324,8 +324,9 @@ public final class SessionService {
    *     the session has a change set awaiting approval
    * @param actor who decides
    * @param comment the reason (required to reject), may be null to approve
-   * @return the stored session
    * @throws SessionNotFoundException for an unknown id
+   * @return the stored session; for a repeat of the same actor's decision that is recorded but not
+   *     yet delivered to the run ({@link #decisionUndelivered}), that session unchanged
    * @throws SelfApprovalRefusedException when separation of duties is on and {@code actor} started
    *     the session
    * @throws DecisionRefusedException when the decision cannot apply
@@ -333,6 +334,11 @@ public final class SessionService {
   public Session decide(
       String sessionId, boolean approve, String digest, String changeSetDigest, String actor, String comment) {
     Session current = get(sessionId);
+    ApprovalDecision recorded = current.decision();
+    if (decisionUndelivered(current) && recorded.actor().equals(actor) && recorded.decision().equals(approve ? "approve" : "reject")
+        && recorded.digest().equalsIgnoreCase(String.valueOf(digest))) {
+      return current; // a repeat of a decision recorded but not yet delivered: the caller delivers it
+    }
     if (current.status() != SessionStatus.AWAITING_APPROVAL) {
       throw new DecisionRefusedException(
           "session " + sessionId + " is " + current.status() + ", not awaiting approval; a session takes one decision");

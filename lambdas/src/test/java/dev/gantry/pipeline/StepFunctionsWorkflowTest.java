@@ -144,6 +144,15 @@ class StepFunctionsWorkflowTest {
   }
 
   @Test
+  void a_decision_step_functions_cannot_take_for_now_is_a_transport_neutral_workflow_unavailable() {
+    error.set("ThrottlingException");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> workflow.decided(session().withApprovalTaskToken("token-9")))
+        .isInstanceOf(WorkflowUnavailableException.class)
+        .hasMessageContaining("Step Functions did not take the decision");
+  }
+
+  @Test
   void the_console_url_opens_the_sessions_execution() {
     assertThat(StepFunctionsWorkflow.consoleUrl(STATE_MACHINE, "abc"))
         .isEqualTo("https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/"

@@ -401,7 +401,9 @@ class HttpApiIT {
       @Override
       public void decided(dev.gantry.session.Session session) {
         if (failuresLeft.getAndDecrement() > 0) {
-          throw software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute HTTP request: connect timed out");
+          // what StepFunctionsWorkflow throws when the SDK cannot reach Step Functions
+          throw new dev.gantry.pipeline.WorkflowUnavailableException("Step Functions did not take the decision (SdkClientException)",
+              software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute HTTP request: connect timed out"));
         }
         delivered.add(session.approvalTaskToken());
       }
