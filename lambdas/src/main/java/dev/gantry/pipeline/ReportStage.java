@@ -11,6 +11,7 @@ import dev.gantry.session.StageRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -87,9 +88,10 @@ public final class ReportStage implements Stage {
       md.append("| ").append(ref.name()).append(" | ").append(ref.sizeBytes()).append(" | `").append(ref.sha256())
           .append("` | ").append(documents.store().locationOf(ref.key())).append(" |\n");
     }
-    documents.read(ReviewFindings.DOCUMENT).ifPresent(findings -> {
+    Optional<Map<ReviewFindings.Priority, Integer>> reviewCounts =
+        documents.read(ReviewFindings.DOCUMENT).map(ReviewFindings::counts);
+    reviewCounts.ifPresent(counts -> {
       md.append("\n## Review findings\n\n");
-      Map<ReviewFindings.Priority, Integer> counts = ReviewFindings.counts(findings);
       md.append(counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().label())
           .collect(java.util.stream.Collectors.joining(", "))).append(" (see review.md and ")
           .append(ReviewFindings.DOCUMENT).append(").\n");
@@ -150,8 +152,8 @@ public final class ReportStage implements Stage {
             100 * s.usage().cacheReadShare(), s.usage().costUsd()))
         .append(" (prices of ").append(dev.gantry.model.ModelPrices.AS_OF).append(").\n");
     documents.write(DOCUMENT, md.toString());
-    String status = reviewStatuses == null ? null : documents.read(ReviewFindings.DOCUMENT)
-        .flatMap(findings -> reviewStatuses.post(s, findings)).orElse(null);
+    String status = reviewStatuses == null ? null
+        : reviewCounts.flatMap(counts -> reviewStatuses.post(s, counts)).orElse(null);
     return StageOutcome.success("report.md: " + s.stages().size() + " stages, " + all.size() + " documents"
         + (status == null ? "" : "; " + status));
   }

@@ -31,8 +31,12 @@ final class ReviewStatuses {
     this.sessionLink = sessionLink;
   }
 
-  /** What became of the status (one clause for the stage summary), or empty when none applies. */
-  Optional<String> post(Session session, String findings) {
+  /**
+   * Posts the status for a review with {@code counts} findings per priority ({@link ReviewFindings#counts}).
+   *
+   * @return what became of it (one clause for the stage summary), or empty when none applies
+   */
+  Optional<String> post(Session session, Map<ReviewFindings.Priority, Integer> counts) {
     SessionOrigin origin = session.origin();
     if (origin == null || !"push".equals(origin.trigger()) || origin.repositoryUrl() == null || session.checkout() == null
         || origin.actor() == null) {
@@ -51,7 +55,6 @@ final class ReviewStatuses {
     if (token.isEmpty()) {
       return Optional.of("no commit status: no Git token for " + java.net.URI.create(origin.repositoryUrl()).getHost());
     }
-    Map<ReviewFindings.Priority, Integer> counts = ReviewFindings.counts(findings);
     boolean passed = counts.get(ReviewFindings.Priority.CRITICAL) == 0 && counts.get(ReviewFindings.Priority.HIGH) == 0;
     String description = "Gantry review: " + counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().label())
         .collect(Collectors.joining(", "));

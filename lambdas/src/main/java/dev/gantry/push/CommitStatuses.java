@@ -42,10 +42,17 @@ public final class CommitStatuses {
     this.http = http;
   }
 
-  /** A client with a 10-second connect timeout that never follows redirects. */
+  /**
+   * Posting through one client for the process (made on first use), with a 10-second connect
+   * timeout, that never follows redirects: an HTTP client holds a selector thread, so it is shared.
+   */
   public static CommitStatuses create() {
-    return new CommitStatuses(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER).build());
+    return new CommitStatuses(SharedClient.HTTP);
+  }
+
+  private static final class SharedClient {
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
   /**

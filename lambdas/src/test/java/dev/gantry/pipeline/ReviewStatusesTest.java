@@ -42,7 +42,7 @@ class ReviewStatusesTest {
       String url = forge.endpoint() + "/octo-org/app.git";
       Session session = session("push", "push:github:mona", url);
 
-      Optional<String> said = statuses(new GitCredentials(null, Map.of("127.0.0.1", "ghp_x"))).post(session, FINDINGS);
+      Optional<String> said = statuses(new GitCredentials(null, Map.of("127.0.0.1", "ghp_x"))).post(session, ReviewFindings.counts(FINDINGS));
 
       assertThat(said).contains("commit status failure posted on " + SHA);
       JsonNode body = Json.tree(new String(forge.received().get(0).body(), StandardCharsets.UTF_8));
@@ -59,9 +59,9 @@ class ReviewStatusesTest {
       String url = forge.endpoint() + "/octo-org/app.git";
       ReviewStatuses withToken = statuses(new GitCredentials("token", Map.of()));
 
-      assertThat(withToken.post(session("api", "alice", url), FINDINGS)).isEmpty();
-      assertThat(withToken.post(session("push", "push:codecommit:bob", url), FINDINGS)).isEmpty();
-      assertThat(statuses(GitCredentials.none()).post(session("push", "push:gitlab:mona", url), FINDINGS))
+      assertThat(withToken.post(session("api", "alice", url), ReviewFindings.counts(FINDINGS))).isEmpty();
+      assertThat(withToken.post(session("push", "push:codecommit:bob", url), ReviewFindings.counts(FINDINGS))).isEmpty();
+      assertThat(statuses(GitCredentials.none()).post(session("push", "push:gitlab:mona", url), ReviewFindings.counts(FINDINGS)))
           .contains("no commit status: no Git token for 127.0.0.1");
       assertThat(forge.received()).isEmpty();
     }
@@ -72,7 +72,7 @@ class ReviewStatusesTest {
     try (AwsWireStub forge = AwsWireStub.start(r -> new AwsWireStub.Reply(403, Map.of(), "{\"message\":\"Resource not accessible\"}"))) {
       String url = forge.endpoint() + "/octo-org/app.git";
 
-      assertThat(statuses(new GitCredentials("t", Map.of())).post(session("push", "push:github:mona", url), FINDINGS))
+      assertThat(statuses(new GitCredentials("t", Map.of())).post(session("push", "push:github:mona", url), ReviewFindings.counts(FINDINGS)))
           .hasValueSatisfying(s -> assertThat(s).startsWith("commit status not posted: github refused the commit status (HTTP 403)"));
     }
   }
