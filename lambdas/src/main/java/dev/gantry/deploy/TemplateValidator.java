@@ -27,6 +27,17 @@ public final class TemplateValidator {
       List.of(new StructureRules(), new SchemaRules(), new SecurityRules(), new ServerlessLensRules());
 
   private final TemplateParser parser = new TemplateParser();
+  private final List<TemplateRule> rules;
+
+  /** A validator with {@link #RULES}. */
+  public TemplateValidator() {
+    this(RULES);
+  }
+
+  /** A validator with {@code rules} in order (tests give rules of their own). */
+  TemplateValidator(List<TemplateRule> rules) {
+    this.rules = List.copyOf(rules);
+  }
 
   /**
    * Loads the resource specification and every rule's classes by validating a small template, so a
@@ -83,8 +94,15 @@ public final class TemplateValidator {
     } else {
       resourceCount = resources.size();
       TemplateModel model = new TemplateModel(name, root, parsed.format(), parsed.lines());
-      for (TemplateRule rule : RULES) {
-        rule.check(model, findings);
+      for (TemplateRule rule : rules) {
+        try {
+          rule.check(model, findings);
+        } catch (RuntimeException e) { // a rule must report, never throw: a bug blocks the template instead of hiding it
+          findings.add(new Finding(Severity.ERROR, "RuleFailed", "template",
+              rule.getClass().getSimpleName() + " could not check this template (" + e.getClass().getSimpleName()
+                  + "): a bug in Gantry, so the template cannot pass",
+              "report the template to Gantry's maintainers; meanwhile simplify the part the rule reads"));
+        }
       }
       findings = Acknowledgements.apply(model, findings); // the template's own, after every rule
     }

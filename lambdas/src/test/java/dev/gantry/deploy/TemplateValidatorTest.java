@@ -235,4 +235,20 @@ class TemplateValidatorTest {
             org.assertj.core.groups.Tuple.tuple("OpenIngress", Finding.Severity.HIGH),
             org.assertj.core.groups.Tuple.tuple("OpenIngress", Finding.Severity.MEDIUM));
   }
+
+  @Test
+  void a_rule_that_throws_blocks_the_template_with_a_finding_naming_the_rule_instead_of_failing_the_stage() {
+    TemplateRule broken = (model, findings) -> {
+      throw new IllegalStateException("bug");
+    };
+    ValidationReport report = new TemplateValidator(java.util.List.of(broken)).validate("template.yaml",
+        "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n");
+
+    assertThat(report.passed()).isFalse();
+    assertThat(report.findings()).singleElement().satisfies(f -> {
+      assertThat(f.rule()).isEqualTo("RuleFailed");
+      assertThat(f.severity()).isEqualTo(Finding.Severity.ERROR);
+      assertThat(f.message()).contains("IllegalStateException");
+    });
+  }
 }

@@ -1,5 +1,7 @@
 package dev.gantry.deploy.rules;
 
+import static dev.gantry.deploy.rules.TemplateValues.append;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -338,13 +340,6 @@ final class LanguageExtensions {
 
   private static String alphanumeric(String value) {
     return value.replaceAll("[^A-Za-z0-9" + UNKNOWN + "]", "");
-  }
-
-  private static List<String> append(List<String> path, String key) {
-    List<String> result = new ArrayList<>(path.size() + 1);
-    result.addAll(path);
-    result.add(key);
-    return List.copyOf(result);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.gantry.deploy.rules;
 
+import static dev.gantry.deploy.rules.TemplateValues.append;
+
 import dev.gantry.deploy.spec.DidYouMean;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.deploy.Finding;
@@ -196,9 +198,4 @@ final class ParameterChecks {
     return texts.toString();
   }
 
-  private static List<String> append(List<String> path, String key) {
-    List<String> result = new ArrayList<>(path);
-    result.add(key);
-    return List.copyOf(result);
-  }
 }

@@ -1,5 +1,7 @@
 package dev.gantry.deploy.rules;
 
+import static dev.gantry.deploy.rules.TemplateValues.append;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.deploy.Finding;
 import dev.gantry.deploy.Finding.Severity;
@@ -123,10 +125,6 @@ public final class PolicyRules implements TemplateRule {
       }
       r.passRoleFindings();
     }
-  }
-
-  private static List<String> append(List<String> path, String... keys) {
-    return TemplateValues.append(path, keys);
   }
 
   /** The checks of one resource, which gathers iam:PassRole and its targets across its policies. */

@@ -1,5 +1,7 @@
 package dev.gantry.deploy.rules;
 
+import static dev.gantry.deploy.rules.TemplateValues.append;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.deploy.Finding;
 import dev.gantry.deploy.Finding.Severity;
@@ -679,10 +681,4 @@ public final class SchemaRules implements TemplateRule {
     return String.join(".", shown);
   }
 
-  private static List<String> append(List<String> path, String... keys) {
-    List<String> longer = new ArrayList<>(path.size() + keys.length);
-    longer.addAll(path);
-    longer.addAll(List.of(keys));
-    return List.copyOf(longer);
-  }
 }

@@ -1,5 +1,7 @@
 package dev.gantry.deploy.rules;
 
+import static dev.gantry.deploy.rules.TemplateValues.append;
+
 import dev.gantry.deploy.spec.DidYouMean;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.deploy.Finding;
@@ -971,11 +973,5 @@ public final class StructureRules implements TemplateRule {
           .at(expanded == null ? path : expanded.original(path)));
     }
 
-    private static List<String> append(List<String> path, String key) {
-      List<String> result = new ArrayList<>(path.size() + 1);
-      result.addAll(path);
-      result.add(key);
-      return List.copyOf(result);
-    }
   }
 }

@@ -31,16 +31,21 @@ final class ValueBounds implements TemplateRule {
     for (Iterator<Map.Entry<String, JsonNode>> it = template.resources().fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> resource = it.next();
       walk(resource.getValue().path("Properties"), List.of("Resources", resource.getKey(), "Properties"),
-          resource.getKey(), values, findings);
+          resource.getKey(), values, findings, false);
     }
   }
 
-  private static void walk(JsonNode node, List<String> path, String resource, TemplateValues values, List<Finding> findings) {
+  /**
+   * @param evaluated whether an enclosing list or function was evaluated already: its candidates took
+   *     in this node's lists and functions (never its mappings), within the same bounds
+   */
+  private static void walk(JsonNode node, List<String> path, String resource, TemplateValues values, List<Finding> findings,
+      boolean evaluated) {
     if (node == null || node.isValueNode() || node.isMissingNode()) {
       return;
     }
     boolean intrinsic = TemplateValues.isIntrinsic(node);
-    if (node.isArray() || intrinsic) {
+    if ((node.isArray() || intrinsic) && !evaluated) {
       values.takeBoundHit();
       values.located(node, path);
       if (values.takeBoundHit()) {
@@ -59,22 +64,22 @@ final class ValueBounds implements TemplateRule {
       String function = node.fieldNames().next();
       JsonNode args = node.get(function);
       if (function.equals("Fn::If") && args.isArray() && args.size() == 3) {
-        walk(args.get(1), TemplateValues.append(path, function, "1"), resource, values, findings);
-        walk(args.get(2), TemplateValues.append(path, function, "2"), resource, values, findings);
+        walk(args.get(1), TemplateValues.append(path, function, "1"), resource, values, findings, true);
+        walk(args.get(2), TemplateValues.append(path, function, "2"), resource, values, findings, true);
       } else if (function.equals("Fn::ToJsonString")) {
-        walk(args, TemplateValues.append(path, function), resource, values, findings);
+        walk(args, TemplateValues.append(path, function), resource, values, findings, true);
       }
       return;
     }
     if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        walk(node.get(i), TemplateValues.append(path, String.valueOf(i)), resource, values, findings);
+        walk(node.get(i), TemplateValues.append(path, String.valueOf(i)), resource, values, findings, true);
       }
       return;
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
-      walk(field.getValue(), TemplateValues.append(path, field.getKey()), resource, values, findings);
+      walk(field.getValue(), TemplateValues.append(path, field.getKey()), resource, values, findings, false);
     }
   }
 }
