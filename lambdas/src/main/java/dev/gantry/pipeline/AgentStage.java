@@ -97,7 +97,7 @@ public final class AgentStage implements Stage {
       AgentStep.Run run = agent.run(context, "You are running as Gantry's " + context.definition().name() + " stage.",
           task, declared.writes(), sandbox);
       check(context, run);
-      ChangesPatch patch = ChangesPatch.between(snapshot.root(), sandbox.root());
+      ChangesPatch patch = ChangesPatch.between(snapshot.root(), sandbox.root(), sandbox.writtenPaths());
       if (patch.isEmpty()) {
         throw new StageFailedException("agent '" + run.agentName() + "' changed no files (it must write them with write_file)",
             run.result().usage(), run.result().modelCalls());

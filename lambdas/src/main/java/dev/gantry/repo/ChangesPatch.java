@@ -48,10 +48,22 @@ public record ChangesPatch(String text, List<String> files) {
   public static ChangesPatch between(Path before, Path after) {
     TreeSet<String> paths = new TreeSet<>(files(before));
     paths.addAll(files(after));
+    return between(before, after, paths);
+  }
+
+  /**
+   * The changes to {@code paths} only (relative, with {@code /}): what a sandbox wrote ({@link
+   * Sandbox#writtenPaths}), so a large repository is not read whole to find the few files an agent
+   * changed.
+   *
+   * @throws UncheckedIOException when a file cannot be read
+   */
+  public static ChangesPatch between(Path before, Path after, java.util.Collection<String> paths) {
+    DiffAlgorithm histogram = DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     List<String> changed = new ArrayList<>();
     try (DiffFormatter formatter = new DiffFormatter(out)) {
-      for (String path : paths) {
+      for (String path : new TreeSet<>(paths)) {
         byte[] a = read(before.resolve(path));
         byte[] b = read(after.resolve(path));
         if (a != null && b != null && java.util.Arrays.equals(a, b)) {
@@ -68,8 +80,7 @@ public record ChangesPatch(String text, List<String> files) {
         out.write(header.getBytes(StandardCharsets.UTF_8));
         RawText oldText = new RawText(a == null ? new byte[0] : a);
         RawText newText = new RawText(b == null ? new byte[0] : b);
-        EditList edits = DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM)
-            .diff(RawTextComparator.DEFAULT, oldText, newText);
+        EditList edits = histogram.diff(RawTextComparator.DEFAULT, oldText, newText);
         formatter.format(edits, oldText, newText);
         formatter.flush();
       }

@@ -30,6 +30,7 @@ public final class Sandbox implements AutoCloseable {
   private final long maxFileBytes;
   private final long maxWrittenBytes;
   private long written;
+  private final java.util.Set<String> writtenPaths = new java.util.TreeSet<>();
 
   private Sandbox(Path root, Path source, RepositorySnapshot view, long maxFileBytes, long maxWrittenBytes) {
     this.root = root;
@@ -136,7 +137,14 @@ public final class Sandbox implements AutoCloseable {
       throw new UncheckedIOException("cannot write " + path + " in the sandbox", e);
     }
     written += bytes.length;
-    return "wrote " + view.root().relativize(file).toString().replace('\\', '/') + " (" + bytes.length + " bytes)";
+    String relativePath = view.root().relativize(file).toString().replace('\\', '/');
+    writtenPaths.add(relativePath);
+    return "wrote " + relativePath + " (" + bytes.length + " bytes)";
+  }
+
+  /** The paths written so far, relative to the root, sorted: all that can differ from the snapshot. */
+  public synchronized java.util.Set<String> writtenPaths() {
+    return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(writtenPaths));
   }
 
   /** Deletes the copy. */

@@ -256,10 +256,12 @@ public final class SessionService {
           "stack", "stack name '" + stack + "' does not start with '" + stackPrefix + "': Gantry deploys only stacks named "
               + stackPrefix + "..., e.g. " + defaultStackName(stackPrefix, stack));
     }
-    PipelineDefinition pipeline = Pipelines.standard().find(request.pipeline() == null
-        ? Pipelines.standard().defaultPipeline().name() : request.pipeline())
-        .orElseThrow(() -> new InvalidRequestException("pipeline", "no pipeline '" + request.pipeline() + "': choose one of "
-            + String.join(", ", Pipelines.standard().names()) + " (gantry pipelines lists them)"));
+    PipelineDefinition pipeline;
+    try {
+      pipeline = Pipelines.standard().pipeline(request.pipeline()); // null: the default
+    } catch (IllegalArgumentException unknown) {
+      throw new InvalidRequestException("pipeline", unknown.getMessage() + " (gantry pipelines lists them)");
+    }
     List<String> roles = pipeline.stages().stream().flatMap(s -> s.agent().stream()).distinct().toList();
     for (Map.Entry<String, String> agent : request.agents().entrySet()) {
       if (!roles.contains(agent.getKey())) {

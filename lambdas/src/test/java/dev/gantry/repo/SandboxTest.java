@@ -40,6 +40,9 @@ class SandboxTest {
       assertThat(repository.resolve("src/new")).doesNotExist();
       assertThat(ChangesPatch.between(snapshot.root(), sandbox.root()).files())
           .containsExactly("src/app.py", "src/new/handler.py");
+      assertThat(sandbox.writtenPaths()).containsExactly("src/app.py", "src/new/handler.py");
+      assertThat(ChangesPatch.between(snapshot.root(), sandbox.root(), sandbox.writtenPaths()))
+          .isEqualTo(ChangesPatch.between(snapshot.root(), sandbox.root()));
     }
   }
 
