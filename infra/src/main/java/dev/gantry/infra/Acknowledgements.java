@@ -127,6 +127,12 @@ final class Acknowledgements {
             + "failures would have nothing to catch");
   }
 
+  static void sessionRoutes(IConstruct policy) {
+    wildcard(policy, "^Resource::arn:.*execute-api:.*/\\*(/.*)?$",
+        "the wildcards stand for a route's path parameters (session ids, document and agent names): IAM cannot tell "
+            + "whose session a request names, so the function checks that (owner or reader role)");
+  }
+
   private static RegexAppliesTo serviceWildcards(List<String> services) {
     return RegexAppliesTo.builder().regex("/^Action::(" + String.join("|", services) + "):\\*$/").build();
   }

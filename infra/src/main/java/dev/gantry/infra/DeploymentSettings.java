@@ -21,8 +21,12 @@ import java.util.function.Function;
  *   <tr><td>{@code modelProvider}</td><td>{@code bedrock}</td><td>{@code GANTRY_MODEL_PROVIDER} of the stage functions</td></tr>
  *   <tr><td>{@code bedrockModelIds}</td><td>{@value Settings#DEFAULT_MODEL_ID}</td><td>comma-separated model or
  *       inference profile ids the stages may invoke; the first is the default model</td></tr>
- *   <tr><td>{@code jwtIssuer}, {@code jwtAudience}, {@code jwtScopes}</td><td>unset</td><td>a JWT authorizer instead
- *       of IAM: issuer URL, comma-separated audiences (required with an issuer), comma-separated scopes</td></tr>
+ *   <tr><td>{@code jwtIssuer}, {@code jwtAudience}</td><td>unset</td><td>a JWT authorizer instead of IAM: issuer URL,
+ *       comma-separated audiences (required with an issuer); each route requires the scopes of its permission
+ *       ({@code gantry/sessions.read}, {@code gantry/sessions.write}, {@code gantry/sessions.read-all},
+ *       {@code gantry/approvals}; see {@code dev.gantry.api.Permission})</td></tr>
+ *   <tr><td>{@code sessionReaders}</td><td>unset</td><td>with IAM authorization, comma-separated IAM ARN patterns
+ *       ({@code *}, {@code ?}) of the principals that see every principal's sessions: auditors and approvers</td></tr>
  *   <tr><td>{@code codeCommitRepositoryArns}</td><td>unset</td><td>comma-separated CodeCommit repository ARNs whose
  *       {@code referenceUpdated} events start sessions</td></tr>
  *   <tr><td>{@code pushRulesFile}</td><td>unset</td><td>a push rules file (YAML or JSON), passed to the functions</td></tr>
@@ -44,6 +48,7 @@ import java.util.function.Function;
  * @param modelProvider the stage functions' model provider
  * @param bedrockModelIds model or inference profile ids, at least one
  * @param jwt the JWT authorizer, if chosen
+ * @param sessionReaders IAM ARN patterns of the principals in the reader role
  * @param codeCommitRepositoryArns repositories whose pushes start sessions through CodeCommit events
  * @param pushRules push rules text, {@code rules: []} when none
  * @param throttleRatePerSecond steady requests per second per route
@@ -58,6 +63,7 @@ public record DeploymentSettings(
     String modelProvider,
     List<String> bedrockModelIds,
     Optional<Jwt> jwt,
+    List<String> sessionReaders,
     List<String> codeCommitRepositoryArns,
     String pushRules,
     int throttleRatePerSecond,
@@ -78,13 +84,18 @@ public record DeploymentSettings(
    *
    * @param issuer the issuer URL, {@code https://...}
    * @param audiences accepted {@code aud} values
-   * @param scopes scopes every authenticated route requires; empty for none
    */
-  public record Jwt(String issuer, List<String> audiences, List<String> scopes) {}
+  public record Jwt(String issuer, List<String> audiences) {}
 
   public DeploymentSettings {
     bedrockModelIds = List.copyOf(bedrockModelIds);
     codeCommitRepositoryArns = List.copyOf(codeCommitRepositoryArns);
+    sessionReaders = List.copyOf(sessionReaders);
+    try {
+      dev.gantry.api.IamReaders.parse(String.join(",", sessionReaders));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("context sessionReaders: " + e.getMessage().substring(e.getMessage().indexOf(' ') + 1), e);
+    }
     deployServices = List.copyOf(new java.util.LinkedHashSet<>(deployServices));
     if (bedrockModelIds.isEmpty()) {
       throw new IllegalArgumentException("context bedrockModelIds: give at least one model or inference profile id");
@@ -119,8 +130,13 @@ public record DeploymentSettings(
       if (audiences.isEmpty()) {
         throw new IllegalArgumentException("context jwtAudience: a JWT authorizer needs at least one audience");
       }
-      return new Jwt(url, audiences, list(context, "jwtScopes"));
+      return new Jwt(url, audiences);
     });
+    if (!list(context, "jwtScopes").isEmpty()) {
+      throw new IllegalArgumentException("context jwtScopes is no longer read: each route requires the scopes of its permission "
+          + "(gantry/sessions.read, gantry/sessions.write, gantry/sessions.read-all, gantry/approvals); remove jwtScopes and "
+          + "grant those scopes in your identity provider");
+    }
     for (String arn : list(context, "codeCommitRepositoryArns")) {
       if (!arn.startsWith("arn:aws") || !arn.contains(":codecommit:")) {
         throw new IllegalArgumentException("context codeCommitRepositoryArns: " + arn + " is not a CodeCommit repository ARN");
@@ -135,6 +151,7 @@ public record DeploymentSettings(
         text(context, "modelProvider").orElse("bedrock"),
         models.isEmpty() ? List.of(Settings.DEFAULT_MODEL_ID) : models,
         jwt,
+        list(context, "sessionReaders"),
         list(context, "codeCommitRepositoryArns"),
         rules,
         number(context, "throttleRatePerSecond", 25),

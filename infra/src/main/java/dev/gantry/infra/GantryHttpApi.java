@@ -29,6 +29,8 @@ import software.amazon.awscdk.services.apigatewayv2.IHttpRouteAuthorizer;
 import software.amazon.awscdk.services.apigatewayv2.LogGroupLogDestination;
 import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
 import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -44,13 +46,19 @@ import software.constructs.Construct;
  * is set. The {@code $default} stage auto-deploys, writes JSON access logs and throttles each route.
  */
 public final class GantryHttpApi extends Construct {
-  /** One operation of the OpenAPI document. */
-  public record Operation(String method, String path, String operationId, boolean isPublic) {}
+  /**
+   * One operation of the OpenAPI document.
+   *
+   * @param scopes the scopes that allow it (any one suffices): its {@code bearer} security
+   *     requirements' role names; empty for a public operation
+   */
+  public record Operation(String method, String path, String operationId, boolean isPublic, List<String> scopes) {}
 
   private final HttpApi api;
   private final GantryFunction function;
   private final List<Operation> operations;
   private final String url;
+  private final Map<dev.gantry.api.Permission, ManagedPolicy> accessPolicies;
 
   /**
    * The API's inputs.
@@ -76,6 +84,9 @@ public final class GantryHttpApi extends Construct {
     // the webhook routes answer a push no rule matches "ignored" instead of putting it on the bus
     environment.put(EnvironmentVariables.PUSH_RULES, props.settings().pushRules());
     environment.put(EnvironmentVariables.ALLOW_SELF_APPROVAL, Boolean.toString(props.settings().allowSelfApproval()));
+    if (!props.settings().sessionReaders().isEmpty()) {
+      environment.put(EnvironmentVariables.SESSION_READERS, String.join(",", props.settings().sessionReaders()));
+    }
     this.function = new GantryFunction(this, "Handler", new GantryFunction.Props(ApiHandler.class.getName(),
         "Gantry HTTP API", 1024, Duration.seconds(29), props.code(), environment));
     props.storage().grantSessions(function);
@@ -126,8 +137,8 @@ public final class GantryHttpApi extends Construct {
           .methods(List.of(HttpMethod.valueOf(operation.method())))
           .integration(integration)
           .authorizer(operation.isPublic() ? new HttpNoneAuthorizer() : authorizer);
-      if (!operation.isPublic() && jwt.isPresent() && !jwt.get().scopes().isEmpty()) {
-        route.authorizationScopes(jwt.get().scopes());
+      if (!operation.isPublic() && jwt.isPresent()) {
+        route.authorizationScopes(operation.scopes()); // API Gateway: the token must hold at least one of them
       }
       List<software.amazon.awscdk.services.apigatewayv2.HttpRoute> added = api.addRoutes(route.build());
       if (operation.isPublic()) {
@@ -135,6 +146,44 @@ public final class GantryHttpApi extends Construct {
       }
     }
     this.url = stage.getUrl();
+    this.accessPolicies = jwt.isPresent() ? Map.of() : accessPolicies(operations);
+  }
+
+  /**
+   * With IAM authorization, one managed policy per scope allowing {@code execute-api:Invoke} on the
+   * routes that scope allows (Amazon API Gateway developer guide, "Control access to an HTTP API
+   * with IAM authorization"): attach them to the roles of readers, writers and approvers. Path
+   * parameters become {@code *}.
+   */
+  private Map<dev.gantry.api.Permission, ManagedPolicy> accessPolicies(List<Operation> operations) {
+    Map<dev.gantry.api.Permission, ManagedPolicy> policies = new java.util.EnumMap<>(dev.gantry.api.Permission.class);
+    for (dev.gantry.api.Permission permission : dev.gantry.api.Permission.values()) {
+      List<String> routes = operations.stream().filter(o -> o.scopes().contains(permission.scope()))
+          .map(o -> api.arnForExecuteApi(o.method(), o.path().replaceAll("\\{[^/]+}", "*"), "$default")).toList();
+      ManagedPolicy policy = ManagedPolicy.Builder.create(this, "Invoke" + policyName(permission))
+          .description("Gantry HTTP API, " + permission.scope() + ": execute-api:Invoke on "
+              + String.join(", ", operations.stream().filter(o -> o.scopes().contains(permission.scope()))
+                  .map(o -> o.method() + " " + o.path()).toList()))
+          .statements(List.of(PolicyStatement.Builder.create().actions(List.of("execute-api:Invoke")).resources(routes).build()))
+          .build();
+      Acknowledgements.sessionRoutes(policy);
+      policies.put(permission, policy);
+    }
+    return policies;
+  }
+
+  /** {@code READ_ALL} becomes {@code ReadAll}. */
+  static String policyName(dev.gantry.api.Permission permission) {
+    StringBuilder name = new StringBuilder();
+    for (String word : permission.name().split("_")) {
+      name.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+    }
+    return name.toString();
+  }
+
+  /** The managed policies granting each permission's routes with IAM authorization; empty with a JWT authorizer. */
+  public Map<dev.gantry.api.Permission, ManagedPolicy> accessPolicies() {
+    return accessPolicies;
   }
 
   /** JSON access log line: the $context variables of API Gateway HTTP API access logging. */
@@ -162,7 +211,16 @@ public final class GantryHttpApi extends Construct {
         if (value instanceof Map<?, ?> operation && operation.containsKey("operationId")) {
           Object security = operation.get("security");
           boolean isPublic = security instanceof List<?> list && list.isEmpty();
-          operations.add(new Operation(method.toUpperCase(java.util.Locale.ROOT), path, (String) operation.get("operationId"), isPublic));
+          List<String> scopes = new ArrayList<>();
+          if (security instanceof List<?> requirements) {
+            for (Object requirement : requirements) {
+              if (requirement instanceof Map<?, ?> schemes && schemes.get("bearer") instanceof List<?> roles) {
+                roles.forEach(role -> scopes.add(String.valueOf(role)));
+              }
+            }
+          }
+          operations.add(new Operation(method.toUpperCase(java.util.Locale.ROOT), path, (String) operation.get("operationId"), isPublic,
+              List.copyOf(scopes)));
         }
       }));
       return List.copyOf(operations);

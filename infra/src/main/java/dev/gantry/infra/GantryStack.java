@@ -78,6 +78,10 @@ public final class GantryStack extends Stack {
     // environment names the deploy role and the boundary)
 
     CfnOutput.Builder.create(this, "ApiUrl").description("Base URL of the Gantry HTTP API").value(api.url()).build();
+    api.accessPolicies().forEach((permission, policy) -> CfnOutput.Builder.create(this,
+            "Invoke" + GantryHttpApi.policyName(permission) + "PolicyArn")
+        .description("Attach to principals that need " + permission.scope() + " (IAM authorization)")
+        .value(policy.getManagedPolicyArn()).build());
     CfnOutput.Builder.create(this, "EventBusName").description("Custom bus for pushes and approval notices")
         .value(bus.getEventBusName()).build();
     CfnOutput.Builder.create(this, "StateMachineArn").description("The default (" + Pipelines.standard().defaultPipeline().name()

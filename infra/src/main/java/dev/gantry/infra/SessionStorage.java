@@ -2,6 +2,7 @@ package dev.gantry.infra;
 
 import dev.gantry.session.SessionTables;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.Attribute;
@@ -45,12 +46,11 @@ public final class SessionStorage extends Construct {
         .timeToLiveAttribute(SessionTables.EXPIRES_AT)
         .removalPolicy(RemovalPolicy.RETAIN)
         .build();
-    for (String[] index : List.of(
-        new String[] {SessionTables.BY_CREATED, SessionTables.LIST_PARTITION},
-        new String[] {SessionTables.BY_STATUS, SessionTables.STATUS})) {
+    // sorted, so the template does not depend on the map's iteration order
+    for (Map.Entry<String, String> index : new java.util.TreeMap<>(SessionTables.LISTING_INDEXES).entrySet()) {
       sessions.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
-          .indexName(index[0])
-          .partitionKey(Attribute.builder().name(index[1]).type(AttributeType.STRING).build())
+          .indexName(index.getKey())
+          .partitionKey(Attribute.builder().name(index.getValue()).type(AttributeType.STRING).build())
           .sortKey(Attribute.builder().name(SessionTables.CREATED_ORDER).type(AttributeType.STRING).build())
           .projectionType(ProjectionType.ALL)
           .build());

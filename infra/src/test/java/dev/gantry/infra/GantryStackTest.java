@@ -240,19 +240,51 @@ class GantryStackTest {
   }
 
   @Test
-  void a_jwt_issuer_in_context_puts_a_jwt_authorizer_with_audience_and_scopes_on_the_authenticated_routes() {
-    Template template = Synthesized.with(Map.of("jwtIssuer", "https://login.example.com/", "jwtAudience", "gantry-api",
-        "jwtScopes", "gantry/sessions")).template;
+  void a_jwt_issuer_in_context_puts_a_jwt_authorizer_with_audience_and_each_routes_scopes_on_the_authenticated_routes() {
+    Template template = Synthesized.with(Map.of("jwtIssuer", "https://login.example.com/", "jwtAudience", "gantry-api")).template;
 
     template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", Map.of(
         "AuthorizerType", "JWT",
         "JwtConfiguration", Map.of("Issuer", "https://login.example.com/", "Audience", List.of("gantry-api")),
         "IdentitySource", List.of("$request.header.Authorization")));
     template.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", "POST /sessions",
-        "AuthorizationType", "JWT", "AuthorizationScopes", List.of("gantry/sessions")));
+        "AuthorizationType", "JWT", "AuthorizationScopes", List.of("gantry/sessions.write")));
+    template.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", "POST /sessions/{id}/approval",
+        "AuthorizationType", "JWT", "AuthorizationScopes", List.of("gantry/approvals")));
+    template.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", "GET /sessions/{id}",
+        "AuthorizationType", "JWT",
+        "AuthorizationScopes", List.of("gantry/sessions.read", "gantry/sessions.read-all", "gantry/approvals")));
+    assertThat(template.findResources("AWS::IAM::ManagedPolicy", Map.of("Properties",
+        Map.of("Description", Match.stringLikeRegexp("^Gantry HTTP API, gantry/.*"))))).as("no IAM route policies with a JWT authorizer")
+        .isEmpty();
     template.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", "POST /webhooks/github",
         "AuthorizationType", "NONE"));
     template.resourcePropertiesCountIs("AWS::ApiGatewayV2::Route", Map.of("AuthorizationType", "AWS_IAM"), 0);
+  }
+
+  @Test
+  void with_iam_one_managed_policy_per_scope_allows_invoking_exactly_the_routes_that_scope_allows() {
+    Map<String, Map<String, Object>> policies = TEMPLATE.findResources("AWS::IAM::ManagedPolicy", Map.of("Properties",
+        Map.of("Description", Match.stringLikeRegexp("^Gantry HTTP API, gantry/.*"))));
+    assertThat(policies).hasSize(dev.gantry.api.Permission.values().length);
+    String approvals = policies.values().stream().map(Object::toString).filter(p -> p.contains("gantry/approvals:")).findFirst().orElseThrow();
+    assertThat(approvals).contains("/$default/POST/sessions/*/approval", "/$default/GET/sessions/*")
+        .doesNotContain("/cancel");
+    String write = policies.values().stream().map(Object::toString).filter(p -> p.contains("gantry/sessions.write:")).findFirst().orElseThrow();
+    assertThat(write).contains("/$default/POST/sessions", "/$default/POST/sessions/*/cancel").doesNotContain("approval", "GET");
+    TEMPLATE.hasOutput("InvokeApprovePolicyArn", Match.anyValue());
+    TEMPLATE.hasOutput("InvokeReadAllPolicyArn", Match.anyValue());
+  }
+
+  @Test
+  void session_readers_in_context_reach_the_api_function_and_a_pattern_that_is_not_an_arn_fails_synth() {
+    Template template = Synthesized.with(Map.of("sessionReaders", "arn:aws:sts::123456789012:assumed-role/Auditors/*")).template;
+    template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
+        EnvironmentVariables.SESSION_READERS, "arn:aws:sts::123456789012:assumed-role/Auditors/*")))), 1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Synthesized.with(Map.of("sessionReaders", "Auditors")))
+        .hasMessageContaining("context sessionReaders");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Synthesized.with(Map.of("jwtIssuer", "https://login.example.com/",
+        "jwtAudience", "a", "jwtScopes", "gantry/sessions"))).hasMessageContaining("jwtScopes is no longer read");
   }
 
   @Test

@@ -7,20 +7,31 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Maps API Gateway HTTP API payload format 2.0 events to {@link ApiRequest} and {@link ApiResponse}
  * back (Amazon API Gateway Developer Guide, "Working with AWS Lambda proxy integrations for HTTP
  * APIs"). The caller is the authorizer's identity: the IAM user ARN, or the JWT issuer and subject;
- * without an authorizer context there is no caller. Binary bodies travel base64-encoded.
+ * without an authorizer context there is no caller. Its permissions: with a JWT, the {@link
+ * Permission}s its scopes grant (the authorizer's {@code scopes}, else the {@code scope} or {@code
+ * scp} claim); with IAM, every route permission (IAM already allowed or refused this route) and the
+ * reader role when {@link IamReaders} names it. Binary bodies travel base64-encoded.
  */
 public final class ApiGatewayV2 {
   private ApiGatewayV2() {}
 
-  /** The request an event carries. */
+  /** The request an event carries, with no IAM principal in the reader role. */
   public static ApiRequest toRequest(APIGatewayV2HTTPEvent event) {
+    return toRequest(event, IamReaders.none());
+  }
+
+  /** The request an event carries; {@code readers} says which IAM principals see every session. */
+  public static ApiRequest toRequest(APIGatewayV2HTTPEvent event, IamReaders readers) {
     String body = event.getBody();
     byte[] bytes = body == null ? new byte[0]
         : event.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
@@ -32,20 +43,28 @@ public final class ApiGatewayV2 {
         event.getHeaders() == null ? Map.of() : event.getHeaders(),
         bytes,
         false,
-        caller(context.getAuthorizer()));
+        caller(context.getAuthorizer(), readers));
   }
 
-  private static Optional<Caller> caller(APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer) {
+  private static Optional<Caller> caller(APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer, IamReaders readers) {
     if (authorizer == null) {
       return Optional.empty();
     }
     if (authorizer.getIam() != null && authorizer.getIam().getUserArn() != null) {
-      return Optional.of(new Caller("iam:" + authorizer.getIam().getUserArn()));
+      String arn = authorizer.getIam().getUserArn();
+      Set<Permission> permissions = EnumSet.of(Permission.READ, Permission.WRITE, Permission.APPROVE);
+      if (readers.matches(arn)) {
+        permissions.add(Permission.READ_ALL);
+      }
+      return Optional.of(new Caller("iam:" + arn, permissions));
     }
     if (authorizer.getJwt() != null && authorizer.getJwt().getClaims() != null) {
       Map<String, String> claims = authorizer.getJwt().getClaims();
       if (claims.get("sub") != null) {
-        return Optional.of(new Caller("jwt:" + claims.getOrDefault("iss", "") + "|" + claims.get("sub")));
+        List<String> scopes = authorizer.getJwt().getScopes();
+        Set<Permission> permissions = scopes != null && !scopes.isEmpty() ? Permission.granted(scopes)
+            : Permission.parse(claims.getOrDefault("scope", claims.get("scp")));
+        return Optional.of(new Caller("jwt:" + claims.getOrDefault("iss", "") + "|" + claims.get("sub"), permissions));
       }
     }
     return Optional.empty();

@@ -53,18 +53,18 @@ public final class GantryApi {
     AgentRoutes a = new AgentRoutes(agents);
     WebhookRoutes w = new WebhookRoutes(secrets, rules, pushes);
     this.router = new Router(List.of(
-        new Route("POST", "/sessions", "startSession", true, Body.REQUIRED, Set.of(), s::start),
-        new Route("GET", "/sessions", "listSessions", true, Body.NONE, Set.of("status", "limit", "cursor"), s::list),
-        new Route("GET", "/sessions/{id}", "getSession", true, Body.NONE, Set.of(), s::show),
-        new Route("GET", "/sessions/{id}/audit", "getAuditLog", true, Body.NONE, Set.of("cursor"), s::audit),
-        new Route("GET", "/sessions/{id}/documents/{name}", "getDocument", true, Body.NONE, Set.of(), s::document),
-        new Route("POST", "/sessions/{id}/approval", "decideApproval", true, Body.REQUIRED, Set.of(), s::approval),
-        new Route("POST", "/sessions/{id}/cancel", "cancelSession", true, Body.OPTIONAL, Set.of(), s::cancel),
-        new Route("GET", "/agents", "listAgents", true, Body.NONE, Set.of(), a::list),
-        new Route("GET", "/agents/{name}", "getAgent", true, Body.NONE, Set.of(), a::show),
-        new Route("GET", "/health", "getHealth", false, Body.NONE, Set.of(), GantryApi::health),
-        new Route("POST", "/webhooks/github", "receiveGitHubWebhook", false, Body.REQUIRED, Set.of(), w::gitHub),
-        new Route("POST", "/webhooks/gitlab", "receiveGitLabWebhook", false, Body.REQUIRED, Set.of(), w::gitLab)));
+        new Route("POST", "/sessions", "startSession", Permission.WRITE, Body.REQUIRED, Set.of(), s::start),
+        new Route("GET", "/sessions", "listSessions", Permission.READ, Body.NONE, Set.of("status", "limit", "cursor"), s::list),
+        new Route("GET", "/sessions/{id}", "getSession", Permission.READ, Body.NONE, Set.of(), s::show),
+        new Route("GET", "/sessions/{id}/audit", "getAuditLog", Permission.READ, Body.NONE, Set.of("cursor"), s::audit),
+        new Route("GET", "/sessions/{id}/documents/{name}", "getDocument", Permission.READ, Body.NONE, Set.of(), s::document),
+        new Route("POST", "/sessions/{id}/approval", "decideApproval", Permission.APPROVE, Body.REQUIRED, Set.of(), s::approval),
+        new Route("POST", "/sessions/{id}/cancel", "cancelSession", Permission.WRITE, Body.OPTIONAL, Set.of(), s::cancel),
+        new Route("GET", "/agents", "listAgents", Permission.READ, Body.NONE, Set.of(), a::list),
+        new Route("GET", "/agents/{name}", "getAgent", Permission.READ, Body.NONE, Set.of(), a::show),
+        new Route("GET", "/health", "getHealth", null, Body.NONE, Set.of(), GantryApi::health),
+        new Route("POST", "/webhooks/github", "receiveGitHubWebhook", null, Body.REQUIRED, Set.of(), w::gitHub),
+        new Route("POST", "/webhooks/gitlab", "receiveGitLabWebhook", null, Body.REQUIRED, Set.of(), w::gitLab)));
   }
 
   /** The request table. */

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Checks, in order: unknown path 404; known path, other method 405 with {@code Allow} (RFC 9110
  * section 15.5.6); no caller on an authenticated route 401 with {@code WWW-Authenticate: Bearer}
- * (RFC 6750); body over {@value #MAX_BODY_BYTES} bytes 413; a body that is not {@code
+ * (RFC 6750); a caller without the route's {@link Permission} 403 naming the scope it needs; body over {@value #MAX_BODY_BYTES} bytes 413; a body that is not {@code
  * application/json} 415; then the route's handler. {@link #handle} never throws.
  */
 public final class Router {
@@ -53,15 +53,20 @@ public final class Router {
    * @param method HTTP method
    * @param template path template, such as {@code /sessions/{id}}; also the OpenAPI path
    * @param operationId the OpenAPI operationId
-   * @param authenticated whether a caller is required
+   * @param permission what the caller must hold; null for a public route (no caller required)
    * @param body whether the route reads a JSON body: {@code REQUIRED}, {@code OPTIONAL} or {@code NONE}
    * @param query the query parameters the route reads; any other is refused with 400
    * @param handler the handler
    */
-  public record Route(String method, String template, String operationId, boolean authenticated, Body body, Set<String> query,
+  public record Route(String method, String template, String operationId, Permission permission, Body body, Set<String> query,
       Handler handler) {
     /** Whether and how a route reads a JSON body. */
     public enum Body { NONE, OPTIONAL, REQUIRED }
+
+    /** Whether a caller is required: every route but the public ones. */
+    public boolean authenticated() {
+      return permission != null;
+    }
 
     Map<String, String> match(String[] segments) {
       String[] parts = template.substring(1).split("/", -1);
@@ -166,6 +171,13 @@ public final class Router {
       throw new ApiException(Problem.Kind.UNAUTHORIZED,
           "send credentials: locally 'Authorization: Bearer <token gantry serve printed>', in AWS a SigV4-signed or JWT request",
           "Authorization", Map.of("WWW-Authenticate", "Bearer realm=\"gantry\""));
+    }
+    if (route.authenticated() && !request.caller().get().may(route.permission())) {
+      throw new ApiException(Problem.Kind.FORBIDDEN, request.method() + " " + route.template() + " needs the "
+          + route.permission().label() + " permission, which " + request.caller().get().id() + " lacks: use credentials with scope "
+          + String.join(" or ", route.permission().grantingScopes()) + " (with IAM, a policy allowing execute-api:Invoke on this route)",
+          null, Map.of("WWW-Authenticate", "Bearer realm=\"gantry\", error=\"insufficient_scope\", scope=\""
+              + route.permission().scope() + "\""));
     }
     if (request.bodyTooLarge() || request.body().length > MAX_BODY_BYTES) {
       throw new ApiException(Problem.Kind.PAYLOAD_TOO_LARGE,

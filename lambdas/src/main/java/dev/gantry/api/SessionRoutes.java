@@ -96,13 +96,15 @@ final class SessionRoutes {
       status = SessionStatus.valueOf(text);
     }
     int limit = query.containsKey("limit") ? number(query.get("limit"), "limit") : DEFAULT_LIMIT;
-    SessionPage page = sessions.list(status, limit, blankToNull(query.get("cursor")));
+    Caller caller = request.caller().orElseThrow();
+    SessionPage page = sessions.list(status, caller.may(Permission.READ_ALL) ? null : caller.id(), limit,
+        blankToNull(query.get("cursor")));
     return ApiResponse.json(200, new SessionViews.Listing(
         page.sessions().stream().map(views::summary).toList(), page.nextCursor().orElse(null)));
   }
 
   ApiResponse show(ApiRequest request, Map<String, String> path, Map<String, String> query) {
-    Session session = sessions.get(id(path));
+    Session session = visible(request, path);
     if (session.status() == SessionStatus.AWAITING_APPROVAL) {
       workflow.heartbeat(session); // a reviewer is looking: the approval stays open
     } else if (SessionService.decisionUndelivered(session)) {
@@ -116,7 +118,7 @@ final class SessionRoutes {
   }
 
   ApiResponse audit(ApiRequest request, Map<String, String> path, Map<String, String> query) {
-    SessionService.AuditLog log = sessions.audit(id(path));
+    SessionService.AuditLog log = sessions.audit(visible(request, path).sessionId());
     long after = query.containsKey("cursor") ? auditCursor(query.get("cursor")) : 0;
     List<AuditEntry> page = log.entries().stream().filter(e -> e.seq() > after).limit(AUDIT_PAGE).toList();
     boolean more = !page.isEmpty() && log.entries().get(log.entries().size() - 1).seq() > page.get(page.size() - 1).seq();
@@ -128,7 +130,7 @@ final class SessionRoutes {
   }
 
   ApiResponse document(ApiRequest request, Map<String, String> path, Map<String, String> query) {
-    Session session = sessions.get(id(path));
+    Session session = visible(request, path);
     DocumentRef document = session.documents().get(path.get("name"));
     if (document == null) {
       throw new ApiException(Problem.Kind.NOT_FOUND, "session " + session.sessionId() + " has no document '" + path.get("name")
@@ -151,6 +153,7 @@ final class SessionRoutes {
       throw new InvalidRequestException("changeSetDigest",
           "changeSetDigest must be the 64-hex SHA-256 of changeset.json shown as pendingApproval.changeSet.sha256 by GET /sessions/" + id);
     }
+    visible(request, path);
     String caller = request.caller().orElseThrow().id();
     Session decided = sessions.decide(id, body.decision().equals("approve"), body.digest(), body.changeSetDigest(), caller,
         body.comment());
@@ -173,11 +176,30 @@ final class SessionRoutes {
   }
 
   ApiResponse cancel(ApiRequest request, Map<String, String> path, Map<String, String> query) {
-    String id = id(path);
+    Caller caller = request.caller().orElseThrow();
+    Session session = visible(request, path);
+    if (!caller.owns(session) && !caller.may(Permission.APPROVE)) {
+      throw new ApiException(Problem.Kind.FORBIDDEN, caller.id() + " did not start session " + session.sessionId()
+          + " and may not cancel it: ask its owner, or a principal with scope " + Permission.APPROVE.scope(), null);
+    }
+    String id = session.sessionId();
     CancelBody body = request.body().length == 0 ? new CancelBody(null) : JsonBodies.read(request, CancelBody.class);
     Session cancelled = sessions.cancel(id, request.caller().orElseThrow().id(), body.reason());
     workflow.cancelled(cancelled);
     return ApiResponse.json(200, views.detail(cancelled));
+  }
+
+  /**
+   * The session the path names, if the caller may see it ({@link Caller#sees}); one it may not see
+   * is answered 404 like a missing one, so its existence is not revealed.
+   */
+  private Session visible(ApiRequest request, Map<String, String> path) {
+    String id = id(path);
+    Session session = sessions.get(id);
+    if (!request.caller().orElseThrow().sees(session)) {
+      throw new dev.gantry.session.SessionNotFoundException(id);
+    }
+    return session;
   }
 
   private static String id(Map<String, String> path) {

@@ -94,6 +94,18 @@ public final class EnvironmentVariables {
    */
   public static final String ALLOW_SELF_APPROVAL = "GANTRY_ALLOW_SELF_APPROVAL";
   /**
+   * With IAM authorization, the principals that see every principal's sessions (the reader role):
+   * comma-separated ARN patterns with {@code *} and {@code ?} ({@code dev.gantry.api.IamReaders});
+   * the stack's context {@code sessionReaders}. Unset: each principal sees the sessions it started.
+   */
+  public static final String SESSION_READERS = "GANTRY_SESSION_READERS";
+  /**
+   * {@code gantry serve}: a YAML file naming its principals, each with a bearer token and scopes
+   * ({@code gantry/sessions.read}, {@code gantry/sessions.write}, {@code gantry/sessions.read-all},
+   * {@code gantry/approvals}); replaces {@link #API_TOKEN}'s one all-powerful token.
+   */
+  public static final String SERVE_PRINCIPALS = "GANTRY_SERVE_PRINCIPALS";
+  /**
    * Where a person reads a session: a URL with {@code {sessionId}} in it, linked from review commit
    * statuses (set by the stack to the HTTP API's session route).
    */

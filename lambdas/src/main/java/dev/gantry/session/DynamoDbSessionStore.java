@@ -167,22 +167,38 @@ public final class DynamoDbSessionStore implements SessionStore {
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>All sessions come from {@value SessionTables#BY_CREATED}, one status from {@value
+   * SessionTables#BY_STATUS}, one owner's from {@value SessionTables#BY_OWNER} (with a status, as a
+   * filter expression: such a page may hold fewer than {@code limit} sessions and still have a next
+   * cursor, as DynamoDB applies {@code Limit} before the filter).
+   */
   @Override
-  public SessionPage list(SessionStatus status, int limit, String cursor) {
-    String index = status == null ? SessionTables.BY_CREATED : SessionTables.BY_STATUS;
-    String partitionKey = status == null ? SessionTables.LIST_PARTITION : SessionTables.STATUS;
-    String partition = status == null ? SessionTables.LIST_PARTITION_VALUE : status.name();
+  public SessionPage list(SessionStatus status, String owner, int limit, String cursor) {
+    String index = owner != null ? SessionTables.BY_OWNER : status == null ? SessionTables.BY_CREATED : SessionTables.BY_STATUS;
+    String partitionKey = owner != null ? SessionTables.OWNER : status == null ? SessionTables.LIST_PARTITION : SessionTables.STATUS;
+    String partition = owner != null ? owner : status == null ? SessionTables.LIST_PARTITION_VALUE : status.name();
+    Map<String, String> names = new HashMap<>(Map.of("#p", partitionKey));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", AttributeValue.fromS(partition)));
     QueryRequest.Builder request =
         QueryRequest.builder()
             .tableName(sessionsTable)
             .indexName(index)
             .keyConditionExpression("#p = :p")
-            .expressionAttributeNames(Map.of("#p", partitionKey))
-            .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(partition)))
             .scanIndexForward(false)
             .limit(limit);
+    if (owner != null && status != null) {
+      names.put("#s", SessionTables.STATUS);
+      values.put(":s", AttributeValue.fromS(status.name()));
+      request.filterExpression("#s = :s");
+    }
+    request.expressionAttributeNames(names).expressionAttributeValues(values);
+    // the cursor names the listing it continues: an owner's cursor cannot page through another's
+    String listing = owner == null ? partition : "owner:" + owner + (status == null ? "" : "/" + status.name());
     if (cursor != null) {
-      String after = ListingCursor.decode(cursor, partition);
+      String after = ListingCursor.decode(cursor, listing);
       request.exclusiveStartKey(
           Map.of(
               SessionTables.SESSION_ID, AttributeValue.fromS(after.substring(after.indexOf('#') + 1)),
@@ -193,7 +209,7 @@ public final class DynamoDbSessionStore implements SessionStore {
     List<Session> sessions = page.items().stream().map(DynamoDbSessionStore::fromItem).toList();
     Optional<String> next =
         page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-            ? Optional.of(ListingCursor.encode(partition, page.lastEvaluatedKey().get(SessionTables.CREATED_ORDER).s()))
+            ? Optional.of(ListingCursor.encode(listing, page.lastEvaluatedKey().get(SessionTables.CREATED_ORDER).s()))
             : Optional.empty();
     return new SessionPage(sessions, next);
   }
@@ -230,6 +246,9 @@ public final class DynamoDbSessionStore implements SessionStore {
     Map<String, AttributeValue> item = new HashMap<>(EnhancedDocument.fromJson(Json.write(session)).toMap());
     item.put(SessionTables.LIST_PARTITION, AttributeValue.fromS(SessionTables.LIST_PARTITION_VALUE));
     item.put(SessionTables.CREATED_ORDER, AttributeValue.fromS(SessionTables.createdOrder(session.createdAt(), session.sessionId())));
+    if (session.origin() != null && session.origin().actor() != null) {
+      item.put(SessionTables.OWNER, AttributeValue.fromS(session.origin().actor()));
+    }
     if (session.status().terminal() && retention.isPresent()) {
       long expires = session.updatedAt().plus(retention.get()).getEpochSecond();
       item.put(SessionTables.EXPIRES_AT, AttributeValue.fromN(Long.toString(expires)));
@@ -241,6 +260,7 @@ public final class DynamoDbSessionStore implements SessionStore {
     Map<String, AttributeValue> fields = new HashMap<>(item);
     fields.remove(SessionTables.LIST_PARTITION);
     fields.remove(SessionTables.CREATED_ORDER);
+    fields.remove(SessionTables.OWNER);
     fields.remove(SessionTables.EXPIRES_AT);
     return Json.read(EnhancedDocument.fromAttributeValueMap(fields).toJson(), Session.class);
   }

@@ -484,10 +484,18 @@ public final class SessionService {
    * @throws InvalidRequestException for a limit out of range or a bad cursor
    */
   public SessionPage list(SessionStatus status, int limit, String cursor) {
+    return list(status, null, limit, cursor);
+  }
+
+  /**
+   * As above, only the sessions {@code owner} started when it is not null (a caller without the
+   * reader role sees its own sessions only).
+   */
+  public SessionPage list(SessionStatus status, String owner, int limit, String cursor) {
     if (limit < 1 || limit > 100) {
       throw new InvalidRequestException("limit", "limit must be 1..100");
     }
-    return store.list(status, limit, cursor);
+    return store.list(status, owner, limit, cursor);
   }
 
   /** The session's audit log and whether its chain verifies. */

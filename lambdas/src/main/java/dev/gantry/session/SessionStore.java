@@ -38,7 +38,17 @@ public interface SessionStore {
    * @throws InvalidRequestException (field {@code cursor}) for a cursor this store did not issue
    *     or one issued for another status
    */
-  SessionPage list(SessionStatus status, int limit, String cursor);
+  default SessionPage list(SessionStatus status, int limit, String cursor) {
+    return list(status, null, limit, cursor);
+  }
+
+  /**
+   * As {@link #list(SessionStatus, int, String)}, optionally only the sessions one principal started.
+   *
+   * @param owner only sessions whose origin's actor is this identity, or null for every session
+   * @throws InvalidRequestException (field {@code cursor}) also for a cursor of another owner's listing
+   */
+  SessionPage list(SessionStatus status, String owner, int limit, String cursor);
 
   /** The session's audit entries in sequence order. */
   List<AuditEntry> auditLog(String sessionId);

@@ -18,7 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * (later) the CDK stack. Sessions: partition key {@code sessionId} (S), and two global secondary
  * indexes for listing newest first: {@value #BY_CREATED} (partition {@value #LIST_PARTITION}, one
  * value for every session; sort {@value #CREATED_ORDER}) and {@value #BY_STATUS} (partition {@code
- * status}; sort {@value #CREATED_ORDER}). Audit: partition key {@code sessionId} (S), sort key
+ * status}; sort {@value #CREATED_ORDER}), and {@value #BY_OWNER} (partition {@value #OWNER}, the
+ * principal that started the session; sort {@value #CREATED_ORDER}) for a caller who may see only
+ * its own sessions. Audit: partition key {@code sessionId} (S), sort key
  * {@code seq} (N).
  */
 public final class SessionTables {
@@ -40,10 +42,18 @@ public final class SessionTables {
   public static final String BY_CREATED = "byCreated";
   /** Index of sessions by status, then creation time. */
   public static final String BY_STATUS = "byStatus";
+  /** The principal that started a session (its origin's actor), partition key of {@value #BY_OWNER}. */
+  public static final String OWNER = "owner";
+  /** Index of sessions by the principal that started them, then creation time. */
+  public static final String BY_OWNER = "byOwner";
+
+  /** Every listing index: its name and partition key, sorted by {@value #CREATED_ORDER}. */
+  public static final java.util.Map<String, String> LISTING_INDEXES =
+      java.util.Map.of(BY_CREATED, LIST_PARTITION, BY_STATUS, STATUS, BY_OWNER, OWNER);
 
   private SessionTables() {}
 
-  /** CreateTable request for the sessions table (on-demand) with both listing indexes. */
+  /** CreateTable request for the sessions table (on-demand) with its listing indexes. */
   public static CreateTableRequest sessionsTable(String name) {
     return CreateTableRequest.builder()
         .tableName(name)
@@ -52,9 +62,10 @@ public final class SessionTables {
             attribute(SESSION_ID, ScalarAttributeType.S),
             attribute(LIST_PARTITION, ScalarAttributeType.S),
             attribute(STATUS, ScalarAttributeType.S),
-            attribute(CREATED_ORDER, ScalarAttributeType.S))
+            attribute(CREATED_ORDER, ScalarAttributeType.S),
+            attribute(OWNER, ScalarAttributeType.S))
         .keySchema(key(SESSION_ID, KeyType.HASH))
-        .globalSecondaryIndexes(listingIndex(BY_CREATED, LIST_PARTITION), listingIndex(BY_STATUS, STATUS))
+        .globalSecondaryIndexes(LISTING_INDEXES.entrySet().stream().map(i -> listingIndex(i.getKey(), i.getValue())).toList())
         .build();
   }
 

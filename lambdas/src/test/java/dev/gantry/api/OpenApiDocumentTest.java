@@ -47,6 +47,32 @@ class OpenApiDocumentTest {
 
   @Test
   @SuppressWarnings("unchecked")
+  void each_operation_documents_exactly_the_scopes_that_grant_its_route_permission() throws IOException {
+    Map<String, java.util.List<String>> documented = new TreeMap<>();
+    ((Map<String, Map<String, Object>>) document().get("paths")).forEach((path, item) -> item.forEach((method, operation) -> {
+      if (METHODS.contains(method)) {
+        Map<String, Object> op = (Map<String, Object>) operation;
+        java.util.List<String> scopes = new java.util.ArrayList<>();
+        for (Map<String, java.util.List<String>> requirement
+            : (java.util.List<Map<String, java.util.List<String>>>) op.getOrDefault("security", java.util.List.of())) {
+          scopes.addAll(requirement.getOrDefault("bearer", java.util.List.of()));
+        }
+        documented.put((String) op.get("operationId"), scopes);
+      }
+    }));
+    Map<String, java.util.List<String>> granted = new TreeMap<>();
+    for (Router.Route route : router().routes()) {
+      granted.put(route.operationId(), route.authenticated() ? route.permission().grantingScopes() : java.util.List.of());
+    }
+
+    assertThat(documented).isEqualTo(granted);
+    assertThat(granted.get("decideApproval")).containsExactly("gantry/approvals");
+    assertThat(granted.get("getSession")).contains("gantry/sessions.read", "gantry/sessions.read-all", "gantry/approvals");
+    assertThat(granted.get("startSession")).containsExactly("gantry/sessions.write");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
   void every_served_route_is_documented_with_its_query_parameters_and_every_documented_operation_is_served() throws IOException {
     Map<String, Object> openapi = document();
     Map<String, String> documented = new TreeMap<>();

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 class RouterTest {
   static Router router(Router.Handler handler) {
     return new Router(List.of(
-        new Router.Route("POST", "/sessions/{id}/approval", "decideApproval", true, Router.Route.Body.NONE, Set.of(), handler),
-        new Router.Route("GET", "/health", "health", false, Router.Route.Body.NONE, Set.of(), handler)));
+        new Router.Route("POST", "/sessions/{id}/approval", "decideApproval", Permission.APPROVE, Router.Route.Body.NONE, Set.of(), handler),
+        new Router.Route("GET", "/health", "health", null, Router.Route.Body.NONE, Set.of(), handler)));
   }
 
   @Test
@@ -25,12 +25,40 @@ class RouterTest {
     });
 
     ApiResponse answer = router.handle(new ApiRequest("POST", "/sessions/s-1/approval", null, Map.of(), new byte[0], false,
-        Optional.of(new Caller("alice"))));
+        Optional.of(Caller.withEveryPermission("alice"))));
 
     assertThat(answer.status()).isEqualTo(403);
     assertThat(answer.headers()).containsEntry("Content-Type", "application/problem+json");
     assertThat(Json.tree(new String(answer.body(), StandardCharsets.UTF_8)).get("detail").asText())
         .contains("cannot decide its approval");
+  }
+
+  @Test
+  void a_caller_without_the_routes_permission_is_refused_403_naming_the_scope_and_the_handler_never_runs() {
+    java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+    Router router = router((request, path, query) -> {
+      ran.set(true);
+      return ApiResponse.json(200, Map.of());
+    });
+
+    ApiResponse answer = router.handle(new ApiRequest("POST", "/sessions/s-1/approval", null, Map.of(), new byte[0], false,
+        Optional.of(new Caller("ben", Set.of(Permission.READ, Permission.WRITE)))));
+
+    assertThat(answer.status()).isEqualTo(403);
+    assertThat(answer.headers().get("WWW-Authenticate")).contains("error=\"insufficient_scope\"", "scope=\"gantry/approvals\"");
+    assertThat(Json.tree(new String(answer.body(), StandardCharsets.UTF_8)).get("detail").asText())
+        .contains("ben lacks", "gantry/approvals");
+    assertThat(ran).isFalse();
+  }
+
+  @Test
+  void a_scope_grants_its_permission_and_the_ones_it_implies() {
+    assertThat(Permission.parse("gantry/approvals")).containsExactlyInAnyOrder(Permission.APPROVE, Permission.READ_ALL, Permission.READ);
+    assertThat(Permission.parse("gantry/sessions.read-all openid")).containsExactlyInAnyOrder(Permission.READ_ALL, Permission.READ);
+    assertThat(Permission.parse("gantry/sessions.read,gantry/sessions.write"))
+        .containsExactlyInAnyOrder(Permission.READ, Permission.WRITE);
+    assertThat(Permission.parse("gantry/sessions")).isEmpty();
+    assertThat(Permission.WRITE.grantingScopes()).containsExactly("gantry/sessions.write");
   }
 
   @Test

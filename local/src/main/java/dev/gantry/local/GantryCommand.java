@@ -702,17 +702,27 @@ public final class GantryCommand {
       } else if (environment.get(EnvironmentVariables.PUSH_RULES) != null) {
         rules = PushRules.parse(environment.get(EnvironmentVariables.PUSH_RULES), EnvironmentVariables.PUSH_RULES);
       }
+      String principalsFile = environment.get(EnvironmentVariables.SERVE_PRINCIPALS);
       String configured = environment.get(EnvironmentVariables.API_TOKEN);
-      boolean generated = configured == null || configured.isBlank();
+      boolean generated = (configured == null || configured.isBlank()) && principalsFile == null;
       String token = generated ? newToken() : configured;
+      ServePrincipals principals;
+      if (principalsFile != null) {
+        Path file = Path.of(principalsFile);
+        if (!Files.isRegularFile(file)) {
+          throw new InvalidRequestException("principals", EnvironmentVariables.SERVE_PRINCIPALS + "=" + file + " is not a file");
+        }
+        principals = ServePrincipals.parse(Files.readString(file), file.toString());
+      } else {
+        principals = ServePrincipals.single(token, "local:" + System.getProperty("user.name", "user"));
+      }
       WebhookSecrets secrets = WebhookSecrets.of(
           environment.get(EnvironmentVariables.GITHUB_WEBHOOK_SECRET), environment.get(EnvironmentVariables.GITLAB_WEBHOOK_TOKEN));
       LocalApiServer.RateLimit limit = LocalApiServer.RateLimit.fromEnvironment(environment);
       LocalGantry gantry = open(StageListener.NONE);
       LocalApiServer server;
       try {
-        server = LocalApiServer.start(gantry.api(rules, secrets).router(), port, token, "local:" + System.getProperty("user.name", "user"),
-            limit);
+        server = LocalApiServer.start(gantry.api(rules, secrets).router(), port, principals, limit);
       } catch (RuntimeException e) {
         gantry.close();
         throw e;
@@ -723,7 +733,8 @@ public final class GantryCommand {
       }, "gantry-serve-stop");
       Runtime.getRuntime().addShutdownHook(stop);
       out.println("gantry serve: API on " + server.uri() + " (data under " + dataDirectory() + ")");
-      out.println(generated ? "  token: " + token + "   (generated; set GANTRY_API_TOKEN to choose one)" : "  token: from GANTRY_API_TOKEN");
+      out.println(principalsFile != null ? "  tokens: " + principals.size() + " principals from " + principalsFile
+          : generated ? "  token: " + token + "   (generated; set GANTRY_API_TOKEN to choose one)" : "  token: from GANTRY_API_TOKEN");
       out.println("  try:   curl -H \"Authorization: Bearer $TOKEN\" " + server.uri() + "/sessions");
       out.println("  push rules: " + rules.rules().size() + "; GitHub webhooks " + (secrets.gitHubSecret().isPresent() ? "on" : "off")
           + ", GitLab webhooks " + (secrets.gitLabToken().isPresent() ? "on" : "off"));

@@ -12,8 +12,6 @@ import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +28,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * {@code gantry serve}'s transport: Jetty on 127.0.0.1 turning each HTTP request into an {@link
  * ApiRequest} for the same {@link Router} the Lambda handler uses. A request is authenticated when
- * it carries {@code Authorization: Bearer <token>} (RFC 6750) with the server's token, compared in
- * constant time. Bodies are read at most to {@link Router#MAX_BODY_BYTES} + 1 bytes, and a declared
+ * it carries {@code Authorization: Bearer <token>} (RFC 6750) with one of the server's tokens ({@link
+ * ServePrincipals}), compared in constant time; the token names the caller and its permissions. Bodies are read at most to {@link Router#MAX_BODY_BYTES} + 1 bytes, and a declared
  * {@code Content-Length} above the limit is refused without reading.
  *
  * <p>Hardened for a machine others may reach through a tunnel or a browser: a request without a
@@ -140,6 +138,19 @@ public final class LocalApiServer implements AutoCloseable {
    * @throws IllegalStateException when the port cannot be bound
    */
   public static LocalApiServer start(Router router, int port, String token, String callerId, RateLimit limit) {
+    return start(router, port, ServePrincipals.single(token, callerId), limit);
+  }
+
+  /**
+   * Starts serving on 127.0.0.1 for several principals.
+   *
+   * @param router the request table
+   * @param port the port, or 0 for any free one
+   * @param principals the bearer tokens accepted and the callers they name
+   * @param limit the requests a second and the burst answered before 429
+   * @throws IllegalStateException when the port cannot be bound
+   */
+  static LocalApiServer start(Router router, int port, ServePrincipals principals, RateLimit limit) {
     TokenBucket bucket = new TokenBucket(limit.perSecond(), limit.burst(), System::nanoTime);
     org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(MAX_THREADS, 4);
     threads.setName("gantry-serve");
@@ -155,7 +166,6 @@ public final class LocalApiServer implements AutoCloseable {
     server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(MAX_CONNECTIONS, connector));
     server.setStopTimeout(0);
     server.setErrorHandler(LocalApiServer::jettyError);
-    byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     server.setHandler(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) throws Exception {
@@ -163,7 +173,7 @@ public final class LocalApiServer implements AutoCloseable {
         long wait = HEALTH_PATH.equals(request.getHttpURI().getPath()) ? 0 : bucket.tryTake();
         try {
           answer = wait > 0 ? tooManyRequests(wait, request.getHttpURI().getPath(), limit)
-              : answer(router, request, expected, callerId);
+              : answer(router, request, principals);
         } catch (Exception e) { // a body that never completes, a broken connection: answer, never an HTML page
           answer = problem(400, "the request could not be read (" + (e instanceof java.util.concurrent.TimeoutException
               || e.getCause() instanceof java.util.concurrent.TimeoutException ? "the body stopped arriving" : "malformed")
@@ -191,19 +201,17 @@ public final class LocalApiServer implements AutoCloseable {
   }
 
   /** The router's answer, or 401 without reading the body when a route needs a caller and there is none. */
-  private static ApiResponse answer(Router router, Request request, byte[] expected, String callerId) throws Exception {
+  private static ApiResponse answer(Router router, Request request, ServePrincipals principals) throws Exception {
     String path = request.getHttpURI().getPath();
     if (path == null || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) { // NUL included
       return problem(400, "the path holds control characters: send a plain path such as /sessions", "/");
     }
-    String authorization = request.getHeaders().get("Authorization");
-    boolean authenticated = authorization != null
-        && MessageDigest.isEqual(expected, authorization.getBytes(StandardCharsets.UTF_8));
-    if (!authenticated && router.requiresCaller(request.getMethod(), path)) {
+    Optional<Caller> caller = principals.caller(request.getHeaders().get("Authorization"));
+    if (caller.isEmpty() && router.requiresCaller(request.getMethod(), path)) {
       return router.handle(new ApiRequest(request.getMethod(), path, request.getHttpURI().getQuery(), Map.of(), new byte[0],
           false, Optional.empty()));
     }
-    return router.handle(toApiRequest(request, authenticated ? Optional.of(new Caller(callerId)) : Optional.empty()));
+    return router.handle(toApiRequest(request, caller));
   }
 
   /** 429 with {@code Retry-After} in whole seconds, at least 1, for a request over the rate limit. */

@@ -60,10 +60,8 @@ public final class LocalStores implements AutoCloseable {
     if (description.hasGlobalSecondaryIndexes()) {
       description.globalSecondaryIndexes().forEach(index -> present.add(index.indexName()));
     }
-    Map<String, String> wanted = Map.of(
-        SessionTables.BY_CREATED, SessionTables.LIST_PARTITION, SessionTables.BY_STATUS, SessionTables.STATUS);
     boolean added = false;
-    for (Map.Entry<String, String> index : wanted.entrySet()) {
+    for (Map.Entry<String, String> index : SessionTables.LISTING_INDEXES.entrySet()) {
       if (present.contains(index.getKey())) {
         continue;
       }
@@ -79,12 +77,23 @@ public final class LocalStores implements AutoCloseable {
       for (Map<String, AttributeValue> item : dynamoDb.scanPaginator(b -> b.tableName(table)).items()) {
         String id = item.get(SessionTables.SESSION_ID).s();
         Instant created = Instant.parse(item.get("createdAt").s());
+        AttributeValue origin = item.get("origin");
+        AttributeValue owner = origin != null && origin.hasM() ? origin.m().get("actor") : null;
+        boolean owned = owner != null && owner.s() != null;
+        Map<String, String> names = new java.util.HashMap<>(
+            Map.of("#p", SessionTables.LIST_PARTITION, "#o", SessionTables.CREATED_ORDER));
+        Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(
+            ":p", AttributeValue.fromS(SessionTables.LIST_PARTITION_VALUE),
+            ":o", AttributeValue.fromS(SessionTables.createdOrder(created, id))));
+        if (owned) {
+          names.put("#w", SessionTables.OWNER);
+          values.put(":w", AttributeValue.fromS(owner.s()));
+        }
         dynamoDb.updateItem(b -> b.tableName(table)
             .key(Map.of(SessionTables.SESSION_ID, AttributeValue.fromS(id)))
-            .updateExpression("SET #p = :p, #o = :o")
-            .expressionAttributeNames(Map.of("#p", SessionTables.LIST_PARTITION, "#o", SessionTables.CREATED_ORDER))
-            .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(SessionTables.LIST_PARTITION_VALUE),
-                ":o", AttributeValue.fromS(SessionTables.createdOrder(created, id)))));
+            .updateExpression("SET #p = :p, #o = :o" + (owned ? ", #w = :w" : ""))
+            .expressionAttributeNames(names)
+            .expressionAttributeValues(values));
       }
     }
   }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.api.IamReaders;
 import dev.gantry.api.Router;
 import dev.gantry.handler.ApiHandler;
 import dev.gantry.json.Json;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -112,18 +114,49 @@ final class ApiTransports {
     };
   }
 
-  /** The Lambda handler, given payload 2.0 events with an IAM authorizer context. */
+  /** The IAM user of the AWS docs' sample event. */
+  static final String SAMPLE_USER_ARN = "arn:aws:iam::123456789012:user/ana";
+
+  /**
+   * The Lambda handler, given payload 2.0 events with the sample's IAM authorizer context; that user
+   * is in the reader role, so it sees sessions other principals started.
+   */
   static Transport lambda(Router router) {
-    ApiHandler handler = new ApiHandler(router);
+    return lambda(new ApiHandler(router, IamReaders.parse(SAMPLE_USER_ARN)), "iam:" + SAMPLE_USER_ARN, context -> {});
+  }
+
+  /** The Lambda handler for an IAM caller with ARN {@code arn}; {@code readers} says who sees every session. */
+  static Transport lambdaIam(Router router, String arn, IamReaders readers) {
+    return lambda(new ApiHandler(router, readers), "iam:" + arn, context -> context.getAuthorizer().getIam().setUserArn(arn));
+  }
+
+  /**
+   * The Lambda handler behind a JWT authorizer: events carry the token's claims ({@code iss}, {@code
+   * sub}, {@code scope}) and the scopes as API Gateway passes them ({@code authorizer.jwt.scopes}).
+   */
+  static Transport lambdaJwt(Router router, String subject, List<String> scopes) {
+    String issuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_example";
+    return lambda(new ApiHandler(router), "jwt:" + issuer + "|" + subject, context -> {
+      APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT jwt = new APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT();
+      jwt.setClaims(Map.of("iss", issuer, "sub", subject, "scope", String.join(" ", scopes), "token_use", "access"));
+      jwt.setScopes(scopes);
+      APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
+      authorizer.setJwt(jwt);
+      context.setAuthorizer(authorizer);
+    });
+  }
+
+  private static Transport lambda(ApiHandler handler, String callerId,
+      java.util.function.Consumer<APIGatewayV2HTTPEvent.RequestContext> authorize) {
     return new Transport() {
       @Override
       public String name() {
-        return "Lambda (API Gateway HTTP API)";
+        return "Lambda (API Gateway HTTP API) as " + callerId;
       }
 
       @Override
       public String callerId() {
-        return "iam:arn:aws:iam::123456789012:user/ana";
+        return callerId;
       }
 
       @Override
@@ -140,7 +173,9 @@ final class ApiTransports {
         event.setHeaders(headers);
         event.setBody(call.body().length == 0 ? null : Base64.getEncoder().encodeToString(call.body()));
         event.setIsBase64Encoded(call.body().length > 0);
-        if (!call.authenticated()) {
+        if (call.authenticated()) {
+          authorize.accept(event.getRequestContext());
+        } else {
           event.getRequestContext().setAuthorizer(null);
         }
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
