@@ -61,6 +61,7 @@ public final class GantryStack extends Stack {
         settings, code, storage, bus, pipeline, common));
     this.api = new GantryHttpApi(this, "Api", new GantryHttpApi.Props(
         settings, code, storage, pipeline, bus, triggers.webhookSecret(), common));
+    new DecisionRedeliverySchedule(this, "DecisionRedelivery", code, storage, pipeline, common);
     // review commit statuses link to the session's API route (the API names no stage function: no cycle)
     pipeline.functions().get(Pipelines.standard().stages().stream()
             .filter(s -> s.name().equals(dev.gantry.pipeline.PipelineDefinition.REPORT)).findFirst().orElseThrow().stateName() + "Stage")

@@ -410,6 +410,11 @@ public final class PipelineStateMachine extends Construct {
     });
   }
 
+  /** Lets {@code grantee} answer the approval tasks (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat) of every pipeline. */
+  public void grantTaskResponses(software.amazon.awscdk.services.iam.IGrantable grantee) {
+    stateMachines.values().forEach(machine -> machine.grantTaskResponse(grantee));
+  }
+
   /** The functions by construct id ({@code ArchitectStage}, {@code ApprovalRequest}, {@code FailureRecorder}). */
   public Map<String, GantryFunction> functions() {
     return Map.copyOf(functions);

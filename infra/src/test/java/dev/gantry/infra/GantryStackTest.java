@@ -115,7 +115,7 @@ class GantryStackTest {
   void every_function_is_java_21_on_arm64_with_snapstart_on_published_versions_behind_a_live_alias() {
     Map<String, Map<String, Object>> functions = TEMPLATE.findResources("AWS::Lambda::Function");
     long stageFunctions = Pipelines.standard().stages().stream().filter(s -> !s.approvalGate()).count();
-    assertThat(functions).hasSize((int) stageFunctions + 4); // one per stage of any pipeline, approval, recorder, push, api
+    assertThat(functions).hasSize((int) stageFunctions + 5); // one per stage of any pipeline, approval, recorder, push, api, redelivery
     TEMPLATE.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
         "Runtime", "java21",
         "Architectures", List.of("arm64"),
@@ -288,9 +288,22 @@ class GantryStackTest {
   }
 
   @Test
+  void a_schedule_sweeps_undelivered_approval_decisions_with_a_function_that_may_answer_task_tokens() {
+    TEMPLATE.hasResourceProperties("AWS::Events::Rule", Map.of(
+        "ScheduleExpression", "rate(" + DecisionRedeliverySchedule.EVERY_MINUTES + " minutes)",
+        "State", "ENABLED",
+        "Targets", List.of(Match.objectLike(Map.of("RetryPolicy", Map.of("MaximumRetryAttempts", 0))))));
+    TEMPLATE.hasResourceProperties("AWS::Lambda::Function", Map.of(
+        "Handler", Match.stringLikeRegexp(dev.gantry.handler.DecisionRedeliveryHandler.class.getName().replace(".", "\\.") + ".*")));
+    assertThat(TEMPLATE.findResources("AWS::IAM::Policy", Map.of("Properties", Map.of("PolicyDocument", Map.of("Statement",
+        Match.arrayWith(List.of(Match.objectLike(Map.of("Action", Match.arrayWith(List.of("states:SendTaskSuccess")))))))))).keySet())
+        .anyMatch(name -> name.startsWith("DecisionRedelivery"));
+  }
+
+  @Test
   void pushes_on_the_custom_bus_reach_the_push_function_with_retries_an_age_limit_and_an_encrypted_tls_only_dlq() {
     TEMPLATE.resourceCountIs("AWS::Events::EventBus", 1);
-    TEMPLATE.resourceCountIs("AWS::Events::Rule", 1);
+    TEMPLATE.resourceCountIs("AWS::Events::Rule", 2); // the push rule and the decision redelivery schedule
     TEMPLATE.hasResourceProperties("AWS::Events::Rule", Map.of(
         "EventBusName", Match.anyValue(),
         "EventPattern", Map.of("source", List.of(RepositoryPush.SOURCE), "detail-type", List.of(RepositoryPush.DETAIL_TYPE)),
@@ -380,7 +393,7 @@ class GantryStackTest {
     String arn = "arn:aws:codecommit:eu-west-1:123456789012:app";
     Template template = Synthesized.with(Map.of("codeCommitRepositoryArns", arn)).template;
 
-    template.resourceCountIs("AWS::Events::Rule", 2);
+    template.resourceCountIs("AWS::Events::Rule", 3);
     template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
         Match.objectLike(Map.of("Sid", "PullConfiguredCodeCommitRepositories", "Action", "codecommit:GitPull", "Resource", arn)))),
         "Version", "2012-10-17"), "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("PipelineCheckoutStageRole.*")))));

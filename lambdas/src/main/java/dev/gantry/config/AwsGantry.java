@@ -5,6 +5,7 @@ import dev.gantry.api.DocumentDelivery;
 import dev.gantry.api.GantryApi;
 import dev.gantry.document.S3DocumentStore;
 import dev.gantry.pipeline.ApprovalNotifier;
+import dev.gantry.pipeline.DecisionRedelivery;
 import dev.gantry.pipeline.EventBridgeApprovalNotifier;
 import dev.gantry.pipeline.ExecutionRecorder;
 import dev.gantry.pipeline.Pipelines;
@@ -104,6 +105,17 @@ public final class AwsGantry {
         base.pushRules(),
         new EventBridgePushPublisher(base.client(EventBridgeClient.builder()), base.aws().eventBusName()),
         session -> Optional.of(workflow.consoleUrl(session)));
+  }
+
+  /**
+   * The scheduled sweep delivering approval decisions Step Functions did not take: the session
+   * store and Step Functions only.
+   *
+   * @throws IllegalArgumentException naming a missing or malformed environment variable
+   */
+  public static DecisionRedelivery decisionRedelivery(Map<String, String> environment) {
+    Base base = Base.fromEnvironment(environment);
+    return new DecisionRedelivery(base.sessions(), base.workflow());
   }
 
   /**

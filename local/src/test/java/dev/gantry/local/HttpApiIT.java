@@ -384,6 +384,50 @@ class HttpApiIT {
   }
 
   @Test
+  void in_aws_a_decision_nobody_retries_is_delivered_by_the_scheduled_sweep() {
+    String id = serve.send(Call.post("/sessions", startBody("Deliver my decision later"))).json().path("sessionId").asText();
+    JsonNode waiting = awaitStatus(serve, id, s -> !s.equals("RUNNING"));
+    assertThat(waiting.path("status").asText()).isEqualTo("AWAITING_APPROVAL");
+    var stored = gantry.stores().sessions().find(id).orElseThrow();
+    String token = "token-" + id;
+    gantry.stores().sessions().update(stored, stored.withApprovalTaskToken(token),
+        new dev.gantry.session.AuditEvent("pipeline", "ApprovalRequested", Map.of("digest", stored.pendingDigest())));
+    java.util.concurrent.atomic.AtomicBoolean reachable = new java.util.concurrent.atomic.AtomicBoolean(false);
+    try (dev.gantry.testing.AwsWireStub stub = dev.gantry.testing.AwsWireStub.start(request -> reachable.get()
+            ? dev.gantry.testing.AwsWireStub.Reply.json(200, "application/x-amz-json-1.0", "{}")
+            : new dev.gantry.testing.AwsWireStub.Reply(400, Map.of("Content-Type", "application/x-amz-json-1.0",
+                "x-amzn-ErrorType", "ThrottlingException"), "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"));
+        software.amazon.awssdk.services.sfn.SfnClient sfn = dev.gantry.config.AwsClients.client(
+            software.amazon.awssdk.services.sfn.SfnClient.builder(), "eu-west-1", dev.gantry.testing.AwsWireStub.CREDENTIALS,
+            java.util.Optional.of(stub.endpoint()))) {
+      dev.gantry.pipeline.StepFunctionsWorkflow stepFunctions = new dev.gantry.pipeline.StepFunctionsWorkflow(sfn,
+          Map.of("deliver", "arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-deliver"));
+      Transport aws = ApiTransports.lambda(new GantryApi(gantry.runtime().sessions(), stepFunctions, gantry.stores().documents(),
+          DocumentDelivery.streamed(gantry.stores().documents()), AgentCatalog.load(REPOSITORY.resolve("agents")),
+          WebhookSecrets.of(null, null), PushRules.none(), push -> { }, s -> java.util.Optional.empty()).router());
+      String approve = "{\"decision\":\"approve\",\"digest\":\"" + waiting.path("pendingApproval").path("digest").asText()
+          + "\",\"changeSetDigest\":\"" + waiting.path("pendingApproval").path("changeSet").path("sha256").asText() + "\"}";
+      assertThat(aws.send(Call.post("/sessions/" + id + "/approval", approve)).status()).isEqualTo(503);
+      dev.gantry.pipeline.DecisionRedelivery sweep = new dev.gantry.pipeline.DecisionRedelivery(gantry.runtime().sessions(), stepFunctions);
+
+      dev.gantry.pipeline.DecisionRedelivery.Sweep throttled = sweep.run();
+      reachable.set(true);
+      dev.gantry.pipeline.DecisionRedelivery.Sweep delivered = sweep.run();
+      dev.gantry.pipeline.DecisionRedelivery.Sweep again = sweep.run();
+
+      assertThat(throttled.unavailable()).as("still throttled: kept for the next sweep").isGreaterThanOrEqualTo(1);
+      assertThat(delivered.delivered()).isGreaterThanOrEqualTo(1);
+      assertThat(again.checked()).as("nothing left to deliver").isZero();
+      assertThat(stub.received()).filteredOn(r -> "AWSStepFunctions.SendTaskSuccess".equals(r.header("X-Amz-Target")))
+          .extracting(r -> dev.gantry.json.Json.tree(new String(r.body(), StandardCharsets.UTF_8)).path("taskToken").asText())
+          .contains(token);
+      assertThat(gantry.stores().sessions().find(id).orElseThrow().approvalTaskToken()).isNull();
+      assertThat(gantry.runtime().sessions().audit(id).entries()).filteredOn(e -> e.action().equals("ApprovalDelivered"))
+          .singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo(dev.gantry.pipeline.DecisionRedelivery.ACTOR));
+    }
+  }
+
+  @Test
   void in_aws_a_decision_step_functions_did_not_take_is_kept_and_delivered_on_a_retry_or_a_read() throws Exception {
     String id = serve.send(Call.post("/sessions", startBody("Deliver my decision"))).json().path("sessionId").asText();
     JsonNode waiting = awaitStatus(serve, id, s -> !s.equals("RUNNING"));

@@ -1,0 +1,86 @@
+package dev.gantry.pipeline;
+
+import dev.gantry.session.DecisionRefusedException;
+import dev.gantry.session.Session;
+import dev.gantry.session.SessionPage;
+import dev.gantry.session.SessionService;
+import dev.gantry.session.SessionStatus;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers approval decisions that were recorded but never reached Step Functions: the API records
+ * a decision before it calls {@code SendTaskSuccess}/{@code SendTaskFailure}, and when that call
+ * fails (throttled, unreachable) it answers 503 and keeps the task token ({@link
+ * SessionService#decisionUndelivered}). A retry or a read delivers it too; this sweep, run on a
+ * schedule in AWS, delivers it when nobody comes back, so an approved session never waits for the
+ * approval's timeout.
+ *
+ * <p>A decided session is RUNNING (approved) or REJECTED, so the sweep reads those two statuses'
+ * listings (the {@code byStatus} index), at most {@value #MAX_PAGES} pages of 100 each.
+ */
+public final class DecisionRedelivery {
+  private static final Logger LOG = LoggerFactory.getLogger(DecisionRedelivery.class);
+  /** The actor of the {@code ApprovalDelivered} entries this sweep writes. */
+  public static final String ACTOR = "gantry:redelivery";
+  static final int MAX_PAGES = 20;
+
+  private final SessionService sessions;
+  private final SessionWorkflow workflow;
+
+  /**
+   * @param sessions the session service
+   * @param workflow Step Functions (its {@link SessionWorkflow#decided} sends the task result)
+   */
+  public DecisionRedelivery(SessionService sessions, SessionWorkflow workflow) {
+    this.sessions = sessions;
+    this.workflow = workflow;
+  }
+
+  /**
+   * What one sweep did.
+   *
+   * @param checked decided sessions looked at
+   * @param delivered decisions delivered now (each with an {@code ApprovalDelivered} audit entry)
+   * @param unavailable decisions Step Functions still did not take; the next sweep tries again
+   * @param closed decisions whose approval had closed (timed out or stopped) before they arrived
+   */
+  public record Sweep(int checked, int delivered, int unavailable, int closed) {}
+
+  /** Finds and delivers every undelivered decision; failures are counted, never thrown. */
+  public Sweep run() {
+    int checked = 0;
+    int delivered = 0;
+    int unavailable = 0;
+    int closed = 0;
+    for (SessionStatus status : List.of(SessionStatus.RUNNING, SessionStatus.REJECTED)) {
+      String cursor = null;
+      for (int page = 0; page < MAX_PAGES; page++) {
+        SessionPage sessionsPage = sessions.list(status, 100, cursor);
+        for (Session session : sessionsPage.sessions()) {
+          if (!SessionService.decisionUndelivered(session)) {
+            continue;
+          }
+          checked++;
+          try {
+            workflow.decided(session);
+            sessions.decisionDelivered(session.sessionId(), ACTOR);
+            delivered++;
+          } catch (WorkflowUnavailableException e) {
+            unavailable++;
+            LOG.warn("decision of session {} still not delivered: {}", session.sessionId(), e.getMessage());
+          } catch (DecisionRefusedException e) {
+            closed++;
+            LOG.warn("decision of session {} arrived after its approval closed: {}", session.sessionId(), e.getMessage());
+          }
+        }
+        cursor = sessionsPage.nextCursor().orElse(null);
+        if (cursor == null) {
+          break;
+        }
+      }
+    }
+    return new Sweep(checked, delivered, unavailable, closed);
+  }
+}
