@@ -76,7 +76,7 @@ class GantryCommandIT {
 
     Result show = gantry("show", id);
     assertThat(show.exitCode()).as(show.err()).isZero();
-    assertThat(show.out()).contains("status      SUCCEEDED", "stages (9)", "chain verified");
+    assertThat(show.out()).contains("status      SUCCEEDED", "stages (9)", "chain verified, MACs verified (key local:", "anchored through entry");
     assertThat(show.out().lines().filter(l -> l.contains(" verified  s3://"))).hasSizeGreaterThanOrEqualTo(5);
 
     Result list = gantry("sessions");
