@@ -91,6 +91,8 @@ public final class GantryStack extends Stack {
     });
     CfnOutput.Builder.create(this, "DocumentsBucketName").description("Where session documents are stored")
         .value(storage.documents().getBucketName()).build();
+    CfnOutput.Builder.create(this, "AuditTableName").description("The append-only audit log (an auditor queries it)")
+        .value(storage.audit().getTableName()).build();
     CfnOutput.Builder.create(this, "AuditAnchorsBucketName").description("Where audit heads are anchored (an auditor lists it)")
         .value(storage.auditAnchors().getBucketName()).build();
     CfnOutput.Builder.create(this, "AuditKeyArn").description("KMS HMAC key of the audit entry MACs (an auditor calls VerifyMac)")

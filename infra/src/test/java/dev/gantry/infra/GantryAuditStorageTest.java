@@ -118,4 +118,9 @@ class GantryAuditStorageTest {
 
     assertThat(withAnchors.keySet()).isNotEmpty().isEqualTo(withTable.keySet());
   }
+
+  @Test
+  void the_outputs_name_what_an_auditor_reads() {
+    assertThat(TEMPLATE.findOutputs("*")).containsKeys("AuditTableName", "AuditAnchorsBucketName", "AuditKeyArn");
+  }
 }

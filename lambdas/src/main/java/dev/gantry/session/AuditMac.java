@@ -25,4 +25,14 @@ public interface AuditMac {
    * @throws AuditKeyUnavailableException when the key cannot be used (service unreachable, access denied)
    */
   boolean verify(String message, String mac);
+
+  /** The bytes of a base64 MAC, or null for one that is not base64 or is empty (a wrong MAC, not an error). */
+  static byte[] decode(String mac) {
+    try {
+      byte[] bytes = java.util.Base64.getDecoder().decode(mac);
+      return bytes.length == 0 ? null : bytes;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
 }

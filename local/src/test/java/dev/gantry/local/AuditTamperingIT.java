@@ -16,7 +16,6 @@ import dev.gantry.session.SessionTables;
 import dev.gantry.session.keyfile.HmacAuditMac;
 import dev.gantry.session.s3.S3AuditAnchors;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,23 +40,22 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 class AuditTamperingIT {
   static final Settings SETTINGS = Settings.fromEnvironment(Map.of());
   @TempDir static Path data;
-  static EmbeddedEngines engines;
+  static OfflineStack stack;
   static LocalStores stores;
   static SessionStore store;
   static SessionService service;
 
   @BeforeAll
   static void startEngines() {
-    engines = EmbeddedEngines.start(data);
-    stores = new LocalStores(engines, SETTINGS, Clock.systemUTC());
+    stack = new OfflineStack(data, SETTINGS);
+    stores = stack.stores;
     store = stores.sessions();
-    service = new SessionService(store, Clock.systemUTC(), () -> UUID.randomUUID().toString(), true);
+    service = stack.sessions;
   }
 
   @AfterAll
   static void stopEngines() {
-    stores.close();
-    engines.close();
+    stack.close();
   }
 
   /** A session with {@code entries} audit entries written the honest way. */

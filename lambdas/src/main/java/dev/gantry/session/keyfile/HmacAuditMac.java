@@ -42,13 +42,8 @@ public final class HmacAuditMac implements AuditMac {
 
   @Override
   public boolean verify(String message, String mac) {
-    byte[] given;
-    try {
-      given = Base64.getDecoder().decode(mac);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-    return MessageDigest.isEqual(raw(message), given);
+    byte[] given = AuditMac.decode(mac);
+    return given != null && MessageDigest.isEqual(raw(message), given);
   }
 
   private byte[] raw(String message) {

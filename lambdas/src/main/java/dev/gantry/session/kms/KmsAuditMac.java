@@ -48,14 +48,9 @@ public final class KmsAuditMac implements AuditMac {
 
   @Override
   public boolean verify(String message, String mac) {
-    byte[] given;
-    try {
-      given = Base64.getDecoder().decode(mac);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-    if (given.length == 0) {
-      return false; // VerifyMac requires 1..6144 bytes; an empty MAC is simply wrong
+    byte[] given = AuditMac.decode(mac);
+    if (given == null) {
+      return false; // not sent: VerifyMac needs 1..6144 bytes of MAC
     }
     try {
       return kms.verifyMac(b -> b.keyId(keyId).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)
