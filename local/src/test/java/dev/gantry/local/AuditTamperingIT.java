@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.config.Settings;
 import dev.gantry.json.Json;
+import dev.gantry.session.AuditAnchors;
 import dev.gantry.session.AuditChain;
 import dev.gantry.session.AuditEntry;
 import dev.gantry.session.AuditEvent;
+import dev.gantry.session.AuditKeyUnavailableException;
 import dev.gantry.session.AuditMac;
+import dev.gantry.session.DynamoDbSessionStore;
 import dev.gantry.session.Session;
 import dev.gantry.session.SessionService;
 import dev.gantry.session.SessionStore;
@@ -16,10 +19,12 @@ import dev.gantry.session.SessionTables;
 import dev.gantry.session.keyfile.HmacAuditMac;
 import dev.gantry.session.s3.S3AuditAnchors;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -202,7 +207,65 @@ class AuditTamperingIT {
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
     stores.auditAnchors().anchor(s.sessionId(), 1, first.hash());
 
-    assertThat(stores.auditAnchors().anchors(s.sessionId())).containsExactly(new dev.gantry.session.AuditAnchors.Anchor(1, first.hash()));
+    assertThat(stores.auditAnchors().anchors(s.sessionId())).containsExactly(new AuditAnchors.Anchor(1, first.hash()));
     assertThat(stores.s3().headObject(b -> b.bucket(LocalStores.ANCHORS_BUCKET).key(key)).contentLength()).isZero();
+  }
+
+  @Test
+  void an_anchor_that_cannot_be_written_leaves_the_change_committed_and_the_entry_noted_as_not_anchored() {
+    DynamoDbSessionStore unanchored = new DynamoDbSessionStore(stores.dynamoDb(), SETTINGS.sessionsTable(), SETTINGS.auditTable(),
+        Clock.systemUTC(), stores.auditMac(), new AuditAnchors() {
+          @Override
+          public void anchor(String sessionId, long seq, String hash) {
+            if (seq > 1) {
+              throw new IllegalStateException("S3 unreachable");
+            }
+            stores.auditAnchors().anchor(sessionId, seq, hash);
+          }
+
+          @Override
+          public List<Anchor> anchors(String sessionId) {
+            return stores.auditAnchors().anchors(sessionId);
+          }
+        }, Optional.empty());
+    Session s = unanchored.create(Session.start(UUID.randomUUID().toString(), "goal", "/repo", "stack", Instant.now()),
+        new AuditEvent("tester", "SessionCreated", Map.of()));
+
+    Session updated = unanchored.update(s, s.withFailure("x"), new AuditEvent("pipeline", "StageFailed", Map.of()));
+
+    assertThat(store.find(s.sessionId())).contains(updated);
+    AuditChain.Verification v = service.audit(s.sessionId()).verification();
+    assertThat(v.valid()).isTrue();
+    assertThat(v.note()).isEqualTo("entry 2 is not anchored: written but not anchored (e.g. a crash between the two writes)");
+  }
+
+  @Test
+  void when_the_mac_key_cannot_be_used_nothing_is_written() {
+    AuditMac unavailable = new AuditMac() {
+      @Override
+      public String keyId() {
+        return "unavailable";
+      }
+
+      @Override
+      public String mac(String message) {
+        throw new AuditKeyUnavailableException("KMS GenerateMac with key unavailable failed: SdkClientException", null);
+      }
+
+      @Override
+      public boolean verify(String message, String mac) {
+        throw new AuditKeyUnavailableException("KMS VerifyMac with key unavailable failed: SdkClientException", null);
+      }
+    };
+    DynamoDbSessionStore keyless = new DynamoDbSessionStore(stores.dynamoDb(), SETTINGS.sessionsTable(), SETTINGS.auditTable(),
+        Clock.systemUTC(), unavailable, stores.auditAnchors(), Optional.empty());
+    String id = UUID.randomUUID().toString();
+
+    assertThatThrownBy(() -> keyless.create(Session.start(id, "goal", "/repo", "stack", Instant.now()),
+        new AuditEvent("tester", "SessionCreated", Map.of()))).isInstanceOf(AuditKeyUnavailableException.class);
+
+    assertThat(store.find(id)).isEmpty();
+    assertThat(store.auditLog(id)).isEmpty();
+    assertThat(stores.auditAnchors().anchors(id)).isEmpty();
   }
 }

@@ -55,21 +55,25 @@ public final class LocalAuditKey {
     }
   }
 
+  /**
+   * Writes the key to an owner-only temporary file, then links it into place: the key file appears
+   * whole or not at all, and a gantry process that created it first keeps its key (the link fails).
+   */
   private static void create(Path file) throws IOException {
     Files.createDirectories(file.getParent());
     byte[] key = new byte[KEY_BYTES];
     new SecureRandom().nextBytes(key);
     boolean posix = Files.getFileAttributeView(file.getParent(), PosixFileAttributeView.class) != null;
+    Path temporary = posix
+        ? Files.createTempFile(file.getParent(), ".audit-mac", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+        : Files.createTempFile(file.getParent(), ".audit-mac", ".tmp");
     try {
-      // created with 0600 at once: there is no moment at which others could open it
-      if (posix) {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-      } else {
-        Files.createFile(file);
-      }
-      Files.write(file, key, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
+      Files.write(temporary, key, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+      Files.createLink(file, temporary);
     } catch (FileAlreadyExistsException raced) {
       // another gantry process created it first: use theirs
+    } finally {
+      Files.deleteIfExists(temporary);
     }
   }
 

@@ -81,4 +81,26 @@ class LocalAuditKeyTest {
     assertThat(key.verify("m", "not base64!")).isFalse();
     assertThat(key.verify("m", "")).isFalse();
   }
+
+  @Test
+  void processes_opening_a_new_home_at_once_all_get_the_one_key_written_whole() throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    var start = new java.util.concurrent.CountDownLatch(1);
+    java.util.List<java.util.concurrent.Future<HmacAuditMac>> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      keys.add(pool.submit(() -> {
+        start.await();
+        return LocalAuditKey.open(home);
+      }));
+    }
+    start.countDown();
+    String mac = keys.get(0).get().mac("m");
+    for (var key : keys) {
+      assertThat(key.get().verify("m", mac)).isTrue();
+    }
+    pool.shutdown();
+    try (var files = Files.list(home)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly(LocalAuditKey.FILE_NAME);
+    }
+  }
 }
