@@ -108,6 +108,10 @@ public final class GantryCommand {
             err.println("gantry: " + e.getMessage());
             return BAD_ARGUMENTS;
           }
+          if (e instanceof dev.gantry.session.AuditKeyUnavailableException) { // names the key file and the fix
+            err.println("gantry: " + e.getMessage());
+            return FAILED;
+          }
           if (e instanceof DecisionRefusedException || e instanceof ReplayRefusedException) {
             err.println("gantry: refused: " + e.getMessage());
             return FAILED;

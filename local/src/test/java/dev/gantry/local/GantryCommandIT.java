@@ -37,6 +37,11 @@ class GantryCommandIT {
   record Result(int exitCode, String out, String err) {}
 
   Result gantry(String... args) {
+    return gantry(home, args);
+  }
+
+  /** Runs the gantry command in-process with {@code GANTRY_HOME} {@code home} and this repository's agents. */
+  static Result gantry(Path home, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     String previous = System.getProperty("gantry.agents");
