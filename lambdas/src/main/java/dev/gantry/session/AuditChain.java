@@ -84,8 +84,8 @@ public final class AuditChain {
     boolean authenticated = linked && checkMacs(entries, mac, problems);
     String note = null;
     if (linked && n > anchoredThrough && problems.isEmpty()) {
-      note = (n - anchoredThrough == 1 ? "entry " + n + " is" : "entries " + (anchoredThrough + 1) + ".." + n + " are")
-          + " not anchored: written but not anchored (e.g. a crash between the two writes)";
+      note = span(anchoredThrough + 1, n, "is", "are") + " not anchored: written but not anchored (e.g. a crash between "
+          + "the two writes)";
     }
     return new Verification(problems.isEmpty(), n, problems.isEmpty() ? null : String.join("; ", problems),
         authenticated, mac.keyId(), anchoredThrough, note);
@@ -133,8 +133,8 @@ public final class AuditChain {
       String anchored = anchor.getValue().first();
       String logged = hashes.get(seq);
       if (seq > logEnd) {
-        problems.add("truncation: the log ends at entry " + logEnd + " but entry " + seq + " is anchored: entries "
-            + (logEnd + 1) + ".." + bySeq.lastKey() + " were removed");
+        problems.add("truncation: the log ends at entry " + logEnd + " but entry " + seq + " is anchored: "
+            + span(logEnd + 1, bySeq.lastKey(), "was", "were") + " removed");
         break;
       } else if (logged == null) {
         problems.add("anchor: entry " + seq + " is anchored but missing from the log");
@@ -161,8 +161,7 @@ public final class AuditChain {
       return true;
     }
     if (entries.stream().allMatch(e -> e.mac() == null)) {
-      problems.add("MAC: " + (entries.size() == 1 ? "entry 1 is" : "entries 1.." + entries.size() + " are")
-          + " not authenticated (written before audit MACs)");
+      problems.add("MAC: " + span(1, entries.size(), "is", "are") + " not authenticated (written before audit MACs)");
       return false;
     }
     for (AuditEntry entry : entries) {
@@ -184,6 +183,11 @@ public final class AuditChain {
 
   private static long firstAuthenticated(List<AuditEntry> entries) {
     return entries.stream().filter(e -> e.mac() != null).mapToLong(AuditEntry::seq).findFirst().orElse(Long.MAX_VALUE);
+  }
+
+  /** {@code entry 3 was} or {@code entries 3..5 were}. */
+  private static String span(long from, long to, String one, String many) {
+    return from == to ? "entry " + from + " " + one : "entries " + from + ".." + to + " " + many;
   }
 
   private static String shortHash(String hash) {

@@ -116,7 +116,7 @@ class AuditChainTest {
     AuditChain.Verification v = verify(chain);
     assertThat(v.valid()).isFalse();
     assertThat(v.problem()).isEqualTo("head: the log ends at entry 2 but the session records entry 3; "
-        + "truncation: the log ends at entry 2 but entry 3 is anchored: entries 3..3 were removed");
+        + "truncation: the log ends at entry 2 but entry 3 is anchored: entry 3 was removed");
   }
 
   @Test
@@ -128,7 +128,7 @@ class AuditChainTest {
     assertThat(v.valid()).isFalse();
     assertThat(v.authenticated()).isTrue();
     assertThat(v.anchoredThrough()).isEqualTo(2);
-    assertThat(v.problem()).isEqualTo("truncation: the log ends at entry 2 but entry 3 is anchored: entries 3..3 were removed");
+    assertThat(v.problem()).isEqualTo("truncation: the log ends at entry 2 but entry 3 is anchored: entry 3 was removed");
   }
 
   @Test

@@ -160,7 +160,8 @@ class AuditTamperingIT {
         undetected.add("truncation of " + s.sessionId() + " from entry " + from);
       } else {
         assertThat(v.problem()).isEqualTo("truncation: the log ends at entry " + (from - 1) + " but entry " + from
-            + " is anchored: entries " + from + ".." + entries + " were removed");
+            + " is anchored: " + (from == entries ? "entry " + from + " was" : "entries " + from + ".." + entries + " were")
+            + " removed");
       }
     }
     assertThat(undetected).isEmpty();
