@@ -32,7 +32,7 @@ public final class AuditChain {
    * @param valid true when links, hashes, the session's head, the MACs and the anchors all agree
    * @param entries entries checked
    * @param problem every problem found, separated by {@code "; "}, each naming the entry and the
-   *     check (link, hash, head, MAC, anchor, truncation); null when valid
+   *     check (sequence, link, hash, head, MAC, anchor, truncation); null when valid
    * @param authenticated true when the last entry's MAC verifies with {@code keyId} (which
    *     authenticates the whole chain up to it)
    * @param keyId the MAC key checked against

@@ -28,9 +28,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
  *
  * <p>Audit entries are authenticated with the key file {@code GANTRY_HOME/}{@value
  * LocalAuditKey#FILE_NAME} (owner-only) and anchored in the local S3 server's bucket {@value
- * #ANCHORS_BUCKET}, apart from the documents so that no agent document key can collide with an
- * anchor. On one machine both live under {@code GANTRY_HOME}, so they protect against a change made
- * through DynamoDB alone (a tool, a bug, a restored table), not against the machine's owner.
+ * #ANCHORS_BUCKET}, a bucket of its own as in AWS (where its policy differs from the documents
+ * bucket's). On one machine both live under {@code GANTRY_HOME}, so they protect against a change
+ * made through DynamoDB alone (a tool, a bug, a restored table), not against the machine's owner.
  */
 public final class LocalStores implements AutoCloseable {
   /** The local S3 server's bucket of audit anchors. */
