@@ -38,6 +38,14 @@ final class Acknowledgements {
             + "sessions/ and stacks/ prefixes and to GetObject/PutObject");
   }
 
+  /** Audit anchors in the anchors bucket. */
+  static void auditAnchors(IConstruct role) {
+    wildcard(role, "^Resource::<StorageAuditAnchors[0-9A-F]+\\.Arn>/audit-anchors/\\*$",
+        "anchor keys contain the session id, sequence number and hash, known only at run time; access is "
+            + "PutObject alone under audit-anchors/, and the bucket policy refuses a put without If-None-Match "
+            + "and every delete, so a writer can add anchors but never change one");
+  }
+
   /** Foundation models reached through a cross-region inference profile. */
   static void bedrockRegions(IConstruct role) {
     wildcard(role, "^Resource::arn:<AWS::Partition>:bedrock:\\*::foundation-model/.+$",

@@ -90,6 +90,7 @@ public final class GantryHttpApi extends Construct {
     this.function = new GantryFunction(this, "Handler", new GantryFunction.Props(ApiHandler.class.getName(),
         "Gantry HTTP API", 1024, Duration.seconds(29), props.code(), environment));
     props.storage().grantSessions(function);
+    props.storage().grantAuditVerification(function); // GET /sessions/{id}/audit checks MACs and anchors
     props.storage().grantDocuments(function, false);
     props.pipelines().grantRunSessions(function.grantee());
     Acknowledgements.executions(function.role());

@@ -74,6 +74,7 @@ public final class GantryStack extends Stack {
         storage.sessions().getTableArn(), storage.sessions().getTableArn() + "/*",
         storage.audit().getTableArn(), storage.audit().getTableArn() + "/*",
         storage.documents().getBucketArn(), storage.documents().getBucketArn() + "/*",
+        storage.auditAnchors().getBucketArn(), storage.auditAnchors().getBucketArn() + "/*", storage.auditKey().getKeyArn(),
         bus.getEventBusArn(), functions));
     // the state machine is left out: its ARN would make a cycle (it names the stage functions, whose
     // environment names the deploy role and the boundary)
@@ -95,6 +96,12 @@ public final class GantryStack extends Stack {
     });
     CfnOutput.Builder.create(this, "DocumentsBucketName").description("Where session documents are stored")
         .value(storage.documents().getBucketName()).build();
+    CfnOutput.Builder.create(this, "AuditTableName").description("The append-only audit log (an auditor queries it)")
+        .value(storage.audit().getTableName()).build();
+    CfnOutput.Builder.create(this, "AuditAnchorsBucketName").description("Where audit heads are anchored (an auditor lists it)")
+        .value(storage.auditAnchors().getBucketName()).build();
+    CfnOutput.Builder.create(this, "AuditKeyArn").description("KMS HMAC key of the audit entry MACs (an auditor calls VerifyMac)")
+        .value(storage.auditKey().getKeyArn()).build();
     CfnOutput.Builder.create(this, "GitSecretArn").description("Secret holding Git tokens by host, read by the checkout, publish and report stages")
         .value(pipeline.gitSecret().getSecretArn()).build();
     CfnOutput.Builder.create(this, "WebhookSecretArn").description("Secret holding the webhook secrets")

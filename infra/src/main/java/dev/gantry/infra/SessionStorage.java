@@ -14,7 +14,14 @@ import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import dev.gantry.document.DocumentKeys;
+import dev.gantry.session.s3.S3AuditAnchors;
+import java.util.Map;
+import software.amazon.awscdk.services.iam.AnyPrincipal;
+import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.kms.KeySpec;
+import software.amazon.awscdk.services.kms.KeyUsage;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
@@ -29,11 +36,20 @@ import software.constructs.Construct;
  * append-only audit table, the documents bucket and the bucket its access logs go to. Key schemas
  * come from {@link SessionTables}, the same constants the store and the local tables use. Data is
  * retained when the stack is deleted.
+ *
+ * <p>The audit log's protection: a KMS HMAC key ({@code HMAC_256}, {@code GENERATE_VERIFY_MAC})
+ * writers use through {@code kms:GenerateMac} only, and the anchors bucket, where writers may only
+ * add ({@code s3:PutObject} on {@code audit-anchors/*}). Its bucket policy denies, to every
+ * principal, a PutObject without {@code If-None-Match} (condition key {@code s3:if-none-match} Null;
+ * S3 user guide, "Enforce conditional writes on Amazon S3 buckets"), every object delete, and
+ * lifecycle configuration, so an anchor is never replaced, removed or expired.
  */
 public final class SessionStorage extends Construct {
   private final Table sessions;
   private final Table audit;
   private final Bucket documents;
+  private final Key auditKey;
+  private final Bucket auditAnchors;
 
   /** Creates the tables and buckets. */
   public SessionStorage(Construct scope, String id) {
@@ -90,13 +106,67 @@ public final class SessionStorage extends Construct {
             .build()))
         .removalPolicy(RemovalPolicy.RETAIN)
         .build();
+
+    this.auditKey = Key.Builder.create(this, "AuditKey")
+        .description("Gantry audit entry MACs: GenerateMac for writers, VerifyMac for readers")
+        .keySpec(KeySpec.HMAC_256)
+        .keyUsage(KeyUsage.GENERATE_VERIFY_MAC)
+        .removalPolicy(RemovalPolicy.RETAIN) // without it no stored MAC can be verified again
+        .build();
+    this.auditAnchors = Bucket.Builder.create(this, "AuditAnchors")
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .encryption(BucketEncryption.S3_MANAGED)
+        .enforceSsl(true)
+        .versioned(true) // an administrator's delete leaves the anchor as a noncurrent version
+        .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+        .serverAccessLogsBucket(accessLogs)
+        .serverAccessLogsPrefix("audit-anchors/")
+        .removalPolicy(RemovalPolicy.RETAIN) // no lifecycle rules: anchors never expire
+        .build();
+    auditAnchors.addToResourcePolicy(PolicyStatement.Builder.create()
+        .sid("DenyPutWithoutIfNoneMatch")
+        .effect(Effect.DENY)
+        .principals(List.of(new AnyPrincipal()))
+        .actions(List.of("s3:PutObject"))
+        .resources(List.of(auditAnchors.arnForObjects("*")))
+        .conditions(Map.of("Null", Map.of("s3:if-none-match", "true")))
+        .build());
+    auditAnchors.addToResourcePolicy(PolicyStatement.Builder.create()
+        .sid("DenyAnchorDeletion")
+        .effect(Effect.DENY)
+        .principals(List.of(new AnyPrincipal()))
+        .actions(List.of("s3:DeleteObject*", "s3:PutLifecycleConfiguration"))
+        .resources(List.of(auditAnchors.getBucketArn(), auditAnchors.arnForObjects("*")))
+        .build());
   }
 
-  /** Lets {@code function} read and write sessions (indexes included) and append and read audit entries. */
+  /**
+   * Lets {@code function} read and write sessions (indexes included), append and read audit entries,
+   * authenticate new entries ({@code kms:GenerateMac}) and add anchors ({@code s3:PutObject} on
+   * {@code audit-anchors/*}).
+   */
   public void grantSessions(GantryFunction function) {
     sessions.grantReadWriteData(function.grantee());
     audit.grant(function.grantee(), "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query");
+    auditKey.grant(function.grantee(), "kms:GenerateMac");
+    function.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+        .actions(List.of("s3:PutObject"))
+        .resources(List.of(auditAnchors.arnForObjects(S3AuditAnchors.PREFIX + "*")))
+        .build());
     Acknowledgements.sessionIndexes(function.role());
+    Acknowledgements.auditAnchors(function.role());
+  }
+
+  /**
+   * Lets {@code function} also verify audit logs: {@code kms:VerifyMac} and listing the anchors
+   * bucket. What an auditor's read-only role needs besides {@code dynamodb:Query} on the audit table.
+   */
+  public void grantAuditVerification(GantryFunction function) {
+    auditKey.grant(function.grantee(), "kms:VerifyMac");
+    function.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+        .actions(List.of("s3:ListBucket"))
+        .resources(List.of(auditAnchors.getBucketArn()))
+        .build());
   }
 
   /**
@@ -123,7 +193,19 @@ public final class SessionStorage extends Construct {
     return java.util.Map.of(
         dev.gantry.config.EnvironmentVariables.SESSIONS_TABLE, sessions.getTableName(),
         dev.gantry.config.EnvironmentVariables.AUDIT_TABLE, audit.getTableName(),
-        dev.gantry.config.EnvironmentVariables.DOCUMENTS_BUCKET, documents.getBucketName());
+        dev.gantry.config.EnvironmentVariables.DOCUMENTS_BUCKET, documents.getBucketName(),
+        dev.gantry.config.EnvironmentVariables.AUDIT_KEY_ID, auditKey.getKeyArn(),
+        dev.gantry.config.EnvironmentVariables.AUDIT_ANCHORS_BUCKET, auditAnchors.getBucketName());
+  }
+
+  /** The KMS HMAC key audit entries are authenticated with. */
+  public Key auditKey() {
+    return auditKey;
+  }
+
+  /** The bucket audit anchors are added to. */
+  public Bucket auditAnchors() {
+    return auditAnchors;
   }
 
   /** The sessions table. */

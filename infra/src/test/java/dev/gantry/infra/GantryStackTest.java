@@ -94,7 +94,7 @@ class GantryStackTest {
   void the_documents_bucket_blocks_public_access_encrypts_versions_expires_old_versions_and_logs_access() {
     Map<String, Object> blockAll = Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true,
         "RestrictPublicBuckets", true);
-    TEMPLATE.resourceCountIs("AWS::S3::Bucket", 2);
+    TEMPLATE.resourceCountIs("AWS::S3::Bucket", 3); // documents, access logs, audit anchors
     TEMPLATE.allResourcesProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
         "PublicAccessBlockConfiguration", blockAll,
         "BucketEncryption", Map.of("ServerSideEncryptionConfiguration",
@@ -108,7 +108,7 @@ class GantryStackTest {
             "Status", "Enabled"))))));
     TEMPLATE.resourcePropertiesCountIs("AWS::S3::BucketPolicy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(
         List.of(Match.objectLike(Map.of("Effect", "Deny", "Condition",
-            Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))), 2);
+            Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))), 3);
   }
 
   @Test

@@ -125,7 +125,7 @@ final class SessionRoutes {
     String next = more ? Base64.getUrlEncoder().withoutPadding()
         .encodeToString(("seq:" + page.get(page.size() - 1).seq()).getBytes(StandardCharsets.UTF_8)) : null;
     return ApiResponse.json(200, new SessionViews.AuditPage(path.get("id"),
-        new SessionViews.ChainCheck(log.verification().valid(), log.verification().entries(), log.verification().problem()),
+        SessionViews.ChainCheck.of(log.verification()),
         page.stream().map(SessionViews::audit).toList(), next));
   }
 

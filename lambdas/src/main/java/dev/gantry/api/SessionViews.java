@@ -10,6 +10,7 @@ import dev.gantry.model.TokenUsage;
 import dev.gantry.repo.RepositoryCheckout;
 import dev.gantry.repo.SnapshotArchive;
 import dev.gantry.session.ApprovalDecision;
+import dev.gantry.session.AuditChain;
 import dev.gantry.session.AuditEntry;
 import dev.gantry.session.Session;
 import dev.gantry.session.SessionStatus;
@@ -104,9 +105,9 @@ public final class SessionViews {
    */
   public record PendingApproval(String digest, PendingChangeSet changeSet, String stage, Instant requestedAt, String decide) {}
 
-  /** One audit entry as served. */
+  /** One audit entry as served; {@code mac} is base64, absent on entries written before audit MACs. */
   public record AuditView(long seq, Instant at, String actor, String action, Map<String, String> details,
-      String previousHash, String hash) {}
+      String previousHash, String hash, String mac) {}
 
   /** The listing of one page. */
   public record Listing(List<Summary> sessions, String nextCursor) {}
@@ -114,8 +115,24 @@ public final class SessionViews {
   /** The audit log of a session, one page, and the chain check over the whole log. */
   public record AuditPage(String sessionId, ChainCheck chain, List<AuditView> entries, String nextCursor) {}
 
-  /** Whether the hash chain verifies over every entry. */
-  public record ChainCheck(boolean verified, int entries, String problem) {}
+  /**
+   * The check of the whole log ({@link AuditChain.Verification}): links, hashes, head, MACs, anchors.
+   *
+   * @param verified every check passed
+   * @param entries entries checked
+   * @param problem every problem found, each naming the entry and the check; absent when verified
+   * @param authenticated the last entry's MAC verifies with {@code keyId}
+   * @param keyId the MAC key checked against
+   * @param anchoredThrough the highest entry whose anchor matches it
+   * @param note entries after the last anchor, if any (not wrong, not covered either)
+   */
+  public record ChainCheck(boolean verified, int entries, String problem, boolean authenticated, String keyId,
+      long anchoredThrough, String note) {
+    /** The served form of {@code v}. */
+    public static ChainCheck of(AuditChain.Verification v) {
+      return new ChainCheck(v.valid(), v.entries(), v.problem(), v.authenticated(), v.keyId(), v.anchoredThrough(), v.note());
+    }
+  }
 
   /** Links of a session. */
   static Map<String, String> links(Session s) {
@@ -168,7 +185,7 @@ public final class SessionViews {
 
   /** The served shape of an audit entry. */
   public static AuditView audit(AuditEntry e) {
-    return new AuditView(e.seq(), e.at(), e.actor(), e.action(), e.details(), e.prevHash(), e.hash());
+    return new AuditView(e.seq(), e.at(), e.actor(), e.action(), e.details(), e.prevHash(), e.hash(), e.mac());
   }
 
   static String documentLink(String sessionId, String name) {

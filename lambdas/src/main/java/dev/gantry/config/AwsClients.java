@@ -39,7 +39,7 @@ public final class AwsClients {
     return builder.build();
   }
 
-  /** A client of another AWS service (Step Functions, EventBridge, Secrets Manager), built the same way. */
+  /** A client of another AWS service (Step Functions, EventBridge, Secrets Manager, KMS), built the same way. */
   public static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
           & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, C>, C> C client(
       B builder, String region, AwsCredentialsProvider credentials, Optional<URI> endpoint) {

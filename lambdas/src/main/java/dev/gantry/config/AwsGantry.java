@@ -20,6 +20,8 @@ import dev.gantry.repo.git.GitCredentials;
 import dev.gantry.repo.git.SecretsManagerGitCredentials;
 import dev.gantry.session.DynamoDbSessionStore;
 import dev.gantry.session.SessionService;
+import dev.gantry.session.kms.KmsAuditMac;
+import dev.gantry.session.s3.S3AuditAnchors;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +35,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -57,8 +60,10 @@ public final class AwsGantry {
       var dynamoDb = AwsClients.dynamoDb(settings.region(), credentials, Optional.empty());
       var s3 = AwsClients.s3(settings.region(), credentials, Optional.empty());
       AwsSettings aws = AwsSettings.fromEnvironment(environment);
+      var kms = AwsClients.client(KmsClient.builder(), settings.region(), credentials, Optional.empty());
       return new Base(settings, aws, credentials, clock,
-          new DynamoDbSessionStore(dynamoDb, settings.sessionsTable(), settings.auditTable(), clock, aws.sessionRetention()),
+          new DynamoDbSessionStore(dynamoDb, settings.sessionsTable(), settings.auditTable(), clock,
+              new KmsAuditMac(kms, aws.auditKeyId()), new S3AuditAnchors(s3, aws.auditAnchorsBucket()), aws.sessionRetention()),
           new S3DocumentStore(s3, settings.documentsBucket()));
     }
 

@@ -63,6 +63,16 @@ public final class AwsSettings {
     return arn == null || arn.isBlank() ? Optional.empty() : Optional.of(arn);
   }
 
+  /** The KMS HMAC key audit entries are authenticated with ({@value EnvironmentVariables#AUDIT_KEY_ID}). */
+  public String auditKeyId() {
+    return required(EnvironmentVariables.AUDIT_KEY_ID);
+  }
+
+  /** The bucket audit anchors go to ({@value EnvironmentVariables#AUDIT_ANCHORS_BUCKET}). */
+  public String auditAnchorsBucket() {
+    return required(EnvironmentVariables.AUDIT_ANCHORS_BUCKET);
+  }
+
   /** Push rules text (YAML or JSON); no rules when unset. */
   public String pushRules() {
     return environment.getOrDefault(EnvironmentVariables.PUSH_RULES, "rules: []");

@@ -47,6 +47,10 @@ public final class EnvironmentVariables {
   public static final String PUSH_RULES = "GANTRY_PUSH_RULES";
   /** Days a finished session item is kept before its TTL expires it (AWS); unset keeps it. */
   public static final String SESSION_RETENTION_DAYS = "GANTRY_SESSION_RETENTION_DAYS";
+  /** The KMS HMAC key ({@code HMAC_256}) audit entries are authenticated with: key id, ARN or alias (AWS). */
+  public static final String AUDIT_KEY_ID = "GANTRY_AUDIT_KEY_ID";
+  /** The bucket audit anchors are written to, which writers can add to but never overwrite or delete (AWS). */
+  public static final String AUDIT_ANCHORS_BUCKET = "GANTRY_AUDIT_ANCHORS_BUCKET";
   /** Directory of agent definitions. */
   public static final String AGENTS_DIR = "GANTRY_AGENTS_DIR";
   /** Bearer token {@code gantry serve} requires; generated and printed when unset. */

@@ -14,6 +14,12 @@ import java.util.TreeMap;
  * {@code prevHash} included), so changing, removing or reordering any entry breaks the chain. The
  * first entry's {@code prevHash} is {@link #GENESIS_HASH}.
  *
+ * <p>{@code mac} authenticates the entry with a key writers use only through a service ({@link
+ * AuditMac}): base64 of HMAC-SHA-256 over {@link #macMessage()}, the canonical JSON {@code
+ * {"hash":…,"seq":…,"sessionId":…}}. The hash already binds every other field, and KMS caps a MAC's
+ * message at 4,096 bytes (AWS KMS API reference, GenerateMac, {@code Message}), so the MAC covers the
+ * hash rather than the whole entry. Entries written before audit MACs have none ({@code null}).
+ *
  * @param sessionId the session
  * @param seq 1, 2, 3, ... without gaps
  * @param at when it was written
@@ -22,6 +28,7 @@ import java.util.TreeMap;
  * @param details small string facts (stage, digest, document hashes, dropped tools)
  * @param prevHash the previous entry's hash
  * @param hash this entry's hash
+ * @param mac base64 HMAC-SHA-256 of {@link #macMessage()}, or null for an entry written before MACs
  */
 public record AuditEntry(
     String sessionId,
@@ -31,7 +38,8 @@ public record AuditEntry(
     String action,
     Map<String, String> details,
     String prevHash,
-    String hash) {
+    String hash,
+    String mac) {
 
   /** prevHash of the first entry: 64 zeros. */
   public static final String GENESIS_HASH = "0".repeat(64);
@@ -40,14 +48,31 @@ public record AuditEntry(
     details = details == null ? Map.of() : Map.copyOf(new TreeMap<>(details));
   }
 
-  /** Builds the entry that follows {@code prevSeq}/{@code prevHash}, computing its hash. */
+  /** Builds the entry that follows {@code prevSeq}/{@code prevHash}, computing its hash (no MAC yet). */
   public static AuditEntry next(
       String sessionId, long prevSeq, String prevHash, Instant at, AuditEvent event) {
     long seq = prevSeq + 1;
     String hash =
         computeHash(sessionId, seq, at, event.actor(), event.action(), event.details(), prevHash);
     return new AuditEntry(
-        sessionId, seq, at, event.actor(), event.action(), event.details(), prevHash, hash);
+        sessionId, seq, at, event.actor(), event.action(), event.details(), prevHash, hash, null);
+  }
+
+  /** This entry with {@code mac} set (base64), as the store writes it. */
+  public AuditEntry withMac(String mac) {
+    return new AuditEntry(sessionId, seq, at, actor, action, details, prevHash, hash, mac);
+  }
+
+  /**
+   * What {@link #mac} authenticates: the canonical JSON (keys sorted, no spaces) of {@code hash},
+   * {@code seq} and {@code sessionId}, e.g. {@code {"hash":"9f…","seq":3,"sessionId":"s-1"}}.
+   */
+  public String macMessage() {
+    Map<String, Object> message = new LinkedHashMap<>();
+    message.put("hash", hash);
+    message.put("seq", seq);
+    message.put("sessionId", sessionId);
+    return Json.write(message);
   }
 
   /** Recomputes the hash from the other fields. */

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.enhanced.dynamodb.document.EnhancedDocument;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -29,35 +31,39 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * becomes a {@link SessionConflictException}. Items are the session's JSON converted to native
  * DynamoDB attributes by the enhanced client's {@link EnhancedDocument}. Source: Amazon DynamoDB
  * API reference, TransactWriteItems and "Condition expressions".
+ *
+ * <p>Each audit entry carries a MAC by the {@link AuditMac} key, computed before the transaction;
+ * after the transaction succeeds the new head is anchored in {@link AuditAnchors}. An anchor that
+ * cannot be written does not undo the committed change: it is logged, and verification reports the
+ * entries after the last anchor as not anchored until a later change anchors a later entry (whose
+ * hash chains over them).
  */
 public final class DynamoDbSessionStore implements SessionStore {
+  private static final Logger LOG = LoggerFactory.getLogger(DynamoDbSessionStore.class);
   private final DynamoDbClient dynamoDb;
   private final String sessionsTable;
   private final String auditTable;
   private final Clock clock;
   private final Optional<Duration> retention;
+  private final AuditMac mac;
+  private final AuditAnchors anchors;
 
   /**
-   * A store that keeps every session.
-   *
    * @param dynamoDb a client built once
    * @param sessionsTable the sessions table name
    * @param auditTable the audit table name
    * @param clock the time source for {@code updatedAt} and audit entries
-   */
-  public DynamoDbSessionStore(
-      DynamoDbClient dynamoDb, String sessionsTable, String auditTable, Clock clock) {
-    this(dynamoDb, sessionsTable, auditTable, clock, Optional.empty());
-  }
-
-  /**
+   * @param mac the key every audit entry is authenticated with
+   * @param anchors where each new audit head is anchored
    * @param retention how long a session item is kept after the session ends: its {@value
    *     SessionTables#EXPIRES_AT} attribute (epoch seconds, the table's TTL attribute; DynamoDB
    *     developer guide, "Time to Live") is set to the end plus this. Audit entries are kept.
    */
-  public DynamoDbSessionStore(
-      DynamoDbClient dynamoDb, String sessionsTable, String auditTable, Clock clock, Optional<Duration> retention) {
+  public DynamoDbSessionStore(DynamoDbClient dynamoDb, String sessionsTable, String auditTable, Clock clock,
+      AuditMac mac, AuditAnchors anchors, Optional<Duration> retention) {
     this.dynamoDb = dynamoDb;
+    this.mac = mac;
+    this.anchors = anchors;
     this.sessionsTable = sessionsTable;
     this.auditTable = auditTable;
     this.clock = clock;
@@ -131,7 +137,8 @@ public final class DynamoDbSessionStore implements SessionStore {
     return stored;
   }
 
-  private void write(TransactWriteItem sessionWrite, AuditEntry entry, String conflictMessage) {
+  private void write(TransactWriteItem sessionWrite, AuditEntry unsigned, String conflictMessage) {
+    AuditEntry entry = unsigned.withMac(mac.mac(unsigned.macMessage()));
     Put auditPut =
         Put.builder()
             .tableName(auditTable)
@@ -151,6 +158,11 @@ public final class DynamoDbSessionStore implements SessionStore {
         throw new SessionConflictException(conflictMessage);
       }
       throw e;
+    }
+    try {
+      anchors.anchor(entry.sessionId(), entry.seq(), entry.hash());
+    } catch (RuntimeException e) {
+      LOG.warn("audit entry {} of session {} is written but not anchored: {}", entry.seq(), entry.sessionId(), e.toString());
     }
   }
 
@@ -239,6 +251,11 @@ public final class DynamoDbSessionStore implements SessionStore {
       start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
     } while (start != null);
     return entries;
+  }
+
+  @Override
+  public AuditChain.Verification verifyAudit(Session session, List<AuditEntry> entries) {
+    return AuditChain.verify(entries, session.auditSeq(), session.auditHash(), mac, anchors.anchors(session.sessionId()));
   }
 
   /** The session's JSON as native attributes, plus the two listing-index keys. */

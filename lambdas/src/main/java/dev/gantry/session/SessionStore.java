@@ -52,4 +52,12 @@ public interface SessionStore {
 
   /** The session's audit entries in sequence order. */
   List<AuditEntry> auditLog(String sessionId);
+
+  /**
+   * Checks {@code entries} (the session's {@link #auditLog}) against each other, the session's head,
+   * this store's MAC key and the session's anchors ({@link AuditChain#verify}).
+   *
+   * @throws AuditKeyUnavailableException when the MAC key cannot be used
+   */
+  AuditChain.Verification verifyAudit(Session session, List<AuditEntry> entries);
 }

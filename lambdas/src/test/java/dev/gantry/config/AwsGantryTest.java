@@ -9,19 +9,21 @@ import org.junit.jupiter.api.Test;
 
 /** The Lambda composition root wires from the environment alone, and names what is missing. */
 class AwsGantryTest {
-  static final Map<String, String> LAMBDA_ENVIRONMENT = Map.of(
-      "AWS_REGION", "eu-west-1",
-      "GANTRY_SESSIONS_TABLE", "sessions-table",
-      "GANTRY_AUDIT_TABLE", "audit-table",
-      "GANTRY_DOCUMENTS_BUCKET", "documents-bucket",
-      "GANTRY_STATE_MACHINE_ARNS", "{\"deliver\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry\","
+  static final Map<String, String> LAMBDA_ENVIRONMENT = Map.ofEntries(
+      Map.entry("AWS_REGION", "eu-west-1"),
+      Map.entry("GANTRY_SESSIONS_TABLE", "sessions-table"),
+      Map.entry("GANTRY_AUDIT_TABLE", "audit-table"),
+      Map.entry("GANTRY_DOCUMENTS_BUCKET", "documents-bucket"),
+      Map.entry("GANTRY_AUDIT_KEY_ID", "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+      Map.entry("GANTRY_AUDIT_ANCHORS_BUCKET", "anchors-bucket"),
+      Map.entry("GANTRY_STATE_MACHINE_ARNS", "{\"deliver\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry\","
           + " \"design\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-design\","
           + " \"review\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-review\","
-          + " \"implement\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-implement\"}",
-      "GANTRY_EVENT_BUS_NAME", "gantry-pushes",
-      "GANTRY_WEBHOOK_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gantry-webhooks",
-      "GANTRY_PUSH_RULES", "{\"rules\": [{\"repository\": \"octo-org/app\", \"branches\": [\"main\"]}]}",
-      "GANTRY_AGENTS_DIR", "../agents");
+          + " \"implement\": \"arn:aws:states:eu-west-1:123456789012:stateMachine:gantry-implement\"}"),
+      Map.entry("GANTRY_EVENT_BUS_NAME", "gantry-pushes"),
+      Map.entry("GANTRY_WEBHOOK_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gantry-webhooks"),
+      Map.entry("GANTRY_PUSH_RULES", "{\"rules\": [{\"repository\": \"octo-org/app\", \"branches\": [\"main\"]}]}"),
+      Map.entry("GANTRY_AGENTS_DIR", "../agents"));
 
   @Test
   void the_api_push_starter_and_pipeline_are_wired_from_the_lambda_environment_without_calling_aws() {
@@ -70,5 +72,15 @@ class AwsGantryTest {
     assertThatThrownBy(() -> AwsGantry.api(environment))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("GANTRY_EVENT_BUS_NAME is not set");
+  }
+
+  @Test
+  void every_function_that_writes_audit_entries_needs_the_audit_key_and_anchors_bucket() {
+    for (String name : java.util.List.of("GANTRY_AUDIT_KEY_ID", "GANTRY_AUDIT_ANCHORS_BUCKET")) {
+      Map<String, String> environment = new java.util.HashMap<>(LAMBDA_ENVIRONMENT);
+      environment.remove(name);
+
+      assertThatThrownBy(() -> AwsGantry.recorder(environment)).hasMessageStartingWith(name + " is not set");
+    }
   }
 }

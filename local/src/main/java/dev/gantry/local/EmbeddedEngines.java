@@ -43,8 +43,10 @@ public final class EmbeddedEngines implements AutoCloseable {
   private final S3Proxy s3;
   private final URI dynamoDbEndpoint;
   private final URI s3Endpoint;
+  private final Path dataDirectory;
 
-  private EmbeddedEngines(AutoCloseable dynamoDb, URI dynamoDbEndpoint, S3Proxy s3, URI s3Endpoint) {
+  private EmbeddedEngines(Path dataDirectory, AutoCloseable dynamoDb, URI dynamoDbEndpoint, S3Proxy s3, URI s3Endpoint) {
+    this.dataDirectory = dataDirectory;
     this.dynamoDb = dynamoDb;
     this.dynamoDbEndpoint = dynamoDbEndpoint;
     this.s3 = s3;
@@ -123,7 +125,12 @@ public final class EmbeddedEngines implements AutoCloseable {
             });
     Object[] d = dynamo.join();
     Object[] s = objects.join();
-    return new EmbeddedEngines((AutoCloseable) d[0], (URI) d[1], (S3Proxy) s[0], (URI) s[1]);
+    return new EmbeddedEngines(dataDirectory, (AutoCloseable) d[0], (URI) d[1], (S3Proxy) s[0], (URI) s[1]);
+  }
+
+  /** The directory the engines keep their files under ({@code GANTRY_HOME}). */
+  public Path dataDirectory() {
+    return dataDirectory;
   }
 
   /** DynamoDB Local's endpoint. */

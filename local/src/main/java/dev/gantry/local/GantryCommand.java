@@ -108,6 +108,10 @@ public final class GantryCommand {
             err.println("gantry: " + e.getMessage());
             return BAD_ARGUMENTS;
           }
+          if (e instanceof dev.gantry.session.AuditKeyUnavailableException) { // names the key file and the fix
+            err.println("gantry: " + e.getMessage());
+            return FAILED;
+          }
           if (e instanceof DecisionRefusedException || e instanceof ReplayRefusedException) {
             err.println("gantry: refused: " + e.getMessage());
             return FAILED;
@@ -417,7 +421,7 @@ public final class GantryCommand {
     }
   }
 
-  @Command(name = "show", description = "Show a session: stages, documents (SHA-256 checked), audit log (chain checked), usage; "
+  @Command(name = "show", description = "Show a session: stages, documents (SHA-256 checked), audit log (chain, MACs and anchors checked), usage; "
       + "or, with --transcript, one agent stage's model and tool calls.")
   static final class Show extends Base {
     @Parameters(paramLabel = "ID", description = "Session id.")
@@ -487,8 +491,7 @@ public final class GantryCommand {
         }
         SessionService.AuditLog audit = sessions.audit(sessionId);
         out.println();
-        out.println("audit log (" + audit.entries().size() + " entries, chain "
-            + (audit.verification().valid() ? "verified" : "BROKEN: " + audit.verification().problem()) + ")");
+        out.println("audit log (" + audit.entries().size() + " entries, " + audit.verification().summary() + ")");
         for (AuditEntry e : audit.entries()) {
           String details = new java.util.TreeMap<>(e.details()).entrySet().stream()
               .filter(d -> !d.getValue().isEmpty())

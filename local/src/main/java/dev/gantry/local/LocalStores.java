@@ -3,7 +3,11 @@ package dev.gantry.local;
 import dev.gantry.config.AwsClients;
 import dev.gantry.config.Settings;
 import dev.gantry.document.S3DocumentStore;
+import dev.gantry.session.AuditAnchors;
+import dev.gantry.session.AuditMac;
 import dev.gantry.session.DynamoDbSessionStore;
+import dev.gantry.session.keyfile.LocalAuditKey;
+import dev.gantry.session.s3.S3AuditAnchors;
 import dev.gantry.session.SessionTables;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,13 +24,24 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 /**
  * The production stores pointed at the embedded engines: creates the sessions and audit tables and
- * the documents bucket when missing (in AWS the CDK stack creates them).
+ * the documents and anchors buckets when missing (in AWS the CDK stack creates them).
+ *
+ * <p>Audit entries are authenticated with the key file {@code GANTRY_HOME/}{@value
+ * LocalAuditKey#FILE_NAME} (owner-only) and anchored in the local S3 server's bucket {@value
+ * #ANCHORS_BUCKET}, a bucket of its own as in AWS (where its policy differs from the documents
+ * bucket's). On one machine both live under {@code GANTRY_HOME}, so they protect against a change
+ * made through DynamoDB alone (a tool, a bug, a restored table), not against the machine's owner.
  */
 public final class LocalStores implements AutoCloseable {
+  /** The local S3 server's bucket of audit anchors. */
+  public static final String ANCHORS_BUCKET = "gantry-audit-anchors";
+
   private final DynamoDbClient dynamoDb;
   private final S3Client s3;
   private final DynamoDbSessionStore sessions;
   private final S3DocumentStore documents;
+  private final AuditMac auditMac;
+  private final AuditAnchors auditAnchors;
 
   /** Builds SDK clients for {@code engines} and makes sure the tables and bucket exist. */
   public LocalStores(EmbeddedEngines engines, Settings settings, Clock clock) {
@@ -41,12 +56,17 @@ public final class LocalStores implements AutoCloseable {
     if (!tables.contains(settings.auditTable())) {
       dynamoDb.createTable(SessionTables.auditTable(settings.auditTable()));
     }
-    try {
-      s3.headBucket(b -> b.bucket(settings.documentsBucket()));
-    } catch (NoSuchBucketException e) {
-      s3.createBucket(b -> b.bucket(settings.documentsBucket()));
+    for (String bucket : java.util.List.of(settings.documentsBucket(), ANCHORS_BUCKET)) {
+      try {
+        s3.headBucket(b -> b.bucket(bucket));
+      } catch (NoSuchBucketException e) {
+        s3.createBucket(b -> b.bucket(bucket));
+      }
     }
-    this.sessions = new DynamoDbSessionStore(dynamoDb, settings.sessionsTable(), settings.auditTable(), clock);
+    this.auditMac = LocalAuditKey.open(engines.dataDirectory());
+    this.auditAnchors = new S3AuditAnchors(s3, ANCHORS_BUCKET);
+    this.sessions = new DynamoDbSessionStore(dynamoDb, settings.sessionsTable(), settings.auditTable(), clock,
+        auditMac, auditAnchors, Optional.empty());
     this.documents = new S3DocumentStore(s3, settings.documentsBucket());
   }
 
@@ -128,6 +148,16 @@ public final class LocalStores implements AutoCloseable {
   /** Documents on the embedded S3 server. */
   public S3DocumentStore documents() {
     return documents;
+  }
+
+  /** The audit MAC key (the key file under {@code GANTRY_HOME}). */
+  public AuditMac auditMac() {
+    return auditMac;
+  }
+
+  /** The audit anchors in {@value #ANCHORS_BUCKET}. */
+  public AuditAnchors auditAnchors() {
+    return auditAnchors;
   }
 
   /** The DynamoDB client, for tests that inspect raw items. */

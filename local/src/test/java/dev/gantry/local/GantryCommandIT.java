@@ -37,6 +37,11 @@ class GantryCommandIT {
   record Result(int exitCode, String out, String err) {}
 
   Result gantry(String... args) {
+    return gantry(home, args);
+  }
+
+  /** Runs the gantry command in-process with {@code GANTRY_HOME} {@code home} and this repository's agents. */
+  static Result gantry(Path home, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     String previous = System.getProperty("gantry.agents");
@@ -76,7 +81,7 @@ class GantryCommandIT {
 
     Result show = gantry("show", id);
     assertThat(show.exitCode()).as(show.err()).isZero();
-    assertThat(show.out()).contains("status      SUCCEEDED", "stages (9)", "chain verified");
+    assertThat(show.out()).contains("status      SUCCEEDED", "stages (9)", "chain verified, MACs verified (key local:", "anchored through entry");
     assertThat(show.out().lines().filter(l -> l.contains(" verified  s3://"))).hasSizeGreaterThanOrEqualTo(5);
 
     Result list = gantry("sessions");

@@ -310,6 +310,10 @@ class HttpApiIT {
 
     JsonNode audit = t.send(Call.get("/sessions/" + id + "/audit")).json();
     assertThat(audit.path("chain").path("verified").asBoolean()).isTrue();
+    assertThat(audit.path("chain").path("authenticated").asBoolean()).isTrue();
+    assertThat(audit.path("chain").path("keyId").asText()).startsWith("local:");
+    assertThat(audit.path("chain").path("anchoredThrough").asLong()).isEqualTo(audit.path("chain").path("entries").asLong());
+    assertThat(audit.path("entries").get(0).path("mac").asText()).hasSize(44);
     List<String> actions = audit.path("entries").findValuesAsText("action");
     assertThat(actions.get(0)).isEqualTo("SessionCreated");
     assertThat(actions.get(actions.size() - 1)).isEqualTo("SessionSucceeded");

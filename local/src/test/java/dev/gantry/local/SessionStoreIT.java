@@ -165,7 +165,8 @@ class SessionStoreIT {
     var log = service.audit(waiting.sessionId());
     assertThat(log.entries()).extracting(e -> e.action())
         .filteredOn(a -> a.startsWith("Approval") && !a.equals("ApprovalRequested")).hasSize(1);
-    assertThat(log.verification()).isEqualTo(new AuditChain.Verification(true, 3, null));
+    assertThat(log.verification()).isEqualTo(
+        new AuditChain.Verification(true, 3, null, true, stores.auditMac().keyId(), 3, null));
   }
 
   @Test
@@ -230,7 +231,8 @@ class SessionStoreIT {
         "auditHash", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("0".repeat(64)))));
 
     LocalStores.addListingIndexes(dynamoDb, table);
-    var old = new dev.gantry.session.DynamoDbSessionStore(dynamoDb, table, "unused", Clock.systemUTC());
+    var old = new dev.gantry.session.DynamoDbSessionStore(dynamoDb, table, "unused", Clock.systemUTC(),
+        stores.auditMac(), stores.auditAnchors(), java.util.Optional.empty());
 
     assertThat(old.list(null, 10, null).sessions()).extracting(Session::sessionId).containsExactly(id);
     assertThat(old.list(SessionStatus.SUCCEEDED, 10, null).sessions()).extracting(Session::goal)

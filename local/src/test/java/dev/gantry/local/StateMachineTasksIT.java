@@ -334,7 +334,7 @@ class StateMachineTasksIT {
   @Test
   void with_a_retention_a_finished_session_gets_its_ttl_attribute_and_a_running_one_does_not() {
     DynamoDbSessionStore store = new DynamoDbSessionStore(stores.dynamoDb(), SETTINGS.sessionsTable(), SETTINGS.auditTable(),
-        Clock.systemUTC(), Optional.of(Duration.ofDays(30)));
+        Clock.systemUTC(), stores.auditMac(), stores.auditAnchors(), Optional.of(Duration.ofDays(30)));
     SessionService service = new SessionService(store, Clock.systemUTC(), () -> UUID.randomUUID().toString(), true);
     Session running = service.start("Serve Gantry's session API on AWS", REPOSITORY, "ttl-stack", "tester");
     Map<String, AttributeValue> before = item(running.sessionId());

@@ -247,7 +247,7 @@ public final class SessionReplay {
    */
   private Map<String, List<Transcript.Entry>> checkRecording(Session original, Plan plan, Map<String, Stage> standard) {
     String id = original.sessionId();
-    AuditChain.Verification chain = AuditChain.verify(sessions.auditLog(id), original.auditSeq(), original.auditHash());
+    AuditChain.Verification chain = sessions.verifyAudit(original, sessions.auditLog(id));
     if (!chain.valid()) {
       throw new ReplayRefusedException("the audit log of session " + id + " does not verify (" + chain.problem()
           + "): its record cannot be trusted; nothing was replayed");
