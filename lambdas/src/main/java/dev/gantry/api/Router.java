@@ -129,6 +129,9 @@ public final class Router {
       return ApiResponse.problem(Problem.Kind.FORBIDDEN.of(e.getMessage(), request.path(), null), Map.of());
     } catch (DecisionRefusedException | SessionConflictException e) {
       return ApiResponse.problem(Problem.Kind.CONFLICT.of(e.getMessage(), request.path(), null), Map.of());
+    } catch (dev.gantry.session.AuditKeyUnavailableException e) {
+      return ApiResponse.problem(Problem.Kind.UPSTREAM_UNAVAILABLE.of("the audit log cannot be authenticated or checked right now ("
+          + e.getMessage() + "): retry later; nothing was changed", request.path(), null), Map.of("Retry-After", "5"));
     } catch (IdempotencyKeyReusedException e) {
       return ApiResponse.problem(Problem.Kind.IDEMPOTENCY_KEY_REUSED.of(e.getMessage(), request.path(), "Idempotency-Key"), Map.of());
     } catch (RuntimeException e) {

@@ -52,6 +52,20 @@ class RouterTest {
   }
 
   @Test
+  void an_audit_key_that_cannot_be_used_is_a_503_with_retry_after_not_a_500() {
+    Router router = router((request, path, query) -> {
+      throw new dev.gantry.session.AuditKeyUnavailableException("KMS GenerateMac on alias/gantry-audit failed", null);
+    });
+
+    ApiResponse answer = router.handle(new ApiRequest("POST", "/sessions/s-1/approval", null, Map.of(), new byte[0], false,
+        Optional.of(Caller.withEveryPermission("alice"))));
+
+    assertThat(answer.status()).isEqualTo(503);
+    assertThat(answer.headers()).containsEntry("Retry-After", "5");
+    assertThat(Json.tree(new String(answer.body(), StandardCharsets.UTF_8)).get("detail").asText()).contains("retry later");
+  }
+
+  @Test
   void a_scope_grants_its_permission_and_the_ones_it_implies() {
     assertThat(Permission.parse("gantry/approvals")).containsExactlyInAnyOrder(Permission.APPROVE, Permission.READ_ALL, Permission.READ);
     assertThat(Permission.parse("gantry/sessions.read-all openid")).containsExactlyInAnyOrder(Permission.READ_ALL, Permission.READ);
