@@ -17,12 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
  * database file under {@code GANTRY_HOME/dynamodb}) keeps every session change it answered.
  *
  * <p>What was found (DynamoDB Local 2.6.1): its SQLite access ({@code SQLiteDBAccess} through a
- * sqlite4java {@code SQLiteQueue}) sets no pragmas, so SQLite's defaults apply (rollback journal,
- * {@code synchronous=FULL}), and every request runs as its own {@code BEGIN}...{@code COMMIT} job
- * that completes before the answer is sent. A committed write is in the database file (the OS page
- * cache at least) before the client sees it; nothing is buffered in the JVM, so {@code kill -9}
- * cannot lose it (power loss could only lose what the disk had not yet made durable, which
- * {@code synchronous=FULL} waits for). This test measures it rather than trusting it.
+ * sqlite4java {@code SQLiteQueue}, one thread running jobs in order) sets no pragmas, so SQLite's
+ * defaults apply (rollback journal, {@code synchronous=FULL}), and a single-item write runs as one
+ * {@code BEGIN}...{@code COMMIT} job the request waits for. But {@code TransactWriteItems}, which
+ * every session change is, commits through {@code commitTransaction}, which only enqueues the
+ * {@code COMMIT} job and returns: the answer can reach the client before the commit has run. Before
+ * the fix this test lost the last acknowledged update (the session found at version 1, acknowledged
+ * at 2). {@link LocalStores#committingTransactions} follows each transaction with a read the same
+ * queue runs after the commit, so the store's write returns only once it is in the database file
+ * (the OS page cache at least, which a killed process cannot lose).
  */
 class DurabilityIT {
   @TempDir Path home;
