@@ -115,6 +115,13 @@ public final class EnvironmentVariables {
    */
   public static final String SESSION_LINK = "GANTRY_SESSION_LINK";
 
+  /**
+   * Seconds a local run's lease on its session lasts unless renewed (default 60; the executor renews
+   * it every third): a session whose {@code gantry} process stopped is recovered once it lapses, or at
+   * once when its owner was a process on this machine that no longer exists. Not used in AWS.
+   */
+  public static final String LEASE_SECONDS = "GANTRY_LEASE_SECONDS";
+
   private EnvironmentVariables() {}
   /** How the deploy stages reach stacks: {@code dry-run} (default: preview only) or {@code cloudformation}. */
   public static final String DEPLOY_MODE = "GANTRY_DEPLOY_MODE";

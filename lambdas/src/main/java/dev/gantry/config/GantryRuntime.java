@@ -94,7 +94,8 @@ public final class GantryRuntime implements AutoCloseable {
             repositories(settings, documents),
             clock,
             duration -> Thread.sleep(duration.toMillis()),
-            listener);
+            listener,
+            settings.leaseDuration());
     this.replays = new SessionReplay(Pipelines.standard(), stages, sessionStore, documents, repositories(settings, documents),
         clock, () -> UUID.randomUUID().toString(), listener);
   }

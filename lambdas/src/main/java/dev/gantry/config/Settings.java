@@ -48,6 +48,9 @@ import java.util.Optional;
  * @param allowSelfApproval {@code GANTRY_ALLOW_SELF_APPROVAL} when set: whether the principal that
  *     started a session may decide its approval; empty for the transport's default (off in AWS, on
  *     locally)
+ * @param leaseDuration how long the local executor's lease on a running session lasts unless renewed
+ *     ({@code GANTRY_LEASE_SECONDS}, 1..3600, default 60; renewed every third of it): after it a
+ *     session whose process stopped is recovered. Unused in AWS, where Step Functions owns executions
  */
 public record Settings(
     String region,
@@ -72,7 +75,8 @@ public record Settings(
     Deploy deploy,
     Optional<String> sessionLink,
     RepositoryRoots repositoryRoots,
-    Optional<Boolean> allowSelfApproval) {
+    Optional<Boolean> allowSelfApproval,
+    java.time.Duration leaseDuration) {
 
   /** {@code GANTRY_DEPLOY_MODE=dry-run}: change sets are previews and nothing is executed (the default on one machine). */
   public static final String DEPLOY_DRY_RUN = "dry-run";
@@ -146,7 +150,8 @@ public record Settings(
         deploy(environment),
         sessionLink(environment),
         repositoryRoots(environment, scratch),
-        flag(environment, EnvironmentVariables.ALLOW_SELF_APPROVAL));
+        flag(environment, EnvironmentVariables.ALLOW_SELF_APPROVAL),
+        java.time.Duration.ofSeconds(number(environment, EnvironmentVariables.LEASE_SECONDS, 60, 1, 3600)));
   }
 
   /** A {@code true}/{@code false} variable, empty when unset. */

@@ -1,15 +1,17 @@
 package dev.gantry.pipeline;
 
+import dev.gantry.session.AuditEntry;
+import dev.gantry.session.AuditEvent;
 import dev.gantry.session.Session;
 import dev.gantry.session.SessionConflictException;
 import dev.gantry.session.SessionStatus;
 import dev.gantry.session.SessionStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -28,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * an unbounded backlog. A run continuing after an approval is always queued: its session was
  * admitted through the bounded queue when it started, and refusing it would fail a session a
  * reviewer has just approved.
+ *
+ * <p>Recovery: {@link #recoverInBackground} (at {@code gantry serve} start) resumes or fails the
+ * sessions a stopped process left RUNNING ({@link SessionRecovery}), resumed ones running here.
+ * {@link #redelivered} (a push delivered again) recovers its session when orphaned, and restarts one
+ * that ended FAILED with error {@value #RUN_QUEUE_FULL} ({@code SessionRestarted} audit entry). A new
+ * session takes its run's lease when it is queued, so no other process recovers it while it waits.
  */
 public final class InProcessWorkflow implements SessionWorkflow, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InProcessWorkflow.class);
@@ -36,11 +44,14 @@ public final class InProcessWorkflow implements SessionWorkflow, AutoCloseable {
   public static final int DEFAULT_QUEUED_RUNS = 32;
   /** The {@code Retry-After} hint when the queue is full: about the time a stage takes to free a thread. */
   static final long RETRY_AFTER_SECONDS = 10;
+  /** The {@code error} of the {@code SessionFailed} entry of a session refused for a full queue. */
+  public static final String RUN_QUEUE_FULL = "RunQueueFull";
 
   private final PipelineExecutor executor;
   private final SessionStore sessions;
   private final ExecutorService runs;
-  private final Map<String, Future<?>> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Run> inFlight = new ConcurrentHashMap<>();
+  private final SessionRecovery recovery;
   private final AtomicInteger queued = new AtomicInteger();
   private final int queuedRuns;
 
@@ -68,6 +79,7 @@ public final class InProcessWorkflow implements SessionWorkflow, AutoCloseable {
     this.executor = executor;
     this.sessions = sessions;
     this.queuedRuns = queuedRuns;
+    this.recovery = new SessionRecovery(executor, sessions, executor.clock());
     this.runs = Executors.newFixedThreadPool(parallelRuns, r -> {
       Thread t = new Thread(r, "gantry-session");
       t.setDaemon(true);
@@ -85,12 +97,82 @@ public final class InProcessWorkflow implements SessionWorkflow, AutoCloseable {
   public void start(Session session) {
     if (session.status() == SessionStatus.RUNNING && session.currentStage() == null) {
       try {
+        executor.leases().take(session, null); // held while queued, so no other process recovers it
+      } catch (SessionConflictException runElsewhere) {
+        return; // it changed, or a live run elsewhere holds it
+      }
+      try {
         run(session.sessionId(), true);
       } catch (RunQueueFullException full) {
-        executor.abandon(session.sessionId(), full.getMessage(), "RunQueueFull");
+        executor.abandon(session.sessionId(), full.getMessage(), RUN_QUEUE_FULL);
+        executor.leases().release(session.sessionId());
         throw full;
       }
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: an orphaned session ({@link SessionRecovery#orphan}) is recovered, and resumed on this
+   * workflow's threads when its stage allows; a session that ended FAILED with error {@value
+   * #RUN_QUEUE_FULL} is set RUNNING again with a {@code SessionRestarted} audit entry (details:
+   * {@code previousError}) and started; a session never started is started.
+   *
+   * @throws RunQueueFullException when a restarted session finds the queue full again (it is
+   *     recorded FAILED again)
+   */
+  @Override
+  public void redelivered(Session session) {
+    if (session.status() == SessionStatus.RUNNING) {
+      var orphan = recovery.orphan(session);
+      if (orphan.isPresent()) {
+        recovery.recover(orphan.get()).filter(SessionRecovery.Recovered::resumed)
+            .ifPresent(recovered -> run(recovered.session().sessionId(), false));
+      } else {
+        start(session);
+      }
+    } else if (session.status() == SessionStatus.FAILED && refusedForFullQueue(session)) {
+      Session restarted;
+      try {
+        restarted = sessions.update(session, session.withStatus(SessionStatus.RUNNING).withFailure(null),
+            new AuditEvent(PipelineExecutor.ACTOR, "SessionRestarted",
+                Map.of("previousError", RUN_QUEUE_FULL, "reason", "delivered again after the run queue was full")));
+      } catch (SessionConflictException raced) {
+        return; // a concurrent redelivery restarted it
+      }
+      start(restarted);
+    }
+  }
+
+  /** Whether the session's last audit entry is the {@code SessionFailed} of a full run queue, before any stage ran. */
+  private boolean refusedForFullQueue(Session session) {
+    if (session.currentStage() != null) {
+      return false;
+    }
+    List<AuditEntry> log = sessions.auditLog(session.sessionId());
+    AuditEntry last = log.isEmpty() ? null : log.get(log.size() - 1);
+    return last != null && last.action().equals("SessionFailed") && RUN_QUEUE_FULL.equals(last.details().get("error"));
+  }
+
+  /**
+   * Recovers, on a background thread, the sessions a stopped process left RUNNING ({@link
+   * SessionRecovery#recoverAll}); resumed ones run on this workflow's threads. Returns at once.
+   */
+  public void recoverInBackground() {
+    Thread recovering = new Thread(() -> {
+      try {
+        recovery.recoverAll(recovered -> {
+          if (recovered.resumed()) {
+            run(recovered.session().sessionId(), false);
+          }
+        });
+      } catch (RuntimeException e) {
+        LOG.warn("recovering interrupted sessions failed: {}", e.toString());
+      }
+    }, "gantry-recovery");
+    recovering.setDaemon(true);
+    recovering.start();
   }
 
   @Override
@@ -110,17 +192,38 @@ public final class InProcessWorkflow implements SessionWorkflow, AutoCloseable {
     return queued.get();
   }
 
+  /**
+   * Queues a run of the session unless one is in flight. The run is recorded in flight before it is
+   * submitted, so its end (which removes exactly that record) always comes after the record.
+   */
   private void run(String sessionId, boolean bounded) {
-    inFlight.computeIfAbsent(sessionId, id -> submit(id, bounded));
+    Run run = new Run(sessionId);
+    if (inFlight.putIfAbsent(sessionId, run) != null) {
+      return;
+    }
+    try {
+      if (queued.incrementAndGet() > queuedRuns && bounded) {
+        queued.decrementAndGet();
+        throw new RunQueueFullException("the run queue is full (" + queuedRuns
+            + " sessions waiting to run): start the session again later", RETRY_AFTER_SECONDS);
+      }
+      runs.execute(run);
+    } catch (RuntimeException e) {
+      inFlight.remove(sessionId, run);
+      throw e;
+    }
   }
 
-  private Future<?> submit(String id, boolean bounded) {
-    if (queued.incrementAndGet() > queuedRuns && bounded) {
-      queued.decrementAndGet();
-      throw new RunQueueFullException("the run queue is full (" + queuedRuns
-          + " sessions waiting to run): start the session again later", RETRY_AFTER_SECONDS);
+  /** One run of one session on a workflow thread. */
+  private final class Run implements Runnable {
+    private final String id;
+
+    Run(String id) {
+      this.id = id;
     }
-    return runs.submit(() -> {
+
+    @Override
+    public void run() {
       queued.decrementAndGet();
       try {
         Session stored = sessions.find(id).orElse(null);
@@ -133,9 +236,10 @@ public final class InProcessWorkflow implements SessionWorkflow, AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("session {} run failed: {}", id, e.toString());
       } finally {
-        inFlight.remove(id);
+        executor.leases().release(id); // a run that never started (the session changed) holds none after this
+        inFlight.remove(id, this);
       }
-    });
+    }
   }
 
   /**

@@ -54,6 +54,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private final Sleeper sleeper;
   private final StageListener listener;
   private final ExecutionRecorder recorder;
+  private final SessionLeases leases;
   private final ExecutorService worker =
       Executors.newCachedThreadPool(
           r -> {
@@ -78,6 +79,16 @@ public final class PipelineExecutor implements AutoCloseable {
    * @param sleeper waits between retries
    * @param listener progress output
    */
+  public PipelineExecutor(Pipelines pipelines, Map<String, Stage> stages, SessionStore sessions, DocumentStore documents,
+      Function<Session, RepositorySnapshot> repositories, Clock clock, Sleeper sleeper, StageListener listener) {
+    this(pipelines, stages, sessions, documents, repositories, clock, sleeper, listener, SessionLeases.DEFAULT_DURATION);
+  }
+
+  /**
+   * As above, with the duration of the leases {@link #advance} holds on the sessions it runs.
+   *
+   * @param leaseDuration how long a run's lease lasts unless renewed ({@code GANTRY_LEASE_SECONDS})
+   */
   public PipelineExecutor(
       Pipelines pipelines,
       Map<String, Stage> stages,
@@ -86,7 +97,8 @@ public final class PipelineExecutor implements AutoCloseable {
       Function<Session, RepositorySnapshot> repositories,
       Clock clock,
       Sleeper sleeper,
-      StageListener listener) {
+      StageListener listener,
+      Duration leaseDuration) {
     for (StageDefinition stage : pipelines.stages()) {
       if (!stage.approvalGate() && !stages.containsKey(stage.name())) {
         throw new IllegalArgumentException("no implementation for stage " + stage.name());
@@ -102,6 +114,7 @@ public final class PipelineExecutor implements AutoCloseable {
     this.sleeper = sleeper;
     this.listener = listener;
     this.recorder = new ExecutionRecorder(pipelines, sessions, clock, listener);
+    this.leases = new SessionLeases(sessions, clock, leaseDuration);
   }
 
   /** An executor of one pipeline, for tests of one declaration. */
@@ -129,14 +142,28 @@ public final class PipelineExecutor implements AutoCloseable {
   /**
    * Runs the session's remaining stages until the approval gate or the end.
    *
+   * <p>The run holds a {@link SessionLeases lease} on the session from start to stop, renewed while
+   * it runs, so a run whose process dies is found and recovered ({@link SessionRecovery}).
+   *
    * @param session a RUNNING session
    * @return the session as stored at the pause or the end
    * @throws IllegalStateException when the session is not RUNNING
+   * @throws dev.gantry.session.SessionConflictException when the session changed or another live
+   *     run holds its lease; nothing was run or written
    */
   public Session advance(Session session) {
     if (session.status() != SessionStatus.RUNNING) {
       throw new IllegalStateException("session " + session.sessionId() + " is " + session.status() + ", not RUNNING");
     }
+    leases.take(session, null);
+    try {
+      return run(session);
+    } finally {
+      leases.release(session.sessionId());
+    }
+  }
+
+  private Session run(Session session) {
     Session current = session;
     try {
       for (StageDefinition stage : definition(session).stages()) {
@@ -420,6 +447,16 @@ public final class PipelineExecutor implements AutoCloseable {
     return recorder.abandon(sessionId, reason, error);
   }
 
+  /** The executor's time source. */
+  Clock clock() {
+    return clock;
+  }
+
+  /** The leases this executor's runs hold. */
+  public SessionLeases leases() {
+    return leases;
+  }
+
   /** What records approval waits and execution ends for this executor's declaration and stores. */
   public ExecutionRecorder recorder() {
     return recorder;
@@ -451,5 +488,6 @@ public final class PipelineExecutor implements AutoCloseable {
   @Override
   public void close() {
     worker.shutdownNow();
+    leases.close();
   }
 }

@@ -137,6 +137,10 @@ public record Pipelines(List<PipelineDefinition> pipelines) {
    * without a heartbeat (a reviewer reading the session sends one); deploy executes the approved
    * change set once; verify looks at the stack every 15 seconds for at most 4 hours (a stack
    * operation with its rollback, or a failed first create's deletion).
+   *
+   * <p>Recovery ({@link SessionRecovery}): every stage is safe to run again after its process was
+   * killed mid-attempt except deploy (the change set may have been executed) and publish (the
+   * branch may have been pushed); a session interrupted in one of those ends FAILED "interrupted".
    */
   public static Pipelines standard() {
     return STANDARD;
@@ -157,14 +161,16 @@ public record Pipelines(List<PipelineDefinition> pipelines) {
             List.of(TransientStageException.class), Duration.ofSeconds(3), 3, 2.0, Duration.ofSeconds(30));
     StageDefinition checkout = new StageDefinition(
         PipelineDefinition.CHECKOUT, "Checkout", Optional.empty(), networkRetry, Duration.ofMinutes(5), false)
-        .owning(dev.gantry.repo.SnapshotArchive.DOCUMENT_NAME);
+        .owning(dev.gantry.repo.SnapshotArchive.DOCUMENT_NAME)
+        .rerunnable(); // pins a commit and writes the session's own snapshot again
     StageDefinition architect = new StageDefinition(
         PipelineDefinition.ARCHITECT, "Architect", Optional.of("architect"), modelRetry, Duration.ofMinutes(10), false)
         .asking(new AgentTask("""
             Explore the repository with the tools (list, read, search), then write architecture.md
             with write_document: the AWS services you choose and why, the data model, security
             (identity, encryption, network exposure) and a monthly cost estimate. Ground every
-            choice in files you read. Do not deploy anything.""", List.of(), List.of(List.of("architecture.md"))));
+            choice in files you read. Do not deploy anything.""", List.of(), List.of(List.of("architecture.md"))))
+        .rerunnable(); // agent stages write only the session's documents
     StageDefinition plan = new StageDefinition(
         PipelineDefinition.PLAN, "Plan", Optional.of("planner"), modelRetry, Duration.ofMinutes(10), false)
         .asking(new AgentTask("""
@@ -175,30 +181,35 @@ public record Pipelines(List<PipelineDefinition> pipelines) {
             a Default. Every IAM role must set PermissionsBoundary: !Ref PermissionsBoundaryArn, with a
             String parameter PermissionsBoundaryArn (Default "") that Gantry fills; create no IAM
             users, groups, instance profiles or managed policies (use the role's inline Policies).""",
-            List.of("architecture.md"), List.of(List.of("plan.md"), SessionDocuments.TEMPLATE_NAMES)));
+            List.of("architecture.md"), List.of(List.of("plan.md"), SessionDocuments.TEMPLATE_NAMES)))
+        .rerunnable();
     StageDefinition validate = new StageDefinition(
         PipelineDefinition.VALIDATE, "Validate", Optional.empty(), storageRetry, Duration.ofMinutes(1), false)
-        .owning(ValidateStage.DOCUMENT);
+        .owning(ValidateStage.DOCUMENT)
+        .rerunnable();
     StageDefinition changeSet = new StageDefinition(
         PipelineDefinition.CHANGESET, "ChangeSet", Optional.of("deployer"), modelRetry, Duration.ofMinutes(10), false)
         .callingCloudFormation(CloudFormationUse.MAKE_CHANGE_SETS)
         .polling(Duration.ofSeconds(5), Duration.ofMinutes(30))
-        .owning(dev.gantry.deploy.ChangeSetReport.DOCUMENT_NAME, ChangeSetStage.ROLLOUT);
+        .owning(dev.gantry.deploy.ChangeSetReport.DOCUMENT_NAME, ChangeSetStage.ROLLOUT)
+        .rerunnable(); // CreateChangeSet carries a client token per session, and the stage only looks after it
     StageDefinition approval = new StageDefinition(
         PipelineDefinition.APPROVAL, "AwaitApproval", Optional.empty(), RetryPolicy.none(), Duration.ofDays(7), true,
         Optional.of(Duration.ofHours(24)));
     StageDefinition deploy = new StageDefinition(
         PipelineDefinition.DEPLOY, "Deploy", Optional.empty(), networkRetry, Duration.ofMinutes(2), false)
-        .callingCloudFormation(CloudFormationUse.EXECUTE_CHANGE_SETS);
+        .callingCloudFormation(CloudFormationUse.EXECUTE_CHANGE_SETS); // not safe to rerun: the change set may have run
     StageDefinition verify = new StageDefinition(
         PipelineDefinition.VERIFY, "Verify", Optional.empty(), networkRetry, Duration.ofMinutes(2), false)
         .callingCloudFormation(CloudFormationUse.WATCH_STACKS)
         .polling(Duration.ofSeconds(15), Duration.ofHours(4))
-        .owning(VerifyStage.STACK_DOCUMENT, VerifyStage.DEPLOYMENT_DOCUMENT);
+        .owning(VerifyStage.STACK_DOCUMENT, VerifyStage.DEPLOYMENT_DOCUMENT)
+        .rerunnable(); // looks at the stack; deleting a failed first create again is a no-op
     StageDefinition review = new StageDefinition(
         PipelineDefinition.REVIEW_STAGE, "Review", Optional.of("reviewer"), modelRetry, Duration.ofMinutes(10), false)
         .asking(new AgentTask(ReviewFindings.INSTRUCTIONS, List.of(),
-            List.of(List.of("review.md"), List.of(ReviewFindings.DOCUMENT))));
+            List.of(List.of("review.md"), List.of(ReviewFindings.DOCUMENT))))
+        .rerunnable();
     StageDefinition implement = new StageDefinition(
         PipelineDefinition.IMPLEMENT_STAGE, "Implement", Optional.of("implementer"), modelRetry, Duration.ofMinutes(12), false)
         .asking(new AgentTask("""
@@ -210,12 +221,15 @@ public record Pipelines(List<PipelineDefinition> pipelines) {
             implementation.md with write_document: what you changed in each file and why, how to test
             it, and what you left out. Do not deploy anything.""",
             List.of("architecture.md", "plan.md"), List.of(List.of("implementation.md")), true))
-        .owning(AgentStage.PATCH);
+        .owning(AgentStage.PATCH)
+        .rerunnable(); // writes in a fresh sandbox, then changes.patch
     StageDefinition publish = new StageDefinition(
         PipelineDefinition.PUBLISH, "Publish", Optional.empty(), networkRetry, Duration.ofMinutes(5), false);
+    // publish is not declared safe to rerun: an interrupted push may have reached the remote
     StageDefinition report = new StageDefinition(
         PipelineDefinition.REPORT, "Report", Optional.empty(), storageRetry, Duration.ofMinutes(1), false)
-        .owning(ReportStage.DOCUMENT);
+        .owning(ReportStage.DOCUMENT)
+        .rerunnable();
     return new Pipelines(List.of(
         new PipelineDefinition(PipelineDefinition.DELIVER,
             "design, plan, validate and deploy a stack after a person approves its change set",

@@ -15,6 +15,17 @@ public interface SessionWorkflow {
    */
   void start(Session session);
 
+  /**
+   * A delivery that had already started {@code session} (a push redelivered) arrived again: the run
+   * is started if it never was. Locally ({@link InProcessWorkflow}) it also recovers the session when
+   * its run was lost ({@link SessionRecovery}), and restarts one that ended FAILED because the run
+   * queue was full. In AWS the default applies: {@link #start}, which Step Functions makes
+   * idempotent by the execution's name.
+   */
+  default void redelivered(Session session) {
+    start(session);
+  }
+
   /** Continues after an approval decision: an approved session runs on, a rejected one ends its run. */
   void decided(Session session);
 

@@ -25,6 +25,12 @@ import java.util.Optional;
  * @param documents the documents Gantry's own code writes in this stage ({@code validation.json},
  *     {@code report.md}…); with the agent task's documents and the transcript, what the stage owns
  *     ({@link #ownedDocuments}): no other stage, and no agent, may write them
+ * @param safeToRerun whether an attempt interrupted without a record of its end (its process was
+ *     killed) may simply run again when the session is recovered: true when running it twice leaves
+ *     the same outside effects as once (it writes only the session's own documents, creates a change
+ *     set under a new name, or only looks); false for a stage whose outside effect may have happened
+ *     and must not happen twice (executing a change set, pushing a branch). A recovered session
+ *     interrupted in a stage that is not safe ends FAILED "interrupted" instead. Default false.
  */
 public record StageDefinition(
     String name,
@@ -37,7 +43,8 @@ public record StageDefinition(
     Optional<Polling> polling,
     Optional<CloudFormationUse> cloudFormation,
     Optional<AgentTask> task,
-    List<String> documents) {
+    List<String> documents,
+    boolean safeToRerun) {
 
   /**
    * What an agent stage asks its agent, declared with the stage so that the pipelines, the agent
@@ -119,25 +126,25 @@ public record StageDefinition(
       String name, String stateName, Optional<String> agent, RetryPolicy retry, Duration timeout, boolean approvalGate,
       Optional<Duration> heartbeat) {
     this(name, stateName, agent, retry, timeout, approvalGate, heartbeat, Optional.empty(), Optional.empty(),
-        Optional.empty(), List.of());
+        Optional.empty(), List.of(), false);
   }
 
   /** This stage, waiting on outside work as {@code polling} says. */
   public StageDefinition polling(Duration interval, Duration deadline) {
     return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat,
-        Optional.of(new Polling(interval, deadline)), cloudFormation, task, documents);
+        Optional.of(new Polling(interval, deadline)), cloudFormation, task, documents, safeToRerun);
   }
 
   /** This stage, with its function allowed to call CloudFormation for {@code use}. */
   public StageDefinition callingCloudFormation(CloudFormationUse use) {
     return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat, polling, Optional.of(use),
-        task, documents);
+        task, documents, safeToRerun);
   }
 
   /** This stage, run by {@link AgentStage} with {@code agentTask}. */
   public StageDefinition asking(AgentTask agentTask) {
     return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat, polling, cloudFormation,
-        Optional.of(agentTask), documents);
+        Optional.of(agentTask), documents, safeToRerun);
   }
 
   /** This stage, owning {@code names}: documents its Gantry code writes. */
@@ -145,7 +152,13 @@ public record StageDefinition(
     List<String> all = new java.util.ArrayList<>(documents);
     all.addAll(List.of(names));
     return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat, polling, cloudFormation,
-        task, all);
+        task, all, safeToRerun);
+  }
+
+  /** This stage, declared safe to run again after an interrupted attempt ({@code safeToRerun}). */
+  public StageDefinition rerunnable() {
+    return new StageDefinition(name, stateName, agent, retry, timeout, approvalGate, heartbeat, polling, cloudFormation,
+        task, documents, true);
   }
 
   /**

@@ -9,7 +9,9 @@ import java.util.Optional;
 /**
  * Turns a matching push into exactly one session: the push rules decide whether it starts one; the
  * session id derives from the delivery id, so redeliveries (sequential or concurrent) find the
- * session the first created, and a redelivery after a failure that created nothing starts it.
+ * session the first created, and a redelivery after a failure that created nothing starts it. A
+ * redelivery to a session that exists goes to {@link SessionWorkflow#redelivered}: locally it
+ * recovers a session whose run was lost, or restarts one refused because the run queue was full.
  * Runs in the function the EventBridge rule targets, and in-process in {@code gantry serve}.
  */
 public final class PushSessionStarter implements PushPublisher {
@@ -67,7 +69,11 @@ public final class PushSessionStarter implements PushPublisher {
         new SessionRequest(goal(push), rule.path(), rule.path() == null ? push.cloneUrl() : null, push.ref(), push.after(),
             rule.stack(), rule.pipeline(), rule.agents(), "push", push.deliveryId(), idempotencyScope(push));
     SessionService.Started started = sessions.start(request, "push:" + push.provider() + ":" + push.pusher());
-    workflow.start(started.session());
+    if (started.created()) {
+      workflow.start(started.session());
+    } else {
+      workflow.redelivered(started.session()); // locally: recovers an orphan, restarts one refused for a full queue
+    }
     return new Outcome(Optional.of(started.session()), started.created(), null);
   }
 

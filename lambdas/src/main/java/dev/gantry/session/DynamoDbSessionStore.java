@@ -14,6 +14,7 @@ import software.amazon.awssdk.enhanced.dynamodb.document.EnhancedDocument;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -28,7 +29,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * <p>Every change is one {@code TransactWriteItems} call holding an {@code Update} of the session
  * conditioned on its expected {@code status} and {@code version}, and a {@code Put} of the audit
  * entry conditioned on {@code attribute_not_exists(sessionId)} (append-only). A lost condition
- * becomes a {@link SessionConflictException}. Items are the session's JSON converted to native
+ * becomes a {@link SessionConflictException}. The run's {@link Lease} is written apart, by
+ * single conditional {@code UpdateItem} calls on the lease owner, with no version bump or audit
+ * entry; a versioned update never sets it and removes it when the session stops running. Items are the session's JSON converted to native
  * DynamoDB attributes by the enhanced client's {@link EnhancedDocument}. Source: Amazon DynamoDB
  * API reference, TransactWriteItems and "Condition expressions".
  *
@@ -113,6 +116,12 @@ public final class DynamoDbSessionStore implements SessionStore {
         names.put("#r" + removes.size(), previous);
         removes.add("#r" + removes.size());
       }
+    }
+    if (stored.status() != SessionStatus.RUNNING) {
+      // a session that stops running (waits for a decision, ends) has no run to lease; while it
+      // stays RUNNING the lease is neither set nor removed here, so renewals are never clobbered
+      names.put("#lease", SessionTables.LEASE);
+      removes.add("#lease");
     }
     names.put("#status", "status");
     names.put("#version", "version");
@@ -258,6 +267,101 @@ public final class DynamoDbSessionStore implements SessionStore {
     return AuditChain.verify(entries, session.auditSeq(), session.auditHash(), mac, anchors.anchors(session.sessionId()));
   }
 
+  @Override
+  public Optional<Lease> lease(String sessionId) {
+    Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(sessionsTable)
+        .key(key(sessionId))
+        .projectionExpression("#lease")
+        .expressionAttributeNames(Map.of("#lease", SessionTables.LEASE))
+        .consistentRead(true)).item();
+    return item == null ? Optional.empty() : lease(item);
+  }
+
+  private static Optional<Lease> lease(Map<String, AttributeValue> item) {
+    AttributeValue value = item.get(SessionTables.LEASE);
+    if (value == null || !value.hasM()) {
+      return Optional.empty();
+    }
+    Map<String, AttributeValue> m = value.m();
+    return Optional.of(new Lease(m.get(LEASE_OWNER).s(), java.time.Instant.ofEpochMilli(Long.parseLong(m.get(LEASE_EXPIRES).n()))));
+  }
+
+  @Override
+  public void takeLease(Session current, Lease observed, Lease lease) {
+    Map<String, String> names = new HashMap<>(LEASE_NAMES);
+    names.put("#status", SessionTables.STATUS);
+    names.put("#version", "version");
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":lease", AttributeValue.fromM(Map.of(LEASE_OWNER, AttributeValue.fromS(lease.owner()),
+        LEASE_EXPIRES, millis(lease.expiresAt()))));
+    values.put(":owner", AttributeValue.fromS(lease.owner()));
+    values.put(":now", millis(clock.instant()));
+    values.put(":running", AttributeValue.fromS(SessionStatus.RUNNING.name()));
+    values.put(":version", AttributeValue.fromN(Long.toString(current.version())));
+    if (observed != null) {
+      values.put(":seenOwner", AttributeValue.fromS(observed.owner()));
+      values.put(":seenExpires", millis(observed.expiresAt()));
+    }
+    String takeOver = observed == null ? "" : " OR (#lease.#owner = :seenOwner AND #lease.#expires = :seenExpires)";
+    try {
+      dynamoDb.updateItem(b -> b.tableName(sessionsTable)
+          .key(key(current.sessionId()))
+          .updateExpression("SET #lease = :lease")
+          .conditionExpression("#status = :running AND #version = :version AND (attribute_not_exists(#lease)"
+              + " OR #lease.#owner = :owner OR #lease.#expires <= :now" + takeOver + ")")
+          .expressionAttributeNames(names)
+          .expressionAttributeValues(values));
+    } catch (ConditionalCheckFailedException e) {
+      throw new SessionConflictException("session " + current.sessionId() + " is no longer RUNNING at version "
+          + current.version() + " with a lease " + lease.owner() + " may take");
+    }
+  }
+
+  @Override
+  public boolean renewLease(String sessionId, Lease lease) {
+    return updateOwnLease(sessionId, lease.owner(), "SET #lease.#expires = :expires",
+        Map.of(":expires", millis(lease.expiresAt())));
+  }
+
+  @Override
+  public void releaseLease(String sessionId, String owner) {
+    updateOwnLease(sessionId, owner, "REMOVE #lease", Map.of()); // false: another owner's, or none: nothing of ours
+  }
+
+  /** Applies {@code updateExpression} to the session item if {@code owner} holds its lease; false when not. */
+  private boolean updateOwnLease(String sessionId, String owner, String updateExpression, Map<String, AttributeValue> more) {
+    Map<String, AttributeValue> values = new HashMap<>(more);
+    values.put(":owner", AttributeValue.fromS(owner));
+    Map<String, String> names = new HashMap<>(LEASE_NAMES);
+    if (!updateExpression.contains("#expires")) {
+      names.remove("#expires"); // DynamoDB refuses names an expression does not use
+    }
+    try {
+      dynamoDb.updateItem(b -> b.tableName(sessionsTable)
+          .key(key(sessionId))
+          .updateExpression(updateExpression)
+          .conditionExpression("#lease.#owner = :owner")
+          .expressionAttributeNames(names)
+          .expressionAttributeValues(values));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  private static final String LEASE_OWNER = "owner";
+  private static final String LEASE_EXPIRES = "expiresAt";
+  private static final Map<String, String> LEASE_NAMES =
+      Map.of("#lease", SessionTables.LEASE, "#owner", LEASE_OWNER, "#expires", LEASE_EXPIRES);
+
+  private static AttributeValue millis(java.time.Instant instant) {
+    return AttributeValue.fromN(Long.toString(instant.toEpochMilli()));
+  }
+
+  private static Map<String, AttributeValue> key(String sessionId) {
+    return Map.of(SessionTables.SESSION_ID, AttributeValue.fromS(sessionId));
+  }
+
   /** The session's JSON as native attributes, plus the two listing-index keys. */
   private Map<String, AttributeValue> toItem(Session session) {
     Map<String, AttributeValue> item = new HashMap<>(EnhancedDocument.fromJson(Json.write(session)).toMap());
@@ -279,6 +383,7 @@ public final class DynamoDbSessionStore implements SessionStore {
     fields.remove(SessionTables.CREATED_ORDER);
     fields.remove(SessionTables.OWNER);
     fields.remove(SessionTables.EXPIRES_AT);
+    fields.remove(SessionTables.LEASE); // read through lease(id), never part of the session's value
     return Json.read(EnhancedDocument.fromAttributeValueMap(fields).toJson(), Session.class);
   }
 }

@@ -6,6 +6,9 @@ import java.util.Optional;
 /**
  * The session port: sessions and their audit logs. {@link DynamoDbSessionStore} implements it in
  * AWS and locally (against DynamoDB Local); every change is written together with its audit entry.
+ * The run's {@link Lease} is the one thing written without a version bump or an audit entry; a
+ * versioned {@link #update} leaves it alone while the session stays RUNNING and removes it when the
+ * session stops running.
  */
 public interface SessionStore {
 
@@ -60,4 +63,30 @@ public interface SessionStore {
    * @throws AuditKeyUnavailableException when the MAC key cannot be used
    */
   AuditChain.Verification verifyAudit(Session session, List<AuditEntry> entries);
+
+  /** The lease on the session's run ({@link Lease}), or empty when none is held or the session does not exist. */
+  Optional<Lease> lease(String sessionId);
+
+  /**
+   * Takes the lease on {@code current}'s run for {@code lease.owner()}: one conditional write that
+   * succeeds only while the stored session is RUNNING at {@code current}'s version and its lease is
+   * absent, already this owner's, lapsed, or exactly {@code observed} (a recoverer taking over the
+   * lease it found). So two recoverers never both take one session. Bumps no version and appends no
+   * audit entry.
+   *
+   * @param observed the lease the caller saw and means to replace, or null
+   * @throws SessionConflictException when the session changed or another owner holds a live lease
+   */
+  void takeLease(Session current, Lease observed, Lease lease);
+
+  /**
+   * Moves the lease's expiry to {@code lease.expiresAt()} if {@code lease.owner()} still holds it.
+   * Bumps no version and appends no audit entry.
+   *
+   * @return false when the lease is gone or another owner's (the run was taken over or has stopped)
+   */
+  boolean renewLease(String sessionId, Lease lease);
+
+  /** Removes the lease if {@code owner} holds it; does nothing otherwise. */
+  void releaseLease(String sessionId, String owner);
 }

@@ -38,6 +38,11 @@ public final class SessionTables {
   public static final String CREATED_ORDER = "createdOrder";
   /** TTL attribute of the sessions table: epoch seconds after which DynamoDB may delete a finished session. */
   public static final String EXPIRES_AT = "expiresAt";
+  /**
+   * The run's lease on a RUNNING session ({@link Lease}): a map {@code {owner: S, expiresAt: N}},
+   * written only by the lease operations of {@link SessionStore}, never by a versioned update.
+   */
+  public static final String LEASE = "lease";
   /** Index of all sessions by creation time. */
   public static final String BY_CREATED = "byCreated";
   /** Index of sessions by status, then creation time. */

@@ -286,6 +286,11 @@ public final class CloudFormationStub implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext("/", this::handle);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "cloudformation-stub");
+      t.setDaemon(true);
+      return t;
+    }));
     server.start();
   }
 
@@ -403,6 +408,23 @@ public final class CloudFormationStub implements AutoCloseable {
     denied.add(action);
   }
 
+  /**
+   * Every later call of {@code action} is held unanswered until {@link #close} (a call hanging on the
+   * network), so a test can stop the caller in the middle of it; it is counted by {@link #held}.
+   */
+  public void hold(String action) {
+    holding.add(action);
+  }
+
+  /** How many calls are being held ({@link #hold}). */
+  public int held() {
+    return heldCalls.get();
+  }
+
+  private final Set<String> holding = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicInteger heldCalls = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
   /** Change set {@code name} (or ARN) becomes OBSOLETE, as one whose stack changed meanwhile. */
   public synchronized void makeObsolete(String name) {
     List<ChangeSet> matching = changeSets.stream().filter(c -> c.name.equals(name) || c.arn.equals(name)).toList();
@@ -460,6 +482,7 @@ public final class CloudFormationStub implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    released.countDown();
     clients.forEach(CloudFormationClient::close);
     server.stop(0);
   }
@@ -472,6 +495,15 @@ public final class CloudFormationStub implements AutoCloseable {
       Map<String, List<String>> params = new LinkedHashMap<>();
       form(exchange.getRequestURI().getRawQuery(), params);
       form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), params);
+      if (params.containsKey("Action") && holding.contains(params.get("Action").get(0))) {
+        heldCalls.incrementAndGet();
+        try {
+          released.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return; // closed unanswered
+      }
       String requestId = nextUuid();
       int status = 200;
       String xml;

@@ -36,12 +36,18 @@ public final class GitHttpServer implements AutoCloseable {
   private final java.util.List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile int refuseWith;
   private volatile String redirectTo;
+  private volatile java.util.concurrent.CountDownLatch stall = new java.util.concurrent.CountDownLatch(0);
 
   private GitHttpServer(Path root, Optional<String> token) throws IOException {
     this.root = root;
     this.token = token;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "git-http");
+      t.setDaemon(true);
+      return t;
+    }));
     server.start();
   }
 
@@ -87,9 +93,30 @@ public final class GitHttpServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * From now on holds every request unanswered until {@link #answering} (a fetch hanging on the
+   * network), so a test can stop the client mid-fetch.
+   */
+  public GitHttpServer stalling() {
+    this.stall = new java.util.concurrent.CountDownLatch(1);
+    return this;
+  }
+
+  /** Answers again, the held requests included. */
+  public GitHttpServer answering() {
+    stall.countDown();
+    return this;
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       requests.incrementAndGet();
+      try {
+        stall.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       if (authorization != null) {
         authorizations.add(authorization);

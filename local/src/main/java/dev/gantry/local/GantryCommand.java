@@ -14,6 +14,7 @@ import dev.gantry.document.DocumentRef;
 import dev.gantry.hash.Sha256;
 import dev.gantry.json.Json;
 import dev.gantry.pipeline.PipelineDefinition;
+import dev.gantry.pipeline.SessionRecovery;
 import dev.gantry.pipeline.StageDefinition;
 import dev.gantry.pipeline.StageListener;
 import dev.gantry.pipeline.replay.ReplayRefusedException;
@@ -225,6 +226,31 @@ public final class GantryCommand {
       }
     }
 
+    /**
+     * Recovers, before this command's own session, the sessions a stopped gantry process left
+     * RUNNING ({@link SessionRecovery}): each is resumed here and now, synchronously, from its last
+     * completed stage (its stages print as they run), or ended FAILED "interrupted" when it stopped
+     * in a stage that is not safe to run again. A session that fails to resume is reported and
+     * does not stop the command.
+     */
+    void recoverOrphans(LocalGantry gantry) {
+      gantry.recovery().recoverAll(recovered -> {
+        String id = recovered.session().sessionId();
+        if (!recovered.resumed()) {
+          out.println("recovered session " + id + ": FAILED (" + recovered.session().failure() + "; the "
+              + recovered.stage() + " stage is not safe to run again)");
+          return;
+        }
+        out.println("recovered session " + id + ": its process stopped; resuming at " + recovered.stage());
+        try {
+          Session resumed = advance(gantry, recovered.session());
+          out.println("session " + id + ": " + resumed.status() + (resumed.failure() == null ? "" : " (" + resumed.failure() + ")"));
+        } catch (RuntimeException e) {
+          err.println("gantry: session " + id + " could not be resumed: " + e.getMessage());
+        }
+      });
+    }
+
     int finish(Session session, LocalGantry gantry) {
       out.println();
       out.println("session " + session.sessionId() + ": " + session.status()
@@ -376,6 +402,7 @@ public final class GantryCommand {
             + "(use --repo file://" + Path.of(repository).toAbsolutePath().normalize() + " to check out a ref of it)");
       }
       try (LocalGantry gantry = open(new ConsoleOutput(out))) {
+        recoverOrphans(gantry);
         // the folder the user named is the one root a run reads (GANTRY_REPOSITORY_ROOTS is gantry serve's)
         SessionService sessions = url ? gantry.runtime().sessions() : gantry.runtime().sessions().readingOnlyUnder(Path.of(repository));
         SessionRequest request = url
@@ -415,6 +442,11 @@ public final class GantryCommand {
         }
         if (sessions.isEmpty()) {
           out.println("(no sessions yet: start one with ./gantry run --repo PATH --goal TEXT)");
+        }
+        // reported, not recovered: listing never waits on a recovery
+        for (SessionRecovery.Orphan orphan : gantry.recovery().orphans()) {
+          out.println("orphaned: " + orphan.session().sessionId() + " is RUNNING but no process runs it (" + orphan.why()
+              + "); the next ./gantry run or ./gantry serve recovers it");
         }
         return 0;
       }
@@ -735,6 +767,7 @@ public final class GantryCommand {
         gantry.close();
       }, "gantry-serve-stop");
       Runtime.getRuntime().addShutdownHook(stop);
+      gantry.workflow().recoverInBackground(); // sessions a stopped gantry left RUNNING: resumed here, or FAILED
       out.println("gantry serve: API on " + server.uri() + " (data under " + dataDirectory() + ")");
       out.println(principalsFile != null ? "  tokens: " + principals.size() + " principals from " + principalsFile
           : generated ? "  token: " + token + "   (generated; set GANTRY_API_TOKEN to choose one)" : "  token: from GANTRY_API_TOKEN");

@@ -4,6 +4,7 @@ import dev.gantry.agent.AgentCatalog;
 import dev.gantry.api.DocumentDelivery;
 import dev.gantry.api.GantryApi;
 import dev.gantry.pipeline.InProcessWorkflow;
+import dev.gantry.pipeline.SessionRecovery;
 import dev.gantry.push.PushRules;
 import dev.gantry.push.PushSessionStarter;
 import dev.gantry.push.WebhookSecrets;
@@ -83,6 +84,11 @@ public final class LocalGantry implements AutoCloseable {
     PushSessionStarter pushes = new PushSessionStarter(rules, runtime.sessions(), workflow);
     return new GantryApi(runtime.sessions(), workflow, stores.documents(), DocumentDelivery.streamed(stores.documents()),
         agents, secrets, rules, pushes, sessionId -> Optional.empty());
+  }
+
+  /** Finds and recovers the sessions a stopped gantry process left RUNNING. */
+  public SessionRecovery recovery() {
+    return new SessionRecovery(runtime.executor(), stores.sessions(), Clock.systemUTC());
   }
 
   /** The session store. */
