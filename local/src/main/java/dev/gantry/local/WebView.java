@@ -9,11 +9,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.commonmark.Extension;
+import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
 
@@ -29,7 +32,7 @@ import org.commonmark.renderer.html.HtmlRenderer;
  * another origin), {@code X-Content-Type-Options: nosniff} and {@code Referrer-Policy: no-referrer};
  * errors are problem+json like the API's.
  *
- * <p>Markdown documents are rendered here with commonmark-java, raw HTML escaped and unsafe link
+ * <p>Markdown documents are rendered here with commonmark-java (GitHub-style tables included), raw HTML escaped and unsafe link
  * targets dropped, from the bytes the browser posts: the ones it fetched from the API and whose
  * SHA-256 it checked, so what is shown is exactly what was verified. No renderer is shipped to the
  * browser: there is no front-end build step and nothing to fetch from the internet.
@@ -55,8 +58,11 @@ final class WebView {
       "js", "text/javascript; charset=utf-8", "svg", "image/svg+xml");
 
   private final Map<String, Optional<byte[]>> files = new ConcurrentHashMap<>();
-  private final Parser parser = Parser.builder().build();
-  private final HtmlRenderer renderer = HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
+  private static final List<Extension> MARKDOWN_EXTENSIONS = List.of(TablesExtension.create());
+
+  private final Parser parser = Parser.builder().extensions(MARKDOWN_EXTENSIONS).build();
+  private final HtmlRenderer renderer = HtmlRenderer.builder().extensions(MARKDOWN_EXTENSIONS).escapeHtml(true).sanitizeUrls(true)
+      .build();
 
   /** Whether the web view, not the router, answers {@code method} on {@code path}. */
   boolean answers(String method, String path) {

@@ -92,16 +92,17 @@ class WebViewTest {
   @Test
   void markdown_is_rendered_with_raw_html_escaped_and_unsafe_links_dropped() {
     ApiResponse rendered = web.answer(render("# Plan\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
-        + "[click](javascript:alert(3)) and [docs](https://example.com/a) and `code`\n"));
+        + "[click](javascript:alert(3)) and [docs](https://example.com/a) and `code`\n\n| Need | Service |\n|---|---|\n| Files | <b>S3</b> |\n"));
 
     assertThat(rendered.status()).isEqualTo(200);
     assertThat(rendered.headers().get("Content-Type")).isEqualTo("text/html; charset=utf-8");
     Document html = Jsoup.parseBodyFragment(text(rendered));
     assertThat(html.select("h1").text()).isEqualTo("Plan");
-    assertThat(html.select("script, img")).isEmpty();
+    assertThat(html.select("script, img, b")).isEmpty();
     assertThat(html.text()).contains("<script>alert(1)</script>");
     assertThat(html.select("a").eachAttr("href")).containsExactly("", "https://example.com/a");
     assertThat(html.select("code").text()).isEqualTo("code");
+    assertThat(html.select("table td").eachText()).containsExactly("Files", "<b>S3</b>");
   }
 
   @Test
