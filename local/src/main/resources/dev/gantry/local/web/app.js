@@ -66,6 +66,10 @@ const Gantry = (() => {
    * again; any other error rejects with an ApiError carrying the problem's detail.
    */
   async function call(path, options = {}) {
+    if (!token()) { // forgotten meanwhile: a refresh still pending must not send "Bearer null"
+      askForToken('');
+      throw new ApiError(401, null);
+    }
     const headers = Object.assign({ Authorization: 'Bearer ' + token() }, options.headers || {});
     const response = await fetch(path, Object.assign({}, options, { headers, cache: 'no-store', credentials: 'omit' }));
     if (response.ok) {
