@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.logging.Level;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -45,6 +46,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -104,6 +108,10 @@ class WebViewIT {
       options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
           "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
           "--window-size=1280,1800", "--user-data-dir=" + profile.toAbsolutePath());
+      // the console, to see script errors and Content-Security-Policy violations
+      LoggingPreferences logs = new LoggingPreferences();
+      logs.enable(LogType.BROWSER, Level.ALL);
+      options.setCapability("goog:loggingPrefs", logs);
       ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
           .usingAnyFreePort().build();
       browser = new ChromeDriver(service, options);
@@ -173,6 +181,12 @@ class WebViewIT {
     assertThat(unlabelled).as("controls without an accessible name").isEmpty();
   }
 
+  /** No script error, refused request or Content-Security-Policy violation was logged since the last look. */
+  static void assertQuietConsole(WebDriver driver) {
+    assertThat(driver.manage().logs().get(LogType.BROWSER).getAll()).filteredOn(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
+        .extracting(LogEntry::getMessage).isEmpty();
+  }
+
   @Test
   void the_pages_hold_no_data_and_send_strict_security_headers_and_rendering_needs_the_token() throws Exception {
     HttpClient client = HttpClient.newHttpClient();
@@ -217,6 +231,7 @@ class WebViewIT {
     assertThat(driver.getCurrentUrl()).doesNotContain(TOKEN);
     assertThat(((JavascriptExecutor) driver).executeScript("return sessionStorage.getItem('gantry.token')")).isEqualTo(TOKEN);
     assertValidAndLabelled(driver);
+    assertQuietConsole(driver);
     screenshot(driver, "1-sessions");
 
     // the status filter asks the API for one status
@@ -255,6 +270,7 @@ class WebViewIT {
     assertThat(shownDigest).isEqualTo(waiting.path("pendingApproval").path("digest").asText());
     assertThat(shownChangeSet).isEqualTo(waiting.path("pendingApproval").path("changeSet").path("sha256").asText());
     assertValidAndLabelled(driver);
+    assertQuietConsole(driver);
     screenshot(driver, "2-session-awaiting-approval");
 
     // a rejection without a comment is stopped on the page, and nothing is decided
@@ -277,6 +293,7 @@ class WebViewIT {
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#stages li[data-stage=report]")));
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit"), "SessionSucceeded"));
     assertValidAndLabelled(driver);
+    assertQuietConsole(driver);
     screenshot(driver, "3-session-approved");
   }
 
