@@ -77,8 +77,8 @@ class StackDeploymentAccessTest {
     Template template = defaults.template;
     String boundary = logicalId(defaults.stack, defaults.stack.deployAccess().boundary());
 
-    // WHEN its one customer managed policy is read
-    template.resourceCountIs("AWS::IAM::ManagedPolicy", 1);
+    // WHEN its customer managed policies are read: the boundary and one API invoke policy per permission
+    template.resourceCountIs("AWS::IAM::ManagedPolicy", 1 + dev.gantry.api.Permission.values().length);
     Map<String, Object> properties = properties(template, "AWS::IAM::ManagedPolicy", boundary);
     String name = flat(properties.get("ManagedPolicyName"));
 

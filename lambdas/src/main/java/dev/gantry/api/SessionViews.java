@@ -55,9 +55,15 @@ public final class SessionViews {
     this.consoleUrl = consoleUrl;
   }
 
-  /** A session in a listing. */
+  /**
+   * A session in a listing.
+   *
+   * @param commit the commit the checkout stage pinned (before it ran, the one asked for), or null
+   * @param usage the model tokens and cost so far
+   */
   public record Summary(String sessionId, SessionStatus status, String pipeline, String currentStage, String goal,
-      String repository, String stack, Instant createdAt, Instant updatedAt, Map<String, String> links) {}
+      String repository, String commit, String stack, Instant createdAt, Instant updatedAt, TokenUsage usage,
+      Map<String, String> links) {}
 
   /** A session in full. */
   public record Detail(String sessionId, SessionStatus status, long version, String goal, RepositoryView repository,
@@ -151,8 +157,8 @@ public final class SessionViews {
 
   /** The listing shape of a session. */
   public Summary summary(Session s) {
-    return new Summary(s.sessionId(), s.status(), pipeline(s), s.currentStage(), s.goal(), s.repository(), s.stackName(),
-        s.createdAt(), s.updatedAt(), Map.of("self", "/sessions/" + s.sessionId()));
+    return new Summary(s.sessionId(), s.status(), pipeline(s), s.currentStage(), s.goal(), s.repository(), commit(s), s.stackName(),
+        s.createdAt(), s.updatedAt(), s.usage(), Map.of("self", "/sessions/" + s.sessionId()));
   }
 
   /** The full shape of a session. */
@@ -162,7 +168,7 @@ public final class SessionViews {
     DocumentRef archive = s.documents().get(SnapshotArchive.DOCUMENT_NAME);
     RepositoryView repository = new RepositoryView(url ? null : s.repository(), url ? s.origin().repositoryUrl() : null,
         pinned != null ? pinned.ref() : s.origin() == null ? null : s.origin().ref(),
-        pinned != null ? pinned.commit() : s.origin() == null ? null : s.origin().commit(),
+        commit(s),
         pinned == null || archive == null ? null
             : new SnapshotView(archive.sha256(), pinned.fileCount(), pinned.byteCount(), pinned.droppedCount()));
     OriginView origin = s.origin() == null ? null : new OriginView(s.origin().trigger(), s.origin().actor(), s.origin().idempotencyKey(),
@@ -211,6 +217,11 @@ public final class SessionViews {
         .map(bytes -> Json.read(new String(bytes, StandardCharsets.UTF_8), ValidationReport.class).findings());
     read.ifPresent(findings -> findingsBySha256.put(report.sha256(), findings));
     return read.orElse(List.of());
+  }
+
+  /** The commit the checkout stage pinned, before it ran the one asked for, or null. */
+  private static String commit(Session s) {
+    return s.checkout() != null ? s.checkout().commit() : s.origin() == null ? null : s.origin().commit();
   }
 
   /** The pipeline {@code s} runs; {@code deliver} for sessions stored before pipelines were named. */

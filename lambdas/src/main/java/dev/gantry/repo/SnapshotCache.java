@@ -5,7 +5,6 @@ import dev.gantry.document.DocumentStore;
 import dev.gantry.hash.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -75,8 +74,13 @@ public final class SnapshotCache {
       }
       try {
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
-        ScratchSpace.delete(partial); // another stage extracted the same snapshot first
+      } catch (java.nio.file.FileSystemException raced) {
+        // an atomic rename onto a folder another stage filled first fails as a plain FileSystemException
+        // ("Directory not empty"), not as DirectoryNotEmptyException: whatever the type, that snapshot is the one
+        ScratchSpace.delete(partial);
+        if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          throw raced;
+        }
       }
       return target;
     } catch (IOException e) {

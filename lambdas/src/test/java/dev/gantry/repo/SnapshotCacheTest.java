@@ -25,6 +25,8 @@ class SnapshotCacheTest {
   @TempDir Path folder;
   final Map<String, byte[]> objects = new ConcurrentHashMap<>();
   final AtomicInteger opened = new AtomicInteger();
+  /** Run once when the next archive is opened: another stage's extraction finishing first. */
+  final java.util.concurrent.atomic.AtomicReference<Runnable> meanwhile = new java.util.concurrent.atomic.AtomicReference<>();
   final DocumentStore store = new DocumentStore() {
     @Override public DocumentRef put(String key, byte[] content, String contentType) {
       objects.put(key, content);
@@ -42,6 +44,10 @@ class SnapshotCacheTest {
     }
     @Override public Optional<InputStream> open(String key) {
       opened.incrementAndGet();
+      Runnable other = meanwhile.getAndSet(null);
+      if (other != null) {
+        other.run();
+      }
       return get(key).map(ByteArrayInputStream::new);
     }
     @Override public String locationOf(String key) {
@@ -93,5 +99,19 @@ class SnapshotCacheTest {
 
     assertThat(folder.resolve(a.sha256())).doesNotExist();
     assertThat(folder.resolve(c.sha256()).resolve("README.md")).hasContent("# C");
+  }
+
+  @Test
+  void a_snapshot_another_stage_extracted_meanwhile_is_used_rather_than_failing_the_stage() {
+    SnapshotCache cache = new SnapshotCache(store, folder, SnapshotLimits.DEFAULT, 4);
+    SnapshotCache otherProcess = new SnapshotCache(store, folder, SnapshotLimits.DEFAULT, 4);
+    DocumentRef ref = snapshot("sessions/d/repository.tar.gz", "# D\n");
+    meanwhile.set(() -> otherProcess.extracted(ref));
+
+    Path extracted = cache.extracted(ref);
+
+    assertThat(extracted).isEqualTo(folder.resolve(ref.sha256()));
+    assertThat(extracted.resolve("README.md")).hasContent("# D");
+    assertThat(folder.toFile().list()).as("no half-extracted folder left").containsExactly(ref.sha256());
   }
 }

@@ -772,6 +772,7 @@ public final class GantryCommand {
       out.println(principalsFile != null ? "  tokens: " + principals.size() + " principals from " + principalsFile
           : generated ? "  token: " + token + "   (generated; set GANTRY_API_TOKEN to choose one)" : "  token: from GANTRY_API_TOKEN");
       out.println("  try:   curl -H \"Authorization: Bearer $TOKEN\" " + server.uri() + "/sessions");
+      out.println("  web:   " + server.uri() + "/   (the sessions in a browser: paste the token once)");
       out.println("  push rules: " + rules.rules().size() + "; GitHub webhooks " + (secrets.gitHubSecret().isPresent() ? "on" : "off")
           + ", GitLab webhooks " + (secrets.gitLabToken().isPresent() ? "on" : "off"));
       out.println("  rate limit: " + java.math.BigDecimal.valueOf(limit.perSecond()).stripTrailingZeros().toPlainString()

@@ -42,6 +42,9 @@ import org.eclipse.jetty.util.Callback;
  * <p>A token bucket ({@link RateLimit}) bounds the request rate: a request over it is answered
  * {@code 429} problem+json with {@code Retry-After} before anything else is done with it. {@code
  * /health} is never limited, so liveness answers under load.
+ *
+ * <p>{@code GET /} and {@code GET /ui/...} are the {@link WebView}'s pages, which call this API
+ * from a browser; the rate limit and problem+json apply to them too.
  */
 public final class LocalApiServer implements AutoCloseable {
   /** The most of an oversized body read and discarded before answering 413: API Gateway's 10 MiB payload cap. */
@@ -152,6 +155,7 @@ public final class LocalApiServer implements AutoCloseable {
    */
   static LocalApiServer start(Router router, int port, ServePrincipals principals, RateLimit limit) {
     TokenBucket bucket = new TokenBucket(limit.perSecond(), limit.burst(), System::nanoTime);
+    WebView web = new WebView();
     org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(MAX_THREADS, 4);
     threads.setName("gantry-serve");
     Server server = new Server(threads);
@@ -173,7 +177,7 @@ public final class LocalApiServer implements AutoCloseable {
         long wait = HEALTH_PATH.equals(request.getHttpURI().getPath()) ? 0 : bucket.tryTake();
         try {
           answer = wait > 0 ? tooManyRequests(wait, request.getHttpURI().getPath(), limit)
-              : answer(router, request, principals);
+              : answer(router, web, request, principals);
         } catch (Exception e) { // a body that never completes, a broken connection: answer, never an HTML page
           answer = problem(400, "the request could not be read (" + (e instanceof java.util.concurrent.TimeoutException
               || e.getCause() instanceof java.util.concurrent.TimeoutException ? "the body stopped arriving" : "malformed")
@@ -200,13 +204,20 @@ public final class LocalApiServer implements AutoCloseable {
     return new LocalApiServer(server, URI.create("http://127.0.0.1:" + connector.getLocalPort()));
   }
 
-  /** The router's answer, or 401 without reading the body when a route needs a caller and there is none. */
-  private static ApiResponse answer(Router router, Request request, ServePrincipals principals) throws Exception {
+  /**
+   * The web view's answer to its pages ({@link WebView#answers}), else the router's; either 401
+   * without reading the body when a token is needed and there is none.
+   */
+  private static ApiResponse answer(Router router, WebView web, Request request, ServePrincipals principals) throws Exception {
     String path = request.getHttpURI().getPath();
     if (path == null || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) { // NUL included
       return problem(400, "the path holds control characters: send a plain path such as /sessions", "/");
     }
     Optional<Caller> caller = principals.caller(request.getHeaders().get("Authorization"));
+    if (web.answers(request.getMethod(), path)) {
+      return caller.isEmpty() && web.requiresCaller(request.getMethod(), path) ? web.unauthorized(path)
+          : web.answer(toApiRequest(request, caller));
+    }
     if (caller.isEmpty() && router.requiresCaller(request.getMethod(), path)) {
       return router.handle(new ApiRequest(request.getMethod(), path, request.getHttpURI().getQuery(), Map.of(), new byte[0],
           false, Optional.empty()));
