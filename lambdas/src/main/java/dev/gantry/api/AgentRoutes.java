@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The agent routes: the catalog the stages run, with each agent's tools as Gantry offers them. */
-final class AgentRoutes {
+/**
+ * The agent routes: the catalog the stages run, with each agent's tools as Gantry offers them. Its
+ * {@link #listing} is also what {@code gantry agents --json} prints.
+ */
+public final class AgentRoutes {
   private final AgentCatalog catalog;
 
   AgentRoutes(AgentCatalog catalog) {
@@ -17,20 +20,25 @@ final class AgentRoutes {
   }
 
   /** An agent in the listing. */
-  record AgentSummary(String name, String description, String model, List<String> tools, List<ToolMapping.DroppedTool> toolsNotOffered,
+  public record AgentSummary(String name, String description, String model, List<String> tools, List<ToolMapping.DroppedTool> toolsNotOffered,
       String file, Map<String, String> links) {}
 
   /** An agent in full: its frontmatter as parsed and its system prompt. */
-  record AgentDetail(String name, String description, String model, List<String> tools, List<ToolMapping.DroppedTool> toolsNotOffered,
+  public record AgentDetail(String name, String description, String model, List<String> tools, List<ToolMapping.DroppedTool> toolsNotOffered,
       String file, Map<String, Object> frontmatter, String prompt) {}
 
   /** A file that did not load. */
-  record LoadProblem(String file, int line, String problem) {}
+  public record LoadProblem(String file, int line, String problem) {}
 
   /** The listing. */
-  record Listing(List<AgentSummary> agents, List<LoadProblem> problems) {}
+  public record Listing(List<AgentSummary> agents, List<LoadProblem> problems) {}
 
   ApiResponse list(ApiRequest request, Map<String, String> path, Map<String, String> query) {
+    return ApiResponse.json(200, listing(catalog));
+  }
+
+  /** The agents of {@code catalog} with the tools offered and withheld, and the files that failed to load. */
+  public static Listing listing(AgentCatalog catalog) {
     List<AgentSummary> agents = catalog.agents().stream().map(a -> {
       ToolMapping.Selection tools = ToolMapping.select(a);
       return new AgentSummary(a.name(), a.description(), a.model(), offered(tools), tools.dropped(), catalog.displayName(a.source()),
@@ -38,7 +46,7 @@ final class AgentRoutes {
     }).toList();
     List<LoadProblem> problems = catalog.problems().stream()
         .map((AgentDefinitionException p) -> new LoadProblem(catalog.displayName(p.source()), p.line(), p.problem())).toList();
-    return ApiResponse.json(200, new Listing(agents, problems));
+    return new Listing(agents, problems);
   }
 
   ApiResponse show(ApiRequest request, Map<String, String> path, Map<String, String> query) {

@@ -78,7 +78,7 @@ import picocli.CommandLine.Parameters;
       GantryCommand.Run.class, GantryCommand.Sessions.class, GantryCommand.Show.class,
       GantryCommand.Approve.class, GantryCommand.Reject.class, GantryCommand.Cancel.class, GantryCommand.Agents.class, GantryCommand.Pipelines.class,
       GantryCommand.Serve.class,
-      GantryCommand.Validate.class, GantryCommand.Replay.class, CommandLine.HelpCommand.class
+      GantryCommand.Validate.class, GantryCommand.Replay.class, GantryCommand.Completion.class, CommandLine.HelpCommand.class
     })
 public final class GantryCommand {
   static final int FAILED = 1;
@@ -426,15 +426,51 @@ public final class GantryCommand {
     }
   }
 
+  /** {@code --json}: one JSON document on standard output, nothing else there (messages go to standard error). */
+  static final class JsonOutput {
+    @Option(names = "--json", description = "Print one JSON document on standard output instead of text (the HTTP API's shapes).")
+    boolean json;
+  }
+
+  @Command(name = "completion", description = {"Print a shell completion script for the gantry command (verbs, options, pipeline names).",
+      "bash: source <(./gantry completion bash); zsh: autoload -U +X compinit bashcompinit && compinit && bashcompinit, "
+          + "then source <(./gantry completion zsh)."})
+  static final class Completion implements java.util.concurrent.Callable<Integer> {
+    @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
+    String shell;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      if (!shell.equals("bash") && !shell.equals("zsh")) {
+        throw new InvalidRequestException("shell", "no completion for '" + shell + "': use bash or zsh");
+      }
+      // picocli's script is for bash, and runs in zsh through bashcompinit (it checks $ZSH_VERSION itself)
+      spec.commandLine().getOut().print(picocli.AutoComplete.bash("gantry", spec.root().commandLine()));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
   @Command(name = "sessions", description = "List sessions, newest first.")
   static final class Sessions extends Base {
     @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "How many (default 50).")
     int limit;
 
+    @picocli.CommandLine.Mixin
+    JsonOutput output;
+
     @Override
     public Integer call() {
       try (LocalGantry gantry = open(StageListener.NONE)) {
         var sessions = gantry.runtime().sessions().list(limit);
+        if (output.json) {
+          dev.gantry.api.SessionViews views = new dev.gantry.api.SessionViews(gantry.documents(), session -> java.util.Optional.empty());
+          out.println(Json.pretty(new dev.gantry.api.SessionViews.Listing(sessions.stream().map(views::summary).toList(), null)));
+          return 0;
+        }
         out.printf("%-36s  %-17s  %-9s  %-20s  %s%n", "SESSION", "STATUS", "STAGE", "CREATED", "GOAL");
         for (Session s : sessions) {
           out.printf("%-36s  %-17s  %-9s  %-20s  %s%n", s.sessionId(), s.status(), s.currentStage() == null ? "-" : s.currentStage(),
@@ -464,6 +500,13 @@ public final class GantryCommand {
             + "after checking its SHA-256 against the session.")
     String transcriptStage;
 
+    @picocli.CommandLine.Mixin
+    JsonOutput output;
+
+    /** {@code gantry show --json}: the API's session view, each document's SHA-256 check, and the audit log with its check. */
+    record ShowView(dev.gantry.api.SessionViews.Detail session, Map<String, String> documentChecks,
+        dev.gantry.api.SessionViews.ChainCheck chain, List<dev.gantry.api.SessionViews.AuditView> audit) {}
+
     @Override
     public Integer call() {
       try (LocalGantry gantry = open(StageListener.NONE)) {
@@ -471,6 +514,18 @@ public final class GantryCommand {
         Session s = sessions.get(sessionId);
         if (transcriptStage != null) {
           return transcript(s, gantry);
+        }
+        if (output.json) {
+          Map<String, String> checks = new java.util.TreeMap<>();
+          for (DocumentRef d : s.documents().values()) {
+            String actual = gantry.documents().get(d.key()).map(Sha256::hex).orElse(null);
+            checks.put(d.name(), d.sha256().equals(actual) ? "verified" : actual == null ? "missing" : "mismatch");
+          }
+          SessionService.AuditLog audit = sessions.audit(sessionId);
+          out.println(Json.pretty(new ShowView(new dev.gantry.api.SessionViews(gantry.documents(), x -> java.util.Optional.empty())
+              .detail(s), checks, dev.gantry.api.SessionViews.ChainCheck.of(audit.verification()),
+              audit.entries().stream().map(dev.gantry.api.SessionViews::audit).toList())));
+          return audit.verification().valid() && checks.values().stream().allMatch("verified"::equals) ? 0 : FAILED;
         }
         out.println("session     " + s.sessionId());
         out.println("status      " + s.status() + (s.failure() == null ? "" : " (" + s.failure() + ")"));
@@ -672,6 +727,9 @@ public final class GantryCommand {
         description = "Folder of *.md agent files, subfolders included, e.g. ~/.claude/agents (default: Gantry's agents/).")
     Path directory;
 
+    @picocli.CommandLine.Mixin
+    JsonOutput output;
+
     @Override
     public Integer call() {
       Path dir = directory != null ? directory : agents();
@@ -679,6 +737,10 @@ public final class GantryCommand {
         throw new InvalidRequestException("dir", "agent directory not found: " + dir);
       }
       AgentCatalog catalog = AgentCatalog.load(dir);
+      if (output.json) {
+        out.println(Json.pretty(dev.gantry.api.AgentRoutes.listing(catalog)));
+        return catalog.problems().isEmpty() ? 0 : FAILED;
+      }
       out.printf("%-28s %-8s %-62s %s%n", "NAME", "MODEL", "TOOLS", "FILE");
       for (AgentDefinition a : catalog.agents()) {
         ToolMapping.Selection tools = ToolMapping.select(a);
@@ -701,9 +763,24 @@ public final class GantryCommand {
 
   @Command(name = "pipelines", description = "List the pipelines a session can run, with their stages and agent roles.")
   static final class Pipelines extends Base {
+    @picocli.CommandLine.Mixin
+    JsonOutput output;
+
+    /** A pipeline in {@code gantry pipelines --json}. */
+    record PipelineView(String name, boolean isDefault, String description, List<StageView> stages) {}
+
+    /** A stage in {@code gantry pipelines --json}: its agent role, if any, and whether a person approves there. */
+    record StageView(String name, String agentRole, boolean approvalGate) {}
+
     @Override
     public Integer call() {
       dev.gantry.pipeline.Pipelines pipelines = dev.gantry.pipeline.Pipelines.standard();
+      if (output.json) {
+        out.println(Json.pretty(pipelines.pipelines().stream().map(p -> new PipelineView(p.name(), p == pipelines.defaultPipeline(),
+            p.description(), p.stages().stream().map(st -> new StageView(st.name(), st.agent().orElse(null), st.approvalGate())).toList()))
+            .toList()));
+        return 0;
+      }
       for (PipelineDefinition pipeline : pipelines.pipelines()) {
         out.println(pipeline.name() + (pipeline == pipelines.defaultPipeline() ? " (default)" : "") + ": " + pipeline.description());
         out.println("  stages: " + pipeline.stages().stream()

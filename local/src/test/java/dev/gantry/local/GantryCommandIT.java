@@ -91,6 +91,41 @@ class GantryCommandIT {
     Result again = gantry("reject", id, "--reason", "too late");
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.err()).contains("is SUCCEEDED, not awaiting approval");
+
+    // --json: one JSON document on standard output, in the HTTP API's shapes
+    Result listJson = gantry("sessions", "--json");
+    assertThat(listJson.exitCode()).isZero();
+    com.fasterxml.jackson.databind.JsonNode listed = dev.gantry.json.Json.tree(listJson.out());
+    assertThat(listed.path("sessions").findValuesAsText("sessionId")).contains(id);
+    assertThat(listed.path("sessions").get(0).path("status").asText()).isNotEmpty();
+    Result showJson = gantry("show", id, "--json");
+    assertThat(showJson.exitCode()).as(showJson.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode shown = dev.gantry.json.Json.tree(showJson.out());
+    assertThat(shown.path("session").path("status").asText()).isEqualTo("SUCCEEDED");
+    assertThat(shown.path("session").path("stages").size()).isEqualTo(9);
+    assertThat(shown.path("chain").path("verified").asBoolean()).isTrue();
+    assertThat(shown.path("documentChecks").path("template.yaml").asText()).isEqualTo("verified");
+    assertThat(shown.path("audit").findValuesAsText("action")).contains("SessionCreated", "ApprovalGranted");
+  }
+
+  @Test
+  void agents_pipelines_print_json_and_completion_prints_a_script_for_bash_and_zsh() {
+    Result agents = gantry("agents", "--json");
+    assertThat(agents.exitCode()).as(agents.err()).isZero();
+    assertThat(dev.gantry.json.Json.tree(agents.out()).path("agents").findValuesAsText("name")).contains("architect");
+    Result pipelines = gantry("pipelines", "--json");
+    assertThat(pipelines.exitCode()).isZero();
+    com.fasterxml.jackson.databind.JsonNode listed = dev.gantry.json.Json.tree(pipelines.out());
+    assertThat(listed.findValuesAsText("name")).contains("deliver", "design", "review", "implement");
+    assertThat(listed.get(0).path("isDefault").asBoolean()).isTrue();
+
+    Result bash = gantry("completion", "bash");
+    assertThat(bash.exitCode()).isZero();
+    assertThat(bash.out()).contains("complete -F", "gantry", "sessions", "--pipeline", "deliver");
+    assertThat(gantry("completion", "zsh").out()).contains("bashcompinit");
+    Result fish = gantry("completion", "fish");
+    assertThat(fish.exitCode()).isEqualTo(2);
+    assertThat(fish.err()).contains("use bash or zsh");
   }
 
   @Test
