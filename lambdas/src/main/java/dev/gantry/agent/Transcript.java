@@ -34,6 +34,20 @@ public final class Transcript {
   public static final String TOOL_CALL = "tool_call";
 
   private final List<Entry> entries = new ArrayList<>();
+  private final java.util.function.Consumer<Entry> observer;
+
+  /** An empty transcript. */
+  public Transcript() {
+    this(entry -> { });
+  }
+
+  /**
+   * An empty transcript that tells {@code observer} of each entry as it is added (progress output);
+   * the observer must not throw.
+   */
+  public Transcript(java.util.function.Consumer<Entry> observer) {
+    this.observer = Objects.requireNonNull(observer);
+  }
 
   /** The name of a stage's transcript document: {@code transcript-architect.jsonl} for {@code architect}. */
   public static String documentName(String stage) {
@@ -153,6 +167,7 @@ public final class Transcript {
   /** Appends one entry. */
   void add(Entry entry) {
     entries.add(Objects.requireNonNull(entry));
+    observer.accept(entry);
   }
 
   /** The entries so far, in order. */

@@ -97,7 +97,7 @@ final class AgentStep {
     }
     boolean sessionBinds = sessionLeft < limits.costBudgetMicrodollars();
     AgentRunner.Limits runLimits = sessionBinds ? limits.withCostBudget(sessionLeft) : limits;
-    Transcript transcript = new Transcript();
+    Transcript transcript = new Transcript(entry -> context.listener().agentCalled(context.session(), context.definition(), entry));
     AgentRunner.Result result;
     try {
       result = runner.run(agent, models.resolve(agent.model()), instructions, task, toolbox, runLimits, transcript);

@@ -373,7 +373,7 @@ public final class PipelineExecutor implements AutoCloseable {
         worker.submit(
             () -> {
               Supplier<RepositorySnapshot> repository = () -> repositories.apply(session);
-              return stages.get(stage.name()).run(new StageContext(session, stage, attempt, repository, stageDocuments));
+              return stages.get(stage.name()).run(new StageContext(session, stage, attempt, repository, stageDocuments, listener));
             });
     try {
       return future.get(stage.timeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -11,6 +11,12 @@ public interface StageListener {
   /** A stage ended, or the gate began waiting; {@code record} holds outcome and duration. */
   void stageEnded(Session session, StageDefinition stage, StageRecord record);
 
+  /**
+   * An agent stage's run made a model call or a tool call ({@code entry}, as its transcript records
+   * it), for progress while the stage runs. Called on the stage's thread; does nothing by default.
+   */
+  default void agentCalled(Session session, StageDefinition stage, dev.gantry.agent.Transcript.Entry entry) {}
+
   /** A listener that does nothing. */
   StageListener NONE =
       new StageListener() {
