@@ -110,6 +110,11 @@ public final class EnvironmentVariables {
    * statuses (set by the stack to the HTTP API's session route).
    */
   public static final String SESSION_LINK = "GANTRY_SESSION_LINK";
+  /**
+   * The Gantry functions' log group names, comma-separated (set by the stack on the API function):
+   * the sources of a session's CloudWatch Logs Insights link.
+   */
+  public static final String LOG_GROUPS = "GANTRY_LOG_GROUPS";
 
   private EnvironmentVariables() {}
   /** How the deploy stages reach stacks: {@code dry-run} (default: preview only) or {@code cloudformation}. */
