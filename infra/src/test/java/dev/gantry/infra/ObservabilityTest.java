@@ -1,6 +1,7 @@
 package dev.gantry.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.config.EnvironmentVariables;
 import dev.gantry.pipeline.Pipelines;
@@ -120,5 +121,15 @@ class ObservabilityTest {
     long named = logGroups.keySet().stream().filter(id -> variable.contains("{\"Ref\":\"" + id + "\"}")).count();
     assertThat(variable).contains(EnvironmentVariables.LOG_GROUPS);
     assertThat(named).as("one per function").isEqualTo(FUNCTIONS);
+  }
+
+  @Test
+  void bad_alarm_context_values_are_refused_with_the_key_named() {
+    for (Map<String, Object> context : List.<Map<String, Object>>of(Map.of("alarmEmail", "ops-at-example"),
+        Map.of("dailyCostAlarmUsd", "ten"), Map.of("dailyCostAlarmUsd", "-5"))) {
+      String key = context.keySet().iterator().next();
+      assertThatThrownBy(() -> DeploymentSettings.fromContext(context::get, Synthesized.LAMBDA_JAR))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("context " + key);
+    }
   }
 }
