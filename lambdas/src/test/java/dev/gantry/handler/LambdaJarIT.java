@@ -49,11 +49,10 @@ class LambdaJarIT {
   @Test
   void a_line_logged_from_the_jar_is_powertools_json_with_the_mdc_keys_at_the_level_the_environment_sets() throws Exception {
     // the shaded log4j2 plugin cache must hold the JSON layout and Powertools' resolver, or nothing is written
-    ProcessBuilder java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    ProcessBuilder launch = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", JAR + java.io.File.pathSeparator + Path.of("target", "test-classes"), LogOneLine.class.getName());
-    java.environment().put("POWERTOOLS_LOG_LEVEL", "WARN");
-    java.redirectErrorStream(false);
-    Process process = java.start();
+    launch.environment().put("POWERTOOLS_LOG_LEVEL", "WARN");
+    Process process = launch.start();
     String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(process.waitFor()).isZero();
 
