@@ -51,4 +51,19 @@ class LogsInsightsTest {
   private static String unescape(String text) {
     return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
+
+  @Test
+  void a_sessions_detail_carries_the_link_beside_the_execution_console_link_and_none_locally() {
+    Session session = Session.start("0b6f9a52-6a0e-4c55-9a43-4d2b7c0e1f00", "a goal", "https://example.com/r.git", "gantry-r",
+        "deliver", Map.of(), SessionOrigin.cli("tester"), Instant.now());
+    LogsInsights insights = new LogsInsights("eu-west-1", GROUPS);
+
+    var aws = new dev.gantry.api.SessionViews(null, s -> java.util.Optional.of("https://console/execution"),
+        s -> java.util.Optional.of(insights.url(s))).detail(session);
+    var local = new dev.gantry.api.SessionViews(null, s -> java.util.Optional.empty()).detail(session);
+
+    assertThat(aws.logsInsightsUrl()).isEqualTo(insights.url(session));
+    assertThat(aws.executionConsoleUrl()).isEqualTo("https://console/execution");
+    assertThat(local.logsInsightsUrl()).isNull();
+  }
 }
