@@ -53,21 +53,27 @@ fi
 
 flags="-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-declare -A totals
-printf '%-20s %8s %10s %10s %12s   (median of %d fresh JVMs)\n' variant init_ms invoke_ms total_ms vs_bare_ms "$runs"
-for variant in "${variants[@]}"; do
-  case $variant in
-    bare) cp="$work/bare.jar:$work/bench" ;;
-    *xray) cp="$jar:$xray_cp:$work/bench" ;;
-    *) cp="$jar:$work/bench" ;;
+classpath() {
+  case $1 in
+    bare) echo "$work/bare.jar:$work/bench" ;;
+    *xray) echo "$jar:$xray_cp:$work/bench" ;;
+    *) echo "$jar:$work/bench" ;;
   esac
-  rows=$(for i in $(seq "$runs"); do
+}
+# the variants take turns within each round, so a change in the machine's load falls on all of them
+for i in $(seq "$runs"); do
+  for variant in "${variants[@]}"; do
     # standard output is the function's log and metrics; the result line is on standard error
-    java $flags -cp "$cp" ObservabilityColdStart "$variant" 2>&1 >/dev/null | grep '^RESULT'
-  done)
+    java $flags -cp "$(classpath "$variant")" ObservabilityColdStart "$variant" 2>&1 >/dev/null | grep '^RESULT' >> "$work/results"
+  done
+done
+printf '%-20s %8s %10s %10s %12s   (median of %d fresh JVMs each)\n' variant init_ms invoke_ms total_ms vs_bare_ms "$runs"
+bare_total=""
+for variant in "${variants[@]}"; do
+  rows=$(awk -v v="$variant" '$2 == v' "$work/results")
   init=$(echo "$rows" | awk '{print $3}' | median)
   invoke=$(echo "$rows" | awk '{print $4}' | median)
   total=$(echo "$rows" | awk '{print $5}' | median)
-  totals[$variant]=$total
-  printf '%-20s %8s %10s %10s %+12d\n' "$variant" "$init" "$invoke" "$total" "$((total - ${totals[bare]}))"
+  bare_total=${bare_total:-$total}
+  printf '%-20s %8s %10s %10s %+12d\n' "$variant" "$init" "$invoke" "$total" "$((total - bare_total))"
 done
