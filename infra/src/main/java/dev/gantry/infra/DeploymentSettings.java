@@ -42,6 +42,11 @@ import java.util.function.Function;
  *       {@code cloudformation} (see {@link StackDeploymentAccess})</td></tr>
  *   <tr><td>{@code allowSelfApproval}</td><td>false</td><td>whether the principal that started a session may decide
  *       its approval (separation of duties is on unless this is {@code true})</td></tr>
+ *   <tr><td>{@code alarmEmail}</td><td>unset</td><td>an email address subscribed to the alarm topic (AWS sends a
+ *       confirmation mail first); without it the topic has no subscription, subscribe to it yourself</td></tr>
+ *   <tr><td>{@code dailyCostAlarmUsd}</td><td>{@value #DEFAULT_DAILY_COST_ALARM_USD}</td><td>the alarm fires when the
+ *       model cost of all sessions over the last 24 hours reaches this many US dollars (metric {@code
+ *       ModelCostUsd})</td></tr>
  * </table>
  *
  * @param lambdaJar the functions' deployment package ({@code lambdas/target/gantry-lambdas-aws.jar})
@@ -57,6 +62,8 @@ import java.util.function.Function;
  * @param stackPrefix the prefix of every deployed stack's name
  * @param deployServices IAM service prefixes deployed stacks may use
  * @param allowSelfApproval whether a session's starter may decide its approval
+ * @param alarmEmail where alarm notifications are mailed, if anywhere
+ * @param dailyCostAlarmUsd the 24-hour model cost, in US dollars, at which the cost alarm fires
  */
 public record DeploymentSettings(
     Path lambdaJar,
@@ -71,10 +78,15 @@ public record DeploymentSettings(
     int sessionRetentionDays,
     String stackPrefix,
     List<String> deployServices,
-    boolean allowSelfApproval) {
+    boolean allowSelfApproval,
+    Optional<String> alarmEmail,
+    double dailyCostAlarmUsd) {
 
   /** The stack prefix when context {@code stackPrefix} is unset. */
   public static final String DEFAULT_STACK_PREFIX = Settings.DEFAULT_STACK_PREFIX;
+  /** The daily cost alarm's threshold when context {@code dailyCostAlarmUsd} is unset, in US dollars. */
+  public static final int DEFAULT_DAILY_COST_ALARM_USD = 50;
+
   /** The services of a serverless application, when context {@code deployServices} is unset. */
   public static final List<String> DEFAULT_DEPLOY_SERVICES =
       List.of("lambda", "apigateway", "dynamodb", "s3", "sqs", "sns", "events", "states", "logs");
@@ -103,6 +115,14 @@ public record DeploymentSettings(
     StackDeploymentAccess.prefixProblem(stackPrefix).ifPresent(problem -> {
       throw new IllegalArgumentException("context stackPrefix: " + problem);
     });
+    alarmEmail.ifPresent(email -> {
+      if (!email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+        throw new IllegalArgumentException("context alarmEmail: " + email + " is not an email address");
+      }
+    });
+    if (!(dailyCostAlarmUsd > 0) || Double.isInfinite(dailyCostAlarmUsd)) {
+      throw new IllegalArgumentException("context dailyCostAlarmUsd: give a positive number of US dollars");
+    }
     if (deployServices.isEmpty()) {
       throw new IllegalArgumentException("context deployServices: give at least one IAM service prefix");
     }
@@ -163,7 +183,15 @@ public record DeploymentSettings(
           case "true" -> true;
           case "false" -> false;
           default -> throw new IllegalArgumentException("context allowSelfApproval must be true or false, not '" + v + "'");
-        }).orElse(false));
+        }).orElse(false),
+        text(context, "alarmEmail"),
+        text(context, "dailyCostAlarmUsd").map(v -> {
+          try {
+            return Double.parseDouble(v);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("context dailyCostAlarmUsd: " + v + " is not a number of US dollars");
+          }
+        }).orElse((double) DEFAULT_DAILY_COST_ALARM_USD));
   }
 
   /**

@@ -14,6 +14,7 @@ import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
@@ -23,13 +24,21 @@ import software.constructs.Construct;
  * published versions, invoked through its {@code live} alias (SnapStart only applies to published
  * versions; Lambda developer guide, "Improving startup performance with Lambda SnapStart"). Its
  * own role holds only what {@code grant*} calls add, plus writing to its own log group (no
- * AWSLambdaBasicExecutionRole managed policy).
+ * AWSLambdaBasicExecutionRole managed policy) and X-Ray's trace writes: every function is traced
+ * actively (Lambda developer guide, "Visualize Lambda function invocations using AWS X-Ray"). Its
+ * logs are Powertools' JSON lines ({@value #SERVICE_NAME} service, level {@code POWERTOOLS_LOG_LEVEL})
+ * and its metrics EMF documents in namespace {@value dev.gantry.telemetry.GantryMetrics#NAMESPACE}.
  */
 public final class GantryFunction extends Construct {
   /** Flags that favour start-up over peak throughput, as Lambda's Java guidance suggests. */
   static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+  /** Powertools' {@code service} key on every log line. */
+  static final String SERVICE_NAME = "gantry";
+  /** The functions' log level unless a function's environment is changed ({@code DEBUG} to see more). */
+  static final String LOG_LEVEL = "INFO";
 
   private final Function function;
+  private final LogGroup logs;
   private final Alias alias;
   private final Role role;
 
@@ -57,7 +66,7 @@ public final class GantryFunction extends Construct {
   /** Creates the function, its log group, role, published version and {@code live} alias. */
   public GantryFunction(Construct scope, String id, Props props) {
     super(scope, id);
-    LogGroup logs = LogGroup.Builder.create(this, "Logs")
+    this.logs = LogGroup.Builder.create(this, "Logs")
         .retention(RetentionDays.THREE_MONTHS)
         .removalPolicy(RemovalPolicy.DESTROY)
         .build();
@@ -78,6 +87,7 @@ public final class GantryFunction extends Construct {
         .role(role)
         .logGroup(logs)
         .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+        .tracing(Tracing.ACTIVE)
         .environment(withJavaOptions(props.environment()))
         .build();
     this.alias = Alias.Builder.create(this, "Live")
@@ -85,11 +95,15 @@ public final class GantryFunction extends Construct {
         .version(function.getCurrentVersion())
         .build();
     Acknowledgements.javaRuntime(function);
+    Acknowledgements.tracing(role);
   }
 
   private static Map<String, String> withJavaOptions(Map<String, String> environment) {
     java.util.Map<String, String> all = new java.util.TreeMap<>(environment);
     all.putIfAbsent("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
+    all.putIfAbsent("POWERTOOLS_SERVICE_NAME", SERVICE_NAME);
+    all.putIfAbsent("POWERTOOLS_LOG_LEVEL", LOG_LEVEL);
+    all.putIfAbsent("POWERTOOLS_METRICS_NAMESPACE", dev.gantry.telemetry.GantryMetrics.NAMESPACE);
     return all;
   }
 
@@ -101,6 +115,11 @@ public final class GantryFunction extends Construct {
   /** What callers invoke: the {@code live} alias of the latest published version. */
   public IFunction live() {
     return alias;
+  }
+
+  /** The function's log group (its name is CloudFormation's). */
+  public LogGroup logGroup() {
+    return logs;
   }
 
   /** The function's own role. */

@@ -17,7 +17,7 @@ import software.constructs.Construct;
  * Everything Gantry needs in one AWS account and region: {@link SessionStorage}, the {@link
  * StackDeploymentAccess} of the deployed stacks, the custom event bus, the {@link
  * PipelineStateMachine} built from {@link Pipelines#standard()}, the {@link PushTriggers}
- * and the {@link GantryHttpApi}. No physical names are fixed, except the deployed stacks'
+ * the {@link GantryHttpApi} and its {@link Observability} (dashboard, alarms). No physical names are fixed, except the deployed stacks'
  * permissions boundary, whose name is derived from the stack's path and region (a policy cannot
  * name its own {@code Ref}), so several stacks can live side by side. Outputs: the API URL, the bus
  * name, the state machine ARN, the documents bucket name, the Git and webhook secret ARNs, and the
@@ -30,6 +30,7 @@ public final class GantryStack extends Stack {
   private final PipelineStateMachine pipeline;
   private final PushTriggers triggers;
   private final GantryHttpApi api;
+  private final Observability observability;
 
   /**
    * @param props the stack's environment and description
@@ -62,6 +63,8 @@ public final class GantryStack extends Stack {
     this.api = new GantryHttpApi(this, "Api", new GantryHttpApi.Props(
         settings, code, storage, pipeline, bus, triggers.webhookSecret(), common));
     new DecisionRedeliverySchedule(this, "DecisionRedelivery", code, storage, pipeline, common);
+    this.observability = new Observability(this, "Observability", new Observability.Props(settings, pipeline, triggers, api,
+        getNode().findAll().stream().filter(GantryFunction.class::isInstance).map(GantryFunction.class::cast).toList()));
     // review commit statuses link to the session's API route (the API names no stage function: no cycle)
     pipeline.functions().get(Pipelines.standard().stages().stream()
             .filter(s -> s.name().equals(dev.gantry.pipeline.PipelineDefinition.REPORT)).findFirst().orElseThrow().stateName() + "Stage")
@@ -132,6 +135,11 @@ public final class GantryStack extends Stack {
   /** The push triggers construct. */
   public PushTriggers triggers() {
     return triggers;
+  }
+
+  /** The dashboard, alarms and alarm topic. */
+  public Observability observability() {
+    return observability;
   }
 
   /** The HTTP API construct. */

@@ -52,7 +52,7 @@ import software.constructs.Construct;
  *
  * <ul>
  *   <li>Running stages invoke their own function (timeout from the declaration) with {@code
- *       {sessionId, stage, attempt}}; results are discarded, so the state stays {@code {sessionId}}.
+ *       {sessionId, stage, attempt, pipeline, executionArn}}; results are discarded, so the state stays {@code {sessionId}}.
  *   <li>Every task retries Lambda's transient errors ({@link #LAMBDA_ERRORS}) and, for running
  *       stages, the declared retryable exception classes, with exponential backoff and full jitter.
  *   <li>The approval gate is {@code lambda:invoke.waitForTaskToken} with the declared heartbeat and
@@ -167,7 +167,7 @@ public final class PipelineStateMachine extends Construct {
     for (StageDefinition stage : pipeline.stages()) {
       LambdaInvoke task = stage.approvalGate()
           ? approvalTask(scope, stage, props, environment, recordTimeout)
-          : stageTask(scope, stage, props, environment);
+          : stageTask(scope, pipeline, stage, props, environment);
       task.addCatch(recordFailure, CatchProps.builder().errors(List.of(Errors.ALL)).resultPath("$.error").build());
       tasks.add(task);
     }
@@ -259,7 +259,8 @@ public final class PipelineStateMachine extends Construct {
     return function;
   }
 
-  private LambdaInvoke stageTask(Construct scope, StageDefinition stage, Props props, Map<String, String> environment) {
+  private LambdaInvoke stageTask(Construct scope, PipelineDefinition pipeline, StageDefinition stage, Props props,
+      Map<String, String> environment) {
     GantryFunction function = stageFunction(stage, props, environment);
     LambdaInvoke.Builder builder = LambdaInvoke.Builder.create(scope, stage.stateName())
         .stateName(stage.stateName())
@@ -268,7 +269,9 @@ public final class PipelineStateMachine extends Construct {
         .payload(TaskInput.fromObject(Map.of(
             "sessionId", JsonPath.stringAt("$.sessionId"),
             "stage", stage.name(),
-            "attempt", JsonPath.mathAdd(JsonPath.numberAt("$$.State.RetryCount"), 1))))
+            "attempt", JsonPath.mathAdd(JsonPath.numberAt("$$.State.RetryCount"), 1),
+            "pipeline", pipeline.name(),
+            "executionArn", JsonPath.stringAt("$$.Execution.Id"))))
         .retryOnServiceExceptions(false)
         .taskTimeout(Timeout.duration(duration(PipelineDefinition.functionTimeout(stage).plusMinutes(1))));
     if (stage.polling().isPresent()) {

@@ -182,7 +182,9 @@ class StateMachineDefinitionTest {
       }
       JsonNode state = states.get(stage.stateName());
       JsonNode payload = state.get("Parameters").get("Payload");
-      assertThat(names(payload)).containsExactlyInAnyOrder("sessionId.$", "stage", "attempt.$");
+      assertThat(names(payload)).containsExactlyInAnyOrder("sessionId.$", "stage", "attempt.$", "pipeline", "executionArn.$");
+      assertThat(payload.get("executionArn.$").asText()).isEqualTo("$$.Execution.Id");
+      assertThat(payload.get("pipeline").asText()).isEqualTo(declared.name());
       assertThat(names(payload).stream().map(n -> n.replace(".$", "")).toList()).containsExactlyInAnyOrderElementsOf(fields);
       assertThat(payload.get("stage").asText()).isEqualTo(stage.name());
       assertThat(payload.get("attempt.$").asText()).isEqualTo("States.MathAdd($$.State.RetryCount, 1)");

@@ -10,6 +10,7 @@ import dev.gantry.push.PushRules;
 import dev.gantry.push.WebhookSecrets;
 import dev.gantry.session.Session;
 import dev.gantry.session.SessionService;
+import dev.gantry.telemetry.Telemetry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,9 +50,31 @@ public final class GantryApi {
       PushRules rules,
       PushPublisher pushes,
       Function<Session, Optional<String>> consoleUrl) {
-    SessionRoutes s = new SessionRoutes(sessions, workflow, new SessionViews(documents, consoleUrl), delivery, agents);
+    this(sessions, workflow, documents, delivery, agents, secrets, rules, pushes, consoleUrl, session -> Optional.empty(),
+        Telemetry.NONE);
+  }
+
+  /**
+   * As above, in AWS.
+   *
+   * @param logsUrl the CloudWatch Logs Insights query of a session's log lines, or empty locally
+   * @param telemetry told of webhook deliveries whose signature does not match
+   */
+  public GantryApi(
+      SessionService sessions,
+      SessionWorkflow workflow,
+      DocumentStore documents,
+      DocumentDelivery delivery,
+      AgentCatalog agents,
+      WebhookSecrets secrets,
+      PushRules rules,
+      PushPublisher pushes,
+      Function<Session, Optional<String>> consoleUrl,
+      Function<Session, Optional<String>> logsUrl,
+      Telemetry telemetry) {
+    SessionRoutes s = new SessionRoutes(sessions, workflow, new SessionViews(documents, consoleUrl, logsUrl), delivery, agents);
     AgentRoutes a = new AgentRoutes(agents);
-    WebhookRoutes w = new WebhookRoutes(secrets, rules, pushes);
+    WebhookRoutes w = new WebhookRoutes(secrets, rules, pushes, telemetry);
     this.router = new Router(List.of(
         new Route("POST", "/sessions", "startSession", Permission.WRITE, Body.REQUIRED, Set.of(), s::start),
         new Route("GET", "/sessions", "listSessions", Permission.READ, Body.NONE, Set.of("status", "limit", "cursor"), s::list),

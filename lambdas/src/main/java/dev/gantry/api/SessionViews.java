@@ -34,6 +34,7 @@ public final class SessionViews {
 
   private final DocumentStore documents;
   private final Function<Session, Optional<String>> consoleUrl;
+  private final Function<Session, Optional<String>> logsUrl;
   /**
    * Findings by validation.json SHA-256. Documents are written once, so a client polling a session
    * reads its report from S3 once, not on every GET.
@@ -51,8 +52,20 @@ public final class SessionViews {
    * @param consoleUrl the Step Functions console URL of a session's execution, or empty locally
    */
   public SessionViews(DocumentStore documents, Function<Session, Optional<String>> consoleUrl) {
+    this(documents, consoleUrl, session -> Optional.empty());
+  }
+
+  /**
+   * @param documents to read {@code validation.json} for the findings
+   * @param consoleUrl the Step Functions console URL of a session's execution, or empty locally
+   * @param logsUrl the CloudWatch Logs Insights query of a session's log lines ({@link
+   *     dev.gantry.telemetry.LogsInsights}), or empty locally
+   */
+  public SessionViews(DocumentStore documents, Function<Session, Optional<String>> consoleUrl,
+      Function<Session, Optional<String>> logsUrl) {
     this.documents = documents;
     this.consoleUrl = consoleUrl;
+    this.logsUrl = logsUrl;
   }
 
   /**
@@ -70,7 +83,7 @@ public final class SessionViews {
       String stack, String pipeline, Map<String, String> agents, OriginView origin, String currentStage, List<StageView> stages,
       List<DocumentView> documents, List<Finding> findings, TokenUsage usage, PendingApproval pendingApproval,
       ApprovalDecision decision, String failure, Instant createdAt, Instant updatedAt, String executionConsoleUrl,
-      Map<String, String> links) {}
+      String logsInsightsUrl, Map<String, String> links) {}
 
   /**
    * Where the repository is and which revision the session reads: the ref and commit the checkout
@@ -186,7 +199,8 @@ public final class SessionViews {
     }
     return new Detail(s.sessionId(), s.status(), s.version(), s.goal(), repository, s.stackName(), pipeline(s),
         s.agents().isEmpty() ? null : s.agents(), origin, s.currentStage(), stages, docs, findings(s), s.usage(), pending,
-        s.decision(), s.failure(), s.createdAt(), s.updatedAt(), consoleUrl.apply(s).orElse(null), links(s));
+        s.decision(), s.failure(), s.createdAt(), s.updatedAt(), consoleUrl.apply(s).orElse(null),
+        logsUrl.apply(s).orElse(null), links(s));
   }
 
   /** The served shape of an audit entry. */

@@ -11,6 +11,7 @@ import dev.gantry.push.PushSessionStarter;
 import dev.gantry.push.RepositoryPush;
 import dev.gantry.push.WebhookSecrets;
 import dev.gantry.push.WebhookSignatures;
+import dev.gantry.telemetry.Telemetry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -40,11 +41,13 @@ final class WebhookRoutes {
   private final WebhookSecrets secrets;
   private final PushRules rules;
   private final PushPublisher publisher;
+  private final Telemetry telemetry;
 
-  WebhookRoutes(WebhookSecrets secrets, PushRules rules, PushPublisher publisher) {
+  WebhookRoutes(WebhookSecrets secrets, PushRules rules, PushPublisher publisher, Telemetry telemetry) {
     this.secrets = secrets;
     this.rules = rules;
     this.publisher = publisher;
+    this.telemetry = telemetry;
   }
 
   /**
@@ -70,6 +73,7 @@ final class WebhookRoutes {
         "no GitHub webhook secret is configured here (GANTRY_GITHUB_WEBHOOK_SECRET locally, the webhook secret in AWS)"));
     if (!WebhookSignatures.gitHubSignatureValid(secret.getBytes(StandardCharsets.UTF_8), request.body(),
         request.header("X-Hub-Signature-256").orElse(null))) {
+      telemetry.webhookSignatureFailed("github");
       throw unauthorized("X-Hub-Signature-256 is missing or does not match the body: check the webhook secret");
     }
     String event = required(request, "X-GitHub-Event");
@@ -90,6 +94,7 @@ final class WebhookRoutes {
     String token = secrets.gitLabToken().orElseThrow(() -> unauthorized(
         "no GitLab secret token is configured here (GANTRY_GITLAB_WEBHOOK_TOKEN locally, the webhook secret in AWS)"));
     if (!WebhookSignatures.gitLabTokenValid(token, request.header("X-Gitlab-Token").orElse(null))) {
+      telemetry.webhookSignatureFailed("gitlab");
       throw unauthorized("X-Gitlab-Token is missing or wrong: set the webhook's secret token");
     }
     String event = required(request, "X-Gitlab-Event");

@@ -22,9 +22,14 @@ import dev.gantry.session.DynamoDbSessionStore;
 import dev.gantry.session.SessionService;
 import dev.gantry.session.kms.KmsAuditMac;
 import dev.gantry.session.s3.S3AuditAnchors;
+import dev.gantry.telemetry.EmfTelemetry;
+import dev.gantry.telemetry.LogsInsights;
+import dev.gantry.telemetry.StageTelemetry;
+import dev.gantry.telemetry.Telemetry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -48,6 +53,14 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  */
 public final class AwsGantry {
   private AwsGantry() {}
+
+  /**
+   * Metrics (CloudWatch Embedded Metric Format on standard output) and warnings, for the handlers
+   * that emit them beside their service; built on Powertools' one metrics instance.
+   */
+  public static Telemetry telemetry() {
+    return new EmfTelemetry();
+  }
 
   /** What every role shares: settings, credentials, the session store and the document store. */
   private record Base(Settings settings, AwsSettings aws, AwsCredentialsProvider credentials, Clock clock,
@@ -73,7 +86,8 @@ public final class AwsGantry {
 
     SessionService sessions() {
       return new SessionService(store, clock, () -> UUID.randomUUID().toString(), false, settings.deploy().stackPrefix())
-          .withSelfApproval(settings.allowSelfApproval().orElse(false)); // separation of duties by default in AWS
+          .withSelfApproval(settings.allowSelfApproval().orElse(false)) // separation of duties by default in AWS
+          .withTelemetry(telemetry());
     }
 
     ExecutionRecorder recorder() {
@@ -109,7 +123,18 @@ public final class AwsGantry {
         new SecretsManagerWebhookSecrets(base.client(SecretsManagerClient.builder()), base.aws().webhookSecretArn(), base.clock()),
         base.pushRules(),
         new EventBridgePushPublisher(base.client(EventBridgeClient.builder()), base.aws().eventBusName()),
-        session -> Optional.of(workflow.consoleUrl(session)));
+        session -> Optional.of(workflow.consoleUrl(session)),
+        logsUrl(base), telemetry());
+  }
+
+  /** The Logs Insights link of a session's lines, when the stack named the functions' log groups. */
+  private static java.util.function.Function<dev.gantry.session.Session, Optional<String>> logsUrl(Base base) {
+    List<String> groups = base.aws().logGroups();
+    if (groups.isEmpty()) {
+      return session -> Optional.empty();
+    }
+    LogsInsights insights = new LogsInsights(base.settings().region(), groups);
+    return session -> Optional.of(insights.url(session));
   }
 
   /**
@@ -149,7 +174,7 @@ public final class AwsGantry {
         .orElse(base.settings()::gitCredentials);
     return new GantryRuntime(base.settings(), base.store(), base.documents(),
         ModelClients.fromSettings(base.settings()), AgentCatalog.load(Path.of(base.aws().agentsDirectory())),
-        base.clock(), StageListener.NONE, GantryRuntime.checkout(base.settings(), gitTokens, base.credentials()),
+        base.clock(), new StageTelemetry(telemetry()), GantryRuntime.checkout(base.settings(), gitTokens, base.credentials()),
         GantryRuntime.deployments(base.settings(), base.documents(), base.credentials())).executor();
   }
 

@@ -47,6 +47,15 @@ public final class AwsSettings {
     return Map.copyOf(arns);
   }
 
+  /**
+   * The functions' log group names ({@value EnvironmentVariables#LOG_GROUPS}), in order; empty when
+   * unset, and then a session has no Logs Insights link.
+   */
+  public java.util.List<String> logGroups() {
+    String names = environment.getOrDefault(EnvironmentVariables.LOG_GROUPS, "");
+    return java.util.Arrays.stream(names.split(",")).map(String::strip).filter(name -> !name.isEmpty()).toList();
+  }
+
   /** The custom bus pushes and approval notices go on ({@value EnvironmentVariables#EVENT_BUS_NAME}). */
   public String eventBusName() {
     return required(EnvironmentVariables.EVENT_BUS_NAME);

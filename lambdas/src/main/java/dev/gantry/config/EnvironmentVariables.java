@@ -114,6 +114,11 @@ public final class EnvironmentVariables {
    * statuses (set by the stack to the HTTP API's session route).
    */
   public static final String SESSION_LINK = "GANTRY_SESSION_LINK";
+  /**
+   * The Gantry functions' log group names, comma-separated (set by the stack on the API function):
+   * the sources of a session's CloudWatch Logs Insights link.
+   */
+  public static final String LOG_GROUPS = "GANTRY_LOG_GROUPS";
 
   /**
    * Seconds a local run's lease on its session lasts unless renewed (default 60; the executor renews

@@ -39,6 +39,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    return ApiGatewayV2.toResponse(router.handle(ApiGatewayV2.toRequest(event, readers)));
+    // the request id (and API Gateway's, through the event) on every line; never the body or headers
+    return software.amazon.lambda.powertools.logging.PowertoolsLogging.withLogging(context,
+        () -> ApiGatewayV2.toResponse(router.handle(ApiGatewayV2.toRequest(event, readers))));
   }
 }

@@ -9,10 +9,12 @@ import dev.gantry.pipeline.ExecutionRecorder;
 import dev.gantry.pipeline.StateMachineTasks.ApprovalTask;
 import dev.gantry.pipeline.StateMachineTasks.TaskResult;
 import dev.gantry.session.Session;
+import dev.gantry.telemetry.TaskLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * The approval state's task ({@code lambda:invoke.waitForTaskToken}): stores the task token on the
@@ -46,8 +48,12 @@ public final class ApprovalRequestHandler implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     ApprovalTask task = Json.MAPPER.readValue(input, ApprovalTask.class);
-    Session waiting = recorder.requestApproval(task.sessionId(), task.taskToken());
-    notifier.approvalRequested(waiting);
-    output.write(Json.write(new TaskResult(waiting.sessionId(), waiting.status().name(), false)).getBytes(StandardCharsets.UTF_8));
+    // the task token is a credential for the execution: never logged
+    output.write(TaskLog.run(context, Map.of(TaskLog.SESSION_ID, task.sessionId()),
+        () -> {
+          Session waiting = recorder.requestApproval(task.sessionId(), task.taskToken());
+          notifier.approvalRequested(waiting);
+          return Json.write(new TaskResult(waiting.sessionId(), waiting.status().name(), false)).getBytes(StandardCharsets.UTF_8);
+        }));
   }
 }

@@ -5,10 +5,14 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.gantry.config.AwsGantry;
 import dev.gantry.json.Json;
 import dev.gantry.pipeline.DecisionRedelivery;
+import dev.gantry.pipeline.Pipelines;
+import dev.gantry.telemetry.TaskLog;
+import dev.gantry.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * The scheduled sweep (an EventBridge rule, every few minutes) that delivers approval decisions
@@ -17,20 +21,36 @@ import java.nio.charset.StandardCharsets;
  */
 public final class DecisionRedeliveryHandler implements RequestStreamHandler {
   private final DecisionRedelivery redelivery;
+  private final Telemetry telemetry;
 
   /** Wires the session store and Step Functions from the Lambda environment. */
   public DecisionRedeliveryHandler() {
-    this(AwsGantry.decisionRedelivery(System.getenv()));
+    this(AwsGantry.decisionRedelivery(System.getenv()), AwsGantry.telemetry());
   }
 
   /** @param redelivery the sweep (tests pass one on local stores) */
   public DecisionRedeliveryHandler(DecisionRedelivery redelivery) {
+    this(redelivery, Telemetry.NONE);
+  }
+
+  /**
+   * @param redelivery the sweep
+   * @param telemetry told, every sweep, how many sessions of each declared pipeline await approval (0 included)
+   */
+  public DecisionRedeliveryHandler(DecisionRedelivery redelivery, Telemetry telemetry) {
     this.redelivery = redelivery;
+    this.telemetry = telemetry;
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     input.transferTo(OutputStream.nullOutputStream());
-    output.write(Json.write(redelivery.run()).getBytes(StandardCharsets.UTF_8));
+    output.write(TaskLog.run(context, Map.of(), () -> {
+      DecisionRedelivery.Sweep sweep = redelivery.run();
+      Map<String, Integer> waiting = redelivery.awaitingApproval();
+      Pipelines.standard().pipelines()
+          .forEach(p -> telemetry.approvalsWaiting(p.name(), waiting.getOrDefault(p.name(), 0)));
+      return Json.write(sweep).getBytes(StandardCharsets.UTF_8);
+    }));
   }
 }

@@ -9,10 +9,14 @@ import dev.gantry.pipeline.StateMachineTasks.CaughtError;
 import dev.gantry.pipeline.StateMachineTasks.ExecutionEnd;
 import dev.gantry.pipeline.StateMachineTasks.ExecutionEndResult;
 import dev.gantry.session.SessionStatus;
+import dev.gantry.telemetry.TaskLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state machine's failure-recording step, reached from every task's {@code Catch}: records the
@@ -21,6 +25,7 @@ import java.nio.charset.StandardCharsets;
  * RUNNING or waiting. The execution then goes to a {@code Fail} state.
  */
 public final class FailureRecorderHandler implements RequestStreamHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(FailureRecorderHandler.class);
   private final ExecutionRecorder recorder;
 
   /** Wires the session store from the Lambda environment; no model, no agents. */
@@ -37,8 +42,15 @@ public final class FailureRecorderHandler implements RequestStreamHandler {
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     ExecutionEnd end = Json.MAPPER.readValue(input, ExecutionEnd.class);
     CaughtError error = end.error() == null ? new CaughtError("Gantry.Unknown", null) : end.error();
-    boolean recorded = recorder.recordExecutionEnd(end.sessionId(), SessionStatus.valueOf(end.outcome()), error.error(),
-        error.message());
-    output.write(Json.write(new ExecutionEndResult(end.sessionId(), end.outcome(), recorded)).getBytes(StandardCharsets.UTF_8));
+    output.write(TaskLog.run(context,
+        Map.of(TaskLog.SESSION_ID, end.sessionId()), () -> {
+          boolean recorded = recorder.recordExecutionEnd(end.sessionId(), SessionStatus.valueOf(end.outcome()), error.error(),
+              error.message());
+          if (recorded) {
+            // the error name only: a cause may quote what a stage read
+            LOG.warn("execution ended the session {} ({})", end.outcome(), error.error());
+          }
+          return Json.write(new ExecutionEndResult(end.sessionId(), end.outcome(), recorded)).getBytes(StandardCharsets.UTF_8);
+        }));
   }
 }

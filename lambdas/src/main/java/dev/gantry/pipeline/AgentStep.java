@@ -9,6 +9,8 @@ import dev.gantry.agent.Transcript;
 import dev.gantry.model.ModelSelection;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a stage's agent as its file says (tools after {@code disallowedTools} and {@code
@@ -17,6 +19,9 @@ import java.util.List;
  * transcript-<stage>.jsonl}, also when the run fails or stops at a budget. Shared by the agent stages.
  */
 final class AgentStep {
+  /** Budget stops, under {@code dev.gantry.telemetry}: the functions log it, the gantry command keeps it quiet. */
+  private static final Logger BUDGET_STOPS = LoggerFactory.getLogger("dev.gantry.telemetry.BudgetStops");
+
   private final AgentCatalog catalog;
   private final AgentRunner runner;
   private final ModelSelection models;
@@ -92,6 +97,7 @@ final class AgentStep {
     long spent = context.session().usage().costMicrodollars();
     long sessionLeft = sessionBudgetMicrodollars == Long.MAX_VALUE ? Long.MAX_VALUE : sessionBudgetMicrodollars - spent;
     if (sessionLeft <= 0) {
+      BUDGET_STOPS.warn("session cost budget spent (${} so far): agent '{}' not run", spent / 1_000_000.0, agentName);
       throw new StageFailedException("the session cost budget of " + usd(sessionBudgetMicrodollars)
           + " (GANTRY_SESSION_BUDGET_USD) is spent: " + usd(spent) + " so far, so '" + agentName + "' was not run");
     }
@@ -111,6 +117,9 @@ final class AgentStep {
     }
     writeTranscript(context, transcript);
     if (result.outcome().budget()) {
+      // the functions' warning (the gantry command shows the stage's failure itself): counts only, never the run's text
+      BUDGET_STOPS.warn("agent '{}' stopped at {} after {} turns ({} tokens, ${})", agentName, result.outcome(), result.turns(),
+          result.usage().totalTokens(), result.usage().costUsd());
       throw new StageFailedException("agent '" + agentName + "' stopped at " + budget(result, sessionBinds, agent)
           + " after " + result.turns() + " turns; the documents it wrote are kept", result.usage(), result.modelCalls());
     }

@@ -83,4 +83,22 @@ public final class DecisionRedelivery {
     }
     return new Sweep(checked, delivered, unavailable, closed);
   }
+
+  /**
+   * How many sessions await a decision now, by pipeline (at most {@value #MAX_PAGES} pages of 100
+   * from the {@code byStatus} index): the approvals-waiting gauge the sweep writes.
+   */
+  public java.util.Map<String, Integer> awaitingApproval() {
+    java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+    String cursor = null;
+    for (int page = 0; page < MAX_PAGES; page++) {
+      SessionPage sessionsPage = sessions.list(SessionStatus.AWAITING_APPROVAL, 100, cursor);
+      sessionsPage.sessions().forEach(s -> counts.merge(s.pipeline(), 1, Integer::sum));
+      cursor = sessionsPage.nextCursor().orElse(null);
+      if (cursor == null) {
+        break;
+      }
+    }
+    return counts;
+  }
 }

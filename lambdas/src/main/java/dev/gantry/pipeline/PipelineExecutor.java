@@ -370,11 +370,11 @@ public final class PipelineExecutor implements AutoCloseable {
   private StageOutcome runWithTimeout(StageDefinition stage, Session session, int attempt, SessionDocuments stageDocuments)
       throws Exception {
     Future<StageOutcome> future =
-        worker.submit(
+        worker.submit(dev.gantry.telemetry.TaskLog.propagating( // the task's log keys on the worker's lines
             () -> {
               Supplier<RepositorySnapshot> repository = () -> repositories.apply(session);
               return stages.get(stage.name()).run(new StageContext(session, stage, attempt, repository, stageDocuments, listener));
-            });
+            }));
     try {
       return future.get(stage.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

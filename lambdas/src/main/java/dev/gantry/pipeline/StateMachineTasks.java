@@ -14,13 +14,21 @@ public final class StateMachineTasks {
   private StateMachineTasks() {}
 
   /**
-   * A running stage's task: {@code {"sessionId", "stage", "attempt"}}.
+   * A running stage's task: {@code {"sessionId", "stage", "attempt", "pipeline", "executionArn"}}.
    *
    * @param sessionId the session (also the execution name)
    * @param stage the stage name of the declaration ({@code architect})
    * @param attempt 1-based: {@code States.MathAdd($$.State.RetryCount, 1)}
+   * @param pipeline the pipeline the state machine runs ({@code deliver}); null from older state machines
+   * @param executionArn {@code $$.Execution.Id}, for the log lines; null from older state machines
    */
-  public record StageTask(String sessionId, String stage, int attempt) {}
+  public record StageTask(String sessionId, String stage, int attempt, String pipeline, String executionArn) {
+
+    /** A task without pipeline and execution (as older state machines send it). */
+    public StageTask(String sessionId, String stage, int attempt) {
+      this(sessionId, stage, attempt, null, null);
+    }
+  }
 
   /**
    * The approval state's task ({@code .waitForTaskToken}): {@code {"sessionId", "taskToken"}}.

@@ -103,13 +103,30 @@ public final class PushRules {
     return message == null ? "" : message.lines().findFirst().orElse("");
   }
 
+  /** Why a push starts nothing, as a short code (the {@code reason} dimension of {@code PushesIgnored}). */
+  public enum Ignored {
+    /** The event is not a push Gantry reads (a ping, a tag event, another event type). */
+    NOT_A_PUSH,
+    /** The ref was deleted. */
+    DELETED,
+    /** The ref is a tag or another non-branch ref. */
+    NOT_A_BRANCH,
+    /** A branch Gantry pushed itself. */
+    GANTRY_BRANCH,
+    /** The repository has rules, but none for this branch. */
+    OTHER_BRANCH,
+    /** No rule names the repository. */
+    NO_RULE
+  }
+
   /**
    * The rule a push matches, or why it matches none.
    *
    * @param rule the matching rule, or empty
    * @param reason for an empty rule, why the push is ignored
+   * @param ignored for an empty rule, the reason's code
    */
-  public record Match(Optional<PushRule> rule, String reason) {}
+  public record Match(Optional<PushRule> rule, String reason, Ignored ignored) {}
 
   /**
    * Matches a push: a branch push (not a tag, not a deletion) to a configured repository, on one of
@@ -120,14 +137,14 @@ public final class PushRules {
    */
   public Match match(RepositoryPush push) {
     if (push.deletesRef()) {
-      return ignored(push.ref() + " was deleted: nothing to build");
+      return ignored(Ignored.DELETED, push.ref() + " was deleted: nothing to build");
     }
     String branch = push.branch();
     if (branch == null) {
-      return ignored(push.ref() + " is not a branch: Gantry starts sessions for branch pushes");
+      return ignored(Ignored.NOT_A_BRANCH, push.ref() + " is not a branch: Gantry starts sessions for branch pushes");
     }
     if (branch.startsWith(PublishStage.BRANCH_PREFIX)) {
-      return ignored("branch " + branch + " is one Gantry pushed for approved changes: it starts no session");
+      return ignored(Ignored.GANTRY_BRANCH, "branch " + branch + " is one Gantry pushed for approved changes: it starts no session");
     }
     String repository = push.repository().toLowerCase(Locale.ROOT);
     String firstReason = null; // why the repository's first rule did not match, if none does
@@ -141,21 +158,22 @@ public final class PushRules {
           reason = push.provider() + " does not report the default branch of " + push.repository()
               + ": list branches in its push rule";
         } else if (branch.equals(push.defaultBranch())) {
-          return new Match(Optional.of(rule), null);
+          return new Match(Optional.of(rule), null, null);
         } else {
           reason = "branch " + branch + " is not the default branch " + push.defaultBranch() + " of " + push.repository();
         }
       } else if (rule.coversBranch(branch)) {
-        return new Match(Optional.of(rule), null);
+        return new Match(Optional.of(rule), null, null);
       } else {
         reason = "branch " + branch + " is not among " + rule.branches() + " for " + push.repository();
       }
       firstReason = firstReason == null ? reason : firstReason;
     }
-    return ignored(firstReason != null ? firstReason : "no push rule names repository " + push.repository());
+    return firstReason != null ? ignored(Ignored.OTHER_BRANCH, firstReason)
+        : ignored(Ignored.NO_RULE, "no push rule names repository " + push.repository());
   }
 
-  private static Match ignored(String reason) {
-    return new Match(Optional.empty(), reason);
+  private static Match ignored(Ignored code, String reason) {
+    return new Match(Optional.empty(), reason, code);
   }
 }

@@ -36,8 +36,15 @@ public final class PushSessionStarter implements PushPublisher {
    * @param session the session it started (or had started), or empty
    * @param created whether this call created it
    * @param ignoredBecause why no session was started, or null
+   * @param ignored the reason's code, or null
    */
-  public record Outcome(Optional<Session> session, boolean created, String ignoredBecause) {}
+  public record Outcome(Optional<Session> session, boolean created, String ignoredBecause, PushRules.Ignored ignored) {
+
+    /** An outcome without a reason code. */
+    public Outcome(Optional<Session> session, boolean created, String ignoredBecause) {
+      this(session, created, ignoredBecause, null);
+    }
+  }
 
   /**
    * In-process delivery: the same as {@link #deliver}, for the webhook routes. An AWS SDK failure
@@ -62,7 +69,7 @@ public final class PushSessionStarter implements PushPublisher {
   public Outcome deliver(RepositoryPush push) {
     PushRules.Match match = rules.match(push);
     if (match.rule().isEmpty()) {
-      return new Outcome(Optional.empty(), false, match.reason());
+      return new Outcome(Optional.empty(), false, match.reason(), match.ignored());
     }
     PushRule rule = match.rule().get();
     SessionRequest request =

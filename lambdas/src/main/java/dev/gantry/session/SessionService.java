@@ -7,6 +7,7 @@ import dev.gantry.json.Json;
 import dev.gantry.model.TokenUsage;
 import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.Pipelines;
+import dev.gantry.telemetry.Telemetry;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,7 @@ public final class SessionService {
   private final boolean localRepositories;
   private final RepositoryRoots repositoryRoots;
   private final boolean allowSelfApproval;
+  private final Telemetry telemetry;
 
   /**
    * @param store the session store
@@ -78,11 +80,11 @@ public final class SessionService {
    */
   public SessionService(SessionStore store, Clock clock, Supplier<String> ids, boolean localRepositories, String stackPrefix,
       RepositoryRoots repositoryRoots) {
-    this(store, clock, ids, localRepositories, stackPrefix, repositoryRoots, true);
+    this(store, clock, ids, localRepositories, stackPrefix, repositoryRoots, true, Telemetry.NONE);
   }
 
   private SessionService(SessionStore store, Clock clock, Supplier<String> ids, boolean localRepositories, String stackPrefix,
-      RepositoryRoots repositoryRoots, boolean allowSelfApproval) {
+      RepositoryRoots repositoryRoots, boolean allowSelfApproval, Telemetry telemetry) {
     this.store = store;
     this.clock = clock;
     this.ids = ids;
@@ -90,6 +92,7 @@ public final class SessionService {
     this.stackPrefix = stackPrefix;
     this.repositoryRoots = repositoryRoots;
     this.allowSelfApproval = allowSelfApproval;
+    this.telemetry = telemetry;
   }
 
   /**
@@ -100,7 +103,15 @@ public final class SessionService {
    * one user on a laptop.
    */
   public SessionService withSelfApproval(boolean allowed) {
-    return new SessionService(store, clock, ids, localRepositories, stackPrefix, repositoryRoots, allowed);
+    return new SessionService(store, clock, ids, localRepositories, stackPrefix, repositoryRoots, allowed, telemetry);
+  }
+
+  /**
+   * This service telling {@code telemetry} of sessions created, approval decisions (with the wait)
+   * and refused decisions; {@link dev.gantry.telemetry.Telemetry#NONE} by default.
+   */
+  public SessionService withTelemetry(Telemetry telemetry) {
+    return new SessionService(store, clock, ids, localRepositories, stackPrefix, repositoryRoots, allowSelfApproval, telemetry);
   }
 
   /**
@@ -109,7 +120,7 @@ public final class SessionService {
    */
   public SessionService readingOnlyUnder(Path root) {
     return new SessionService(store, clock, ids, localRepositories, stackPrefix, repositoryRoots.onlyUnder(root),
-        allowSelfApproval);
+        allowSelfApproval, telemetry);
   }
 
   /** The stack name prefix when none is configured. */
@@ -158,7 +169,9 @@ public final class SessionService {
     }
     request.agents().forEach((role, agent) -> details.put("agent." + role, agent));
     try {
-      return new Started(store.create(session, new AuditEvent(actor, "SessionCreated", details)), true);
+      Started started = new Started(store.create(session, new AuditEvent(actor, "SessionCreated", details)), true);
+      telemetry.sessionStarted(valid.pipeline(), request.trigger());
+      return started;
     } catch (SessionConflictException exists) {
       if (key == null) {
         throw exists;
@@ -336,6 +349,17 @@ public final class SessionService {
   public Session decide(
       String sessionId, boolean approve, String digest, String changeSetDigest, String actor, String comment) {
     Session current = get(sessionId);
+    try {
+      return decide(current, approve, digest, changeSetDigest, actor, comment);
+    } catch (DecisionRefusedException refused) {
+      telemetry.decisionRefused(current.pipeline(), sessionId, refused.getClass().getSimpleName());
+      throw refused;
+    }
+  }
+
+  private Session decide(
+      Session current, boolean approve, String digest, String changeSetDigest, String actor, String comment) {
+    String sessionId = current.sessionId();
     ApprovalDecision recorded = current.decision();
     if (decisionUndelivered(current) && recorded.actor().equals(actor) && recorded.decision().equals(approve ? "approve" : "reject")
         && recorded.digest().equalsIgnoreCase(String.valueOf(digest))) {
@@ -384,7 +408,9 @@ public final class SessionService {
       details.put("comment", comment);
     }
     try {
-      return store.update(current, next, new AuditEvent(actor, approve ? "ApprovalGranted" : "ApprovalRejected", details));
+      Session stored = store.update(current, next, new AuditEvent(actor, approve ? "ApprovalGranted" : "ApprovalRejected", details));
+      telemetry.approvalDecided(current.pipeline(), decision.decision(), java.time.Duration.between(gate.startedAt(), decided.endedAt()));
+      return stored;
     } catch (SessionConflictException e) {
       throw new DecisionRefusedException("session " + sessionId + " changed meanwhile: another decision was recorded first");
     }

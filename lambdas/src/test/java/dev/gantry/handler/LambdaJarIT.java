@@ -45,4 +45,33 @@ class LambdaJarIT {
   void the_jar_is_below_lambdas_direct_upload_limit() throws IOException {
     assertThat(Files.size(JAR)).isLessThan(50L * 1024 * 1024);
   }
+
+  @Test
+  void a_line_logged_from_the_jar_is_powertools_json_with_the_mdc_keys_at_the_level_the_environment_sets() throws Exception {
+    // the shaded log4j2 plugin cache must hold the JSON layout and Powertools' resolver, or nothing is written
+    ProcessBuilder launch = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", JAR + java.io.File.pathSeparator + Path.of("target", "test-classes"), LogOneLine.class.getName());
+    launch.environment().put("POWERTOOLS_LOG_LEVEL", "WARN");
+    Process process = launch.start();
+    String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).isZero();
+
+    List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
+    assertThat(lines).as(out).hasSize(1);
+    var line = dev.gantry.json.Json.MAPPER.readTree(lines.get(0));
+    assertThat(line.path("level").asText()).isEqualTo("WARN");
+    assertThat(line.path("message").asText()).isEqualTo("a warning");
+    assertThat(line.path("sessionId").asText()).isEqualTo("s-1");
+    assertThat(line.has("timestamp")).isTrue();
+  }
+
+  /** Logs an INFO and a WARN line with a session key, run from the jar by the test above. */
+  public static final class LogOneLine {
+    public static void main(String[] args) {
+      org.slf4j.MDC.put("sessionId", "s-1");
+      org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LambdaJarIT.class);
+      log.info("below the level");
+      log.warn("a warning");
+    }
+  }
 }
