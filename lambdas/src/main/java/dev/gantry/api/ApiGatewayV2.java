@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,8 +18,8 @@ import java.util.Set;
  * APIs"). The caller is the authorizer's identity: the IAM user ARN, or the JWT issuer and subject;
  * without an authorizer context there is no caller. Its permissions: with a JWT, the {@link
  * Permission}s its scopes grant (the authorizer's {@code scopes}, else the {@code scope} or {@code
- * scp} claim); with IAM, every route permission (IAM already allowed or refused this route) and the
- * reader role when {@link IamReaders} names it. Binary bodies travel base64-encoded.
+ * scp} claim); with IAM, none of its own (IAM already allowed or refused this route: {@link
+ * Caller#iam}) but the reader role when {@link IamReaders} names it. Binary bodies travel base64-encoded.
  */
 public final class ApiGatewayV2 {
   private ApiGatewayV2() {}
@@ -52,11 +51,7 @@ public final class ApiGatewayV2 {
     }
     if (authorizer.getIam() != null && authorizer.getIam().getUserArn() != null) {
       String arn = authorizer.getIam().getUserArn();
-      Set<Permission> permissions = EnumSet.of(Permission.READ, Permission.WRITE, Permission.APPROVE);
-      if (readers.matches(arn)) {
-        permissions.add(Permission.READ_ALL);
-      }
-      return Optional.of(new Caller("iam:" + arn, permissions));
+      return Optional.of(Caller.iam("iam:" + arn, readers.matches(arn)));
     }
     if (authorizer.getJwt() != null && authorizer.getJwt().getClaims() != null) {
       Map<String, String> claims = authorizer.getJwt().getClaims();

@@ -26,7 +26,7 @@ public enum Permission {
   WRITE("gantry/sessions.write"),
   /** Read every principal's sessions: the reader role (auditors, on-call). */
   READ_ALL("gantry/sessions.read-all", READ),
-  /** Decide other principals' approvals, and cancel their sessions. */
+  /** Decide other principals' approvals; with {@link #WRITE} also cancel their sessions. */
   APPROVE("gantry/approvals", READ, READ_ALL);
 
   private final String scope;
@@ -65,11 +65,13 @@ public enum Permission {
   }
 
   /**
-   * The permissions a space- or comma-separated scope list grants (the JWT {@code scope} claim is
-   * space-separated, RFC 8693 section 4.2; configuration uses commas).
+   * The permissions a scope list grants: space-separated (the JWT {@code scope} claim, RFC 8693
+   * section 4.2), comma-separated (configuration), or an array claim such as {@code scp} as API
+   * Gateway flattens it into the authorizer's claims ({@code [a b]}).
    */
   public static Set<Permission> parse(String scopes) {
-    return granted(scopes == null || scopes.isBlank() ? List.of() : List.of(scopes.strip().split("[\\s,]+")));
+    return granted(scopes == null || scopes.isBlank() ? List.of()
+        : java.util.Arrays.stream(scopes.strip().split("[\\s,\\[\\]\"]+")).filter(s -> !s.isEmpty()).toList());
   }
 
   /** A short name for messages and policy names: {@code read}, {@code write}, {@code read-all}, {@code approve}. */

@@ -175,7 +175,7 @@ public final class Router {
           "send credentials: locally 'Authorization: Bearer <token gantry serve printed>', in AWS a SigV4-signed or JWT request",
           "Authorization", Map.of("WWW-Authenticate", "Bearer realm=\"gantry\""));
     }
-    if (route.authenticated() && !request.caller().get().may(route.permission())) {
+    if (route.authenticated() && !request.caller().get().routeAuthorizedUpstream() && !request.caller().get().may(route.permission())) {
       throw new ApiException(Problem.Kind.FORBIDDEN, request.method() + " " + route.template() + " needs the "
           + route.permission().label() + " permission, which " + request.caller().get().id() + " lacks: use credentials with scope "
           + String.join(" or ", route.permission().grantingScopes()) + " (with IAM, a policy allowing execute-api:Invoke on this route)",

@@ -113,7 +113,16 @@ public final class ExecutionRecorder {
    * @return whether this call recorded the failure
    */
   public boolean abandon(String sessionId, String reason, String error) {
-    return end(sessionId, SessionStatus.FAILED, reason, error, Set.of(SessionStatus.RUNNING));
+    return end(sessionId, SessionStatus.FAILED, reason, error, Set.of(SessionStatus.RUNNING), -1);
+  }
+
+  /**
+   * As {@link #abandon(String, String, String)}, only if the session is still at {@code version}
+   * (the one a recoverer looked at): a run that recorded progress meanwhile (a deploy that
+   * succeeded) is never overwritten as interrupted.
+   */
+  public boolean abandonAt(String sessionId, long version, String reason, String error) {
+    return end(sessionId, SessionStatus.FAILED, reason, error, Set.of(SessionStatus.RUNNING), version);
   }
 
   /**
@@ -138,13 +147,15 @@ public final class ExecutionRecorder {
     String reason = outcome == SessionStatus.TIMED_OUT
         ? "timed out waiting (" + error + ")"
         : shorten(error + (cause == null || cause.isBlank() ? "" : ": " + cause));
-    return end(sessionId, outcome, reason, error, Set.of(SessionStatus.RUNNING, SessionStatus.AWAITING_APPROVAL));
+    return end(sessionId, outcome, reason, error, Set.of(SessionStatus.RUNNING, SessionStatus.AWAITING_APPROVAL), -1);
   }
 
-  private boolean end(String sessionId, SessionStatus outcome, String reason, String error, Set<SessionStatus> from) {
+  /** @param version the version the session must still have, or -1 for any */
+  private boolean end(String sessionId, SessionStatus outcome, String reason, String error, Set<SessionStatus> from,
+      long version) {
     for (int attempt = 0; attempt < 2; attempt++) {
       Session s = sessions.find(sessionId).orElse(null);
-      if (s == null || !from.contains(s.status())) {
+      if (s == null || !from.contains(s.status()) || version >= 0 && s.version() != version) {
         return false;
       }
       String stageName = s.currentStage() == null ? "pipeline" : s.currentStage();

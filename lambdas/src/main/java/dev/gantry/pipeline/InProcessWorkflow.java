@@ -198,7 +198,9 @@ public final class InProcessWorkflow implements SessionWorkflow, AutoCloseable {
    */
   private void run(String sessionId, boolean bounded) {
     Run run = new Run(sessionId);
-    if (inFlight.putIfAbsent(sessionId, run) != null) {
+    Run current = inFlight.putIfAbsent(sessionId, run);
+    if (current != null) {
+      current.again.set(true); // e.g. a decision arriving while the run that reached the gate is finishing: run once more
       return;
     }
     try {
@@ -217,6 +219,8 @@ public final class InProcessWorkflow implements SessionWorkflow, AutoCloseable {
   /** One run of one session on a workflow thread. */
   private final class Run implements Runnable {
     private final String id;
+    /** Set when another run of the session was asked for while this one was in flight. */
+    private final java.util.concurrent.atomic.AtomicBoolean again = new java.util.concurrent.atomic.AtomicBoolean();
 
     Run(String id) {
       this.id = id;
@@ -238,6 +242,9 @@ public final class InProcessWorkflow implements SessionWorkflow, AutoCloseable {
       } finally {
         executor.leases().release(id); // a run that never started (the session changed) holds none after this
         inFlight.remove(id, this);
+        if (again.get()) {
+          InProcessWorkflow.this.run(id, false); // the run reads the stored session first: a session no longer RUNNING is left as it is
+        }
       }
     }
   }

@@ -447,6 +447,11 @@ public final class PipelineExecutor implements AutoCloseable {
     return recorder.abandon(sessionId, reason, error);
   }
 
+  /** Ends a RUNNING session FAILED only if it is still at {@code version}: see {@link ExecutionRecorder#abandonAt}. */
+  public boolean abandonAt(String sessionId, long version, String reason, String error) {
+    return recorder.abandonAt(sessionId, version, reason, error);
+  }
+
   /** The executor's time source. */
   Clock clock() {
     return clock;

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * The leases one process's local executor holds on the sessions it runs ({@link Lease}): taken
  * when a run starts or resumes, renewed by one daemon thread every third of the lease's duration
  * while the run goes on, released when it stops. A renewal that finds the lease gone or another
- * owner's drops it here: the run was taken over, and its next versioned write fails. Renewals bump
+ * owner's drops it here: the run was taken over, and once the recoverer has recorded that (its
+ * {@code SessionResumed} or {@code SessionFailed} entry, a versioned write) the old run's next
+ * versioned write fails. A live process on this machine is never taken over. Renewals bump
  * no version and write no audit entry. Not used in AWS, where Step Functions owns every execution.
  */
 public final class SessionLeases implements AutoCloseable {

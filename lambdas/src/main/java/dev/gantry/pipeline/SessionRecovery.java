@@ -110,12 +110,17 @@ public final class SessionRecovery {
     if (lease.owner().equals(executor.leases().owner()) && executor.leases().holds(session.sessionId())) {
       return Optional.empty(); // this process runs it
     }
+    Optional<Long> pid = SessionLeases.localPid(lease.owner());
+    boolean ownerAlive = pid.isPresent() && ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false);
+    if (pid.isPresent() && !ownerAlive) {
+      return Optional.of(new Orphan(session, lease, "process " + pid.get() + " of " + lease.owner() + " no longer exists"));
+    }
+    if (ownerAlive && pid.get() != ProcessHandle.current().pid()) {
+      // another live process on this machine holds it (asleep, or slow to renew): taking it over would run the session twice
+      return Optional.empty();
+    }
     if (lease.expired(now)) {
       return Optional.of(new Orphan(session, lease, "lease of " + lease.owner() + " expired at " + lease.expiresAt()));
-    }
-    Optional<Long> pid = SessionLeases.localPid(lease.owner());
-    if (pid.isPresent() && !ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)) {
-      return Optional.of(new Orphan(session, lease, "process " + pid.get() + " of " + lease.owner() + " no longer exists"));
     }
     return Optional.empty();
   }
@@ -166,7 +171,9 @@ public final class SessionRecovery {
     boolean keepLease = false;
     try {
       if (interruptedMidStage && !next.safeToRerun()) {
-        executor.abandon(id, REASON, ERROR);
+        if (!executor.abandonAt(id, session.version(), REASON, ERROR)) {
+          return Optional.empty(); // its run recorded progress meanwhile: not an orphan after all
+        }
         LOG.info("session {} interrupted in {}, which is not safe to run again: recorded FAILED", id, stage);
         return Optional.of(new Recovered(sessions.find(id).orElse(session), false, stage));
       }

@@ -26,13 +26,15 @@ class ApiGatewayV2Test {
   }
 
   @Test
-  void an_iam_caller_holds_the_route_permissions_and_the_reader_role_only_when_configured() {
+  void an_iam_caller_is_trusted_for_the_route_iam_allowed_and_holds_the_reader_role_only_when_configured() {
     Caller plain = ApiGatewayV2.toRequest(sample()).caller().orElseThrow();
     Caller reader = ApiGatewayV2.toRequest(sample(), IamReaders.parse("arn:aws:iam::123456789012:user/*")).caller().orElseThrow();
 
     assertThat(plain.id()).isEqualTo("iam:arn:aws:iam::123456789012:user/ana");
-    assertThat(plain.permissions()).containsExactlyInAnyOrder(Permission.READ, Permission.WRITE, Permission.APPROVE);
-    assertThat(reader.permissions()).contains(Permission.READ_ALL);
+    assertThat(plain.routeAuthorizedUpstream()).as("IAM already decided the route").isTrue();
+    assertThat(plain.permissions()).as("nothing beyond the route IAM allowed: not others' sessions").isEmpty();
+    assertThat(reader.permissions()).containsExactlyInAnyOrder(Permission.READ_ALL, Permission.READ);
+    assertThat(reader.may(Permission.APPROVE)).as("a reader cannot cancel others' sessions").isFalse();
     assertThat(IamReaders.parse("arn:aws:iam::123456789012:user/an?").matches("arn:aws:iam::123456789012:user/ana")).isTrue();
     assertThat(IamReaders.parse("arn:aws:iam::123456789012:user/an?").matches("arn:aws:iam::123456789012:user/anna")).isFalse();
     assertThat(IamReaders.parse("arn:aws:iam::1:user/a.b").matches("arn:aws:iam::1:user/aXb")).as("a dot is literal").isFalse();

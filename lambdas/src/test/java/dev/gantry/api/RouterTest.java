@@ -72,6 +72,8 @@ class RouterTest {
     assertThat(Permission.parse("gantry/sessions.read,gantry/sessions.write"))
         .containsExactlyInAnyOrder(Permission.READ, Permission.WRITE);
     assertThat(Permission.parse("gantry/sessions")).isEmpty();
+    assertThat(Permission.parse("[gantry/sessions.write gantry/sessions.read]")).as("an scp array as API Gateway flattens it")
+        .containsExactlyInAnyOrder(Permission.READ, Permission.WRITE);
     assertThat(Permission.WRITE.grantingScopes()).containsExactly("gantry/sessions.write");
   }
 

@@ -145,6 +145,19 @@ class AuditChainTest {
   }
 
   @Test
+  void a_long_log_with_forged_entries_names_the_first_with_about_log2_n_key_calls_not_n() {
+    List<AuditEntry> forged = new ArrayList<>(chain);
+    append(forged, null, mac, 997, "Step"); // 1,000 honest entries, then 3 written with another key
+    String head = append(forged, null, new HmacAuditMac(filled(9), "attacker"), 3, "Forged");
+    mac.verifications.set(0);
+
+    AuditChain.Verification v = AuditChain.verify(forged, forged.size(), head, mac, List.of());
+
+    assertThat(v.problem()).startsWith("MAC: entry 1001's MAC does not verify");
+    assertThat(mac.verifications.get()).as("one for the last entry, then a binary search").isLessThanOrEqualTo(12);
+  }
+
+  @Test
   void a_rewrite_by_a_key_holder_is_detected_by_the_anchors() {
     List<AuditEntry> forged = new ArrayList<>(chain.subList(0, 1));
     String head = append(forged, null, mac, 2, "Forged");

@@ -824,6 +824,12 @@ public final class GantryCommand {
         if (!Files.isRegularFile(file)) {
           throw new InvalidRequestException("principals", EnvironmentVariables.SERVE_PRINCIPALS + "=" + file + " is not a file");
         }
+        java.nio.file.attribute.PosixFileAttributeView view =
+            Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class);
+        if (view != null && view.readAttributes().permissions().stream().anyMatch(p -> !p.name().startsWith("OWNER_"))) {
+          throw new InvalidRequestException("principals", EnvironmentVariables.SERVE_PRINCIPALS + "=" + file
+              + " holds bearer tokens but others may read it: run chmod 600 " + file + " (and replace the tokens if anyone did)");
+        }
         principals = ServePrincipals.parse(Files.readString(file), file.toString());
       } else {
         principals = ServePrincipals.single(token, "local:" + System.getProperty("user.name", "user"));

@@ -34,7 +34,8 @@ import org.commonmark.renderer.html.HtmlRenderer;
  *
  * <p>Markdown documents are rendered here with commonmark-java (GitHub-style tables included), raw HTML escaped and unsafe link
  * targets dropped, from the bytes the browser posts: the ones it fetched from the API and whose
- * SHA-256 it checked, so what is shown is exactly what was verified. No renderer is shipped to the
+ * SHA-256 it checked, so what is shown is exactly the bytes that check was about (a mismatch is
+ * shown too, marked as one in red, so a reviewer sees what changed). No renderer is shipped to the
  * browser: there is no front-end build step and nothing to fetch from the internet.
  */
 final class WebView {

@@ -109,6 +109,23 @@ class GantryCommandIT {
   }
 
   @Test
+  void serve_refuses_a_principals_file_others_may_read_before_starting_anything(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("principals.yaml");
+    Files.writeString(file, "ana: {token: " + "a".repeat(40) + ", scopes: [gantry/sessions.read]}\n");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int code = GantryCommand.execute(new String[] {"serve", "--port", "0"},
+        Map.of("GANTRY_HOME", dir.resolve("home").toString(), "GANTRY_SERVE_PRINCIPALS", file.toString()),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("others may read it: run chmod 600 " + file);
+    assertThat(dir.resolve("home")).as("nothing started").doesNotExist();
+  }
+
+  @Test
   void agents_pipelines_print_json_and_completion_prints_a_script_for_bash_and_zsh() {
     Result agents = gantry("agents", "--json");
     assertThat(agents.exitCode()).as(agents.err()).isZero();

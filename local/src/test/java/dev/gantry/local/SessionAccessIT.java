@@ -152,6 +152,8 @@ class SessionAccessIT {
     assertThat(ben.send(Call.get("/sessions")).json().path("sessions").findValuesAsText("sessionId")).doesNotContain(id);
     assertThat(ana.send(Call.post("/sessions/" + id + "/approval", approval)).status()).isEqualTo(403);
     assertThat(approver.send(Call.get("/sessions")).json().path("sessions").findValuesAsText("sessionId")).contains(id);
+    Answer readerCancels = approver.send(Call.post("/sessions/" + id + "/cancel", "{}"));
+    assertThat(readerCancels.status()).as("the reader role sees others' sessions but does not cancel them").isEqualTo(403);
 
     Answer approved = approver.send(Call.post("/sessions/" + id + "/approval", approval));
     assertThat(approved.status()).as(approved.text()).isEqualTo(200);

@@ -167,6 +167,12 @@ class SessionLeasesIT {
       // a session whose lease is live and whose owner may be running elsewhere is no orphan
       Session live = leftRunningIn(started(), "architect", "local:other-host:1:alive", Instant.now().plusSeconds(60));
       assertThat(recovery.orphan(live)).isEmpty();
+      // nor one whose lease lapsed while its owner, a live process on this machine, was asleep or slow to renew
+      String[] ours = executor.leases().owner().split(":");
+      long parent = ProcessHandle.current().parent().orElseThrow().pid();
+      Session asleep = leftRunningIn(started(), "architect", ours[0] + ":" + ours[1] + ":" + parent + ":asleep",
+          Instant.now().minusSeconds(5));
+      assertThat(recovery.orphan(asleep)).as("taking it over would run the session twice").isEmpty();
 
       SessionRecovery.Recovered failed = recovery.recover(recovery.orphan(inDeploy).orElseThrow()).orElseThrow();
 

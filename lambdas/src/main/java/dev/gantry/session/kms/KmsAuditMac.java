@@ -46,11 +46,14 @@ public final class KmsAuditMac implements AuditMac {
     }
   }
 
+  /** The length of an HMAC-SHA-256 MAC (RFC 2104 with SHA-256): 32 bytes. */
+  static final int HMAC_SHA_256_BYTES = 32;
+
   @Override
   public boolean verify(String message, String mac) {
     byte[] given = AuditMac.decode(mac);
-    if (given == null) {
-      return false; // not sent: VerifyMac needs 1..6144 bytes of MAC
+    if (given == null || given.length != HMAC_SHA_256_BYTES) {
+      return false; // not an HMAC-SHA-256 MAC, so never sent: KMS would refuse some (over 6,144 bytes) as invalid input, not a bad MAC
     }
     try {
       return kms.verifyMac(b -> b.keyId(keyId).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)

@@ -100,7 +100,18 @@ class KmsAuditMacTest {
 
     assertThatThrownBy(() -> mac.mac("m")).isInstanceOf(AuditKeyUnavailableException.class)
         .hasMessageContaining("GenerateMac with key " + KEY_ARN);
-    assertThatThrownBy(() -> mac.verify("m", "AAAA")).isInstanceOf(AuditKeyUnavailableException.class)
+    String wellFormed = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    assertThatThrownBy(() -> mac.verify("m", wellFormed)).isInstanceOf(AuditKeyUnavailableException.class)
         .hasMessageContaining("VerifyMac");
+  }
+
+  @Test
+  void a_stored_mac_that_is_not_32_bytes_is_a_wrong_mac_never_sent_to_kms_so_tampering_never_reads_as_an_outage() {
+    KmsAuditMac mac = new KmsAuditMac(kms, KEY_ARN);
+    denied = true; // would answer an error if asked
+
+    assertThat(mac.verify("m", java.util.Base64.getEncoder().encodeToString(new byte[7000]))).isFalse();
+    assertThat(mac.verify("m", "AAAA")).isFalse();
+    assertThat(stub.received()).isEmpty();
   }
 }
