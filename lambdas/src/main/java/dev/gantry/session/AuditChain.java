@@ -51,7 +51,8 @@ public final class AuditChain {
       if (!valid) {
         return "BROKEN: " + problem;
       }
-      return "chain verified, MACs verified (key " + keyId + "), anchored through entry " + anchoredThrough
+      return "chain verified, MACs " + (authenticated ? "verified" : "NOT verified") + " (key " + keyId
+          + "), anchored through entry " + anchoredThrough
           + (note == null ? "" : "; " + note);
     }
   }
@@ -68,6 +69,10 @@ public final class AuditChain {
   public static Verification verify(List<AuditEntry> entries, long headSeq, String headHash, AuditMac mac,
       List<AuditAnchors.Anchor> anchors) {
     List<String> problems = new ArrayList<>();
+    if (entries.isEmpty()) {
+      // every session's log starts with its SessionCreated entry: an empty one was emptied
+      problems.add("sequence: the log has no entries, though every session's starts with SessionCreated");
+    }
     boolean linked = checkLinks(entries, problems);
     int n = entries.size();
     AuditEntry last = n == 0 ? null : entries.get(n - 1);

@@ -145,6 +145,14 @@ class AuditChainTest {
   }
 
   @Test
+  void an_emptied_log_with_its_head_moved_to_zero_is_broken_not_verified() {
+    AuditChain.Verification v = AuditChain.verify(List.of(), 0, AuditEntry.GENESIS_HASH, mac, List.of());
+
+    assertThat(v.valid()).isFalse();
+    assertThat(v.summary()).startsWith("BROKEN: sequence: the log has no entries");
+  }
+
+  @Test
   void a_long_log_with_forged_entries_names_the_first_with_about_log2_n_key_calls_not_n() {
     List<AuditEntry> forged = new ArrayList<>(chain);
     append(forged, null, mac, 997, "Step"); // 1,000 honest entries, then 3 written with another key
