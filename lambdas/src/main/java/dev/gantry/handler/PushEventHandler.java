@@ -5,8 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.config.AwsGantry;
 import dev.gantry.json.Json;
-import dev.gantry.push.PushEvents;
-import dev.gantry.push.PushRules;
+import dev.gantry.push.PushEventDelivery;
 import dev.gantry.push.PushSessionStarter;
 import dev.gantry.push.RepositoryPush;
 import dev.gantry.telemetry.TaskLog;
@@ -17,9 +16,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The target of the EventBridge rule for repository pushes: Gantry's own {@code RepositoryPush}
@@ -28,10 +24,7 @@ import org.slf4j.LoggerFactory;
  * the event to the rule's dead-letter queue; the delivery id keeps retries to one session.
  */
 public final class PushEventHandler implements RequestStreamHandler {
-  private static final Logger LOG = LoggerFactory.getLogger(PushEventHandler.class);
-
-  private final PushSessionStarter starter;
-  private final Telemetry telemetry;
+  private final PushEventDelivery delivery;
 
   /** Wires everything from the Lambda environment. */
   public PushEventHandler() {
@@ -48,34 +41,14 @@ public final class PushEventHandler implements RequestStreamHandler {
    * @param telemetry told of pushes that start nothing, and why
    */
   public PushEventHandler(PushSessionStarter starter, Telemetry telemetry) {
-    this.starter = starter;
-    this.telemetry = telemetry;
+    this.delivery = new PushEventDelivery(starter, telemetry);
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     JsonNode event = Json.MAPPER.readTree(input);
-    Optional<RepositoryPush> push = PushEvents.fromEventBridge(event);
     Map<String, Object> keys = new LinkedHashMap<>();
-    keys.put("deliveryId", push.map(RepositoryPush::deliveryId).orElse(null));
-    output.write(TaskLog.run(context, keys, () -> {
-      Map<String, Object> result = new LinkedHashMap<>();
-      if (push.isEmpty()) {
-        String reason = "not a RepositoryPush or CodeCommit referenceUpdated event";
-        result.put("ignored", reason);
-        LOG.info("event {} ignored: {}", event.path("id").asText(null), reason);
-        telemetry.pushIgnored(PushRules.Ignored.NOT_A_PUSH.name());
-      } else {
-        PushSessionStarter.Outcome outcome = starter.deliver(push.get());
-        outcome.session().ifPresent(s -> result.put("sessionId", s.sessionId()));
-        result.put("created", outcome.created());
-        if (outcome.ignoredBecause() != null) {
-          result.put("ignored", outcome.ignoredBecause());
-          LOG.info("push delivery {} ignored: {}", push.get().deliveryId(), outcome.ignoredBecause());
-          telemetry.pushIgnored(outcome.ignored() == null ? "UNKNOWN" : outcome.ignored().name());
-        }
-      }
-      return Json.write(result).getBytes(StandardCharsets.UTF_8);
-    }));
+    keys.put("deliveryId", PushEventDelivery.push(event).map(RepositoryPush::deliveryId).orElse(null));
+    output.write(TaskLog.run(context, keys, () -> Json.write(delivery.deliver(event)).getBytes(StandardCharsets.UTF_8)));
   }
 }
