@@ -40,7 +40,7 @@ public final class ObservabilityColdStart {
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
     long initStart = System.nanoTime();
     Telemetry telemetry = variant.contains("metrics") ? AwsGantry.telemetry() : Telemetry.NONE;
-    PushEventHandler handler = new PushEventHandler(AwsGantry.pushes(System.getenv()), telemetry);
+    PushEventHandler handler = new PushEventHandler(AwsGantry.pushes(System.getenv()).service(), telemetry);
     long invokeStart = System.nanoTime();
     boolean xray = variant.contains("xray");
     Class<?> recorder = xray ? Class.forName("com.amazonaws.xray.AWSXRay") : null;

@@ -49,9 +49,9 @@ public interface DocumentDelivery {
    * Redirects ({@code 307}) to a presigned GetObject URL valid for {@code validity} (Amazon S3 User
    * Guide, "Sharing objects with presigned URLs").
    */
-  static DocumentDelivery presigned(S3Presigner presigner, String bucket, Duration validity) {
+  static DocumentDelivery presigned(java.util.function.Supplier<S3Presigner> presigner, String bucket, Duration validity) {
     return (document, instance) -> {
-      String url = presigner.presignGetObject(p -> p.signatureDuration(validity)
+      String url = presigner.get().presignGetObject(p -> p.signatureDuration(validity)
               .getObjectRequest(g -> g.bucket(bucket).key(document.key())))
           .url().toString();
       return new ApiResponse(307, Map.of("Location", url, "Cache-Control", "no-store"), null, null);

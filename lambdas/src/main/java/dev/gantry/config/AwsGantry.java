@@ -3,6 +3,7 @@ package dev.gantry.config;
 import dev.gantry.agent.AgentCatalog;
 import dev.gantry.api.DocumentDelivery;
 import dev.gantry.api.GantryApi;
+import dev.gantry.document.DocumentKeys;
 import dev.gantry.document.S3DocumentStore;
 import dev.gantry.pipeline.ApprovalNotifier;
 import dev.gantry.pipeline.DecisionRedelivery;
@@ -41,18 +42,40 @@ import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
- * The composition root of the Lambda functions: for each role, the SDK clients it needs built once
- * from the environment (region, default credentials chain, URL-connection HTTP client) and the
- * services wired on them. Called from a handler's no-arg constructor, so SnapStart snapshots the
- * result.
+ * The composition root of the Lambda functions: for each role, the services it needs wired once
+ * from the environment (region, default credentials chain, URL-connection HTTP client), called from
+ * a handler's no-arg constructor so SnapStart snapshots the result.
+ *
+ * <p>Lean by role: only the DynamoDB client is built at init (every request of every role reads the
+ * session); every other SDK client (S3, KMS, Step Functions, EventBridge, Secrets Manager, the S3
+ * presigner, CloudFormation, Bedrock) is a {@link Lazy} built on first use, or by the role's
+ * priming ({@link Wired#primeClients}) when its first request needs it. So a GET of a session builds
+ * one client, and a function never builds the client of a service another role calls.
  */
 public final class AwsGantry {
+  /**
+   * A session id no session has: the nil UUID (RFC 9562, section 5.9), never produced by the
+   * random (version 4) ids sessions get. Priming reads it to make a real, harmless GetItem.
+   */
+  public static final String ABSENT_SESSION_ID = "00000000-0000-0000-0000-000000000000";
+
   private AwsGantry() {}
+
+  /**
+   * A role's wired service with the harmless requests that prime its SDK clients.
+   *
+   * @param service what the handler calls
+   * @param primeClients builds the clients the role's first request needs and makes a
+   *     side-effect-free request on each that has one (a GetItem of {@link #ABSENT_SESSION_ID}, a KMS
+   *     GenerateMac, a GetObject of a key that never exists); throws what a request threw
+   */
+  public record Wired<T>(T service, Runnable primeClients) {}
 
   /**
    * Metrics (CloudWatch Embedded Metric Format on standard output) and warnings, for the handlers
@@ -62,26 +85,27 @@ public final class AwsGantry {
     return new EmfTelemetry();
   }
 
-  /** What every role shares: settings, credentials, the session store and the document store. */
+  /** What every role shares: settings, credentials, the DynamoDB client, and S3 and KMS on first use. */
   private record Base(Settings settings, AwsSettings aws, AwsCredentialsProvider credentials, Clock clock,
-      DynamoDbSessionStore store, S3DocumentStore documents) {
+      Lazy<S3Client> s3, Lazy<KmsClient> kms, KmsAuditMac mac, DynamoDbSessionStore store, S3DocumentStore documents) {
 
     static Base fromEnvironment(Map<String, String> environment) {
       Settings settings = Settings.fromEnvironment(environment);
+      AwsSettings aws = AwsSettings.fromEnvironment(environment);
       var credentials = DefaultCredentialsProvider.builder().build();
       Clock clock = Clock.systemUTC();
       var dynamoDb = AwsClients.dynamoDb(settings.region(), credentials, Optional.empty());
-      var s3 = AwsClients.s3(settings.region(), credentials, Optional.empty());
-      AwsSettings aws = AwsSettings.fromEnvironment(environment);
-      var kms = AwsClients.client(KmsClient.builder(), settings.region(), credentials, Optional.empty());
-      return new Base(settings, aws, credentials, clock,
-          new DynamoDbSessionStore(dynamoDb, settings.sessionsTable(), settings.auditTable(), clock,
-              new KmsAuditMac(kms, aws.auditKeyId()), new S3AuditAnchors(s3, aws.auditAnchorsBucket()), aws.sessionRetention()),
+      Lazy<S3Client> s3 = Lazy.of(() -> AwsClients.s3(settings.region(), credentials, Optional.empty()));
+      Lazy<KmsClient> kms = Lazy.of(() -> AwsClients.client(KmsClient.builder(), settings.region(), credentials, Optional.empty()));
+      KmsAuditMac mac = new KmsAuditMac(kms, aws.auditKeyId());
+      return new Base(settings, aws, credentials, clock, s3, kms, mac,
+          new DynamoDbSessionStore(dynamoDb, settings.sessionsTable(), settings.auditTable(), clock, mac,
+              new S3AuditAnchors(s3, aws.auditAnchorsBucket()), aws.sessionRetention()),
           new S3DocumentStore(s3, settings.documentsBucket()));
     }
 
-    <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(B builder) {
-      return AwsClients.client(builder, settings.region(), credentials, Optional.empty());
+    <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> Lazy<C> lazyClient(Supplier<B> builder) {
+      return Lazy.of(() -> AwsClients.client(builder.get(), settings.region(), credentials, Optional.empty()));
     }
 
     SessionService sessions() {
@@ -100,7 +124,18 @@ public final class AwsGantry {
     }
 
     StepFunctionsWorkflow workflow() {
-      return new StepFunctionsWorkflow(client(SfnClient.builder()), aws.stateMachineArns());
+      return new StepFunctionsWorkflow(lazyClient(SfnClient::builder), aws.stateMachineArns());
+    }
+
+    /**
+     * The priming of a role that writes sessions: a GetItem of a session that does not exist, a
+     * GenerateMac (every audit entry needs one), and the S3 client the entry's anchor is put with
+     * (built only: an anchor put is not harmless).
+     */
+    void primeWriter() {
+      store.find(ABSENT_SESSION_ID);
+      mac.mac(ABSENT_SESSION_ID);
+      s3.get();
     }
   }
 
@@ -109,22 +144,25 @@ public final class AwsGantry {
 
   /**
    * The HTTP API's request table, on the stores, Step Functions, the webhook secret and the bus.
+   * Only DynamoDB is built here: a read needs nothing else; the handler primes by routing a GET.
    *
    * @throws IllegalArgumentException naming a missing or malformed environment variable
    */
-  public static GantryApi api(Map<String, String> environment) {
+  public static Wired<GantryApi> api(Map<String, String> environment) {
     Base base = Base.fromEnvironment(environment);
     StepFunctionsWorkflow workflow = base.workflow();
-    S3Presigner presigner = S3Presigner.builder().region(Region.of(base.settings().region()))
-        .credentialsProvider(base.credentials()).build();
-    return new GantryApi(base.sessions(), workflow, base.documents(),
+    Lazy<S3Presigner> presigner = Lazy.of(() -> S3Presigner.builder().region(Region.of(base.settings().region()))
+        .credentialsProvider(base.credentials()).build());
+    GantryApi api = new GantryApi(base.sessions(), workflow, base.documents(),
         DocumentDelivery.presigned(presigner, base.settings().documentsBucket(), Duration.ofMinutes(5)),
         AgentCatalog.load(Path.of(base.aws().agentsDirectory())),
-        new SecretsManagerWebhookSecrets(base.client(SecretsManagerClient.builder()), base.aws().webhookSecretArn(), base.clock()),
+        new SecretsManagerWebhookSecrets(base.lazyClient(SecretsManagerClient::builder), base.aws().webhookSecretArn(),
+            base.clock()),
         base.pushRules(),
-        new EventBridgePushPublisher(base.client(EventBridgeClient.builder()), base.aws().eventBusName()),
+        new EventBridgePushPublisher(base.lazyClient(EventBridgeClient::builder), base.aws().eventBusName()),
         session -> Optional.of(workflow.consoleUrl(session)),
         logsUrl(base), telemetry());
+    return new Wired<>(api, () -> { });
   }
 
   /** The Logs Insights link of a session's lines, when the stack named the functions' log groups. */
@@ -143,9 +181,9 @@ public final class AwsGantry {
    *
    * @throws IllegalArgumentException naming a missing or malformed environment variable
    */
-  public static DecisionRedelivery decisionRedelivery(Map<String, String> environment) {
+  public static Wired<DecisionRedelivery> decisionRedelivery(Map<String, String> environment) {
     Base base = Base.fromEnvironment(environment);
-    return new DecisionRedelivery(base.sessions(), base.workflow());
+    return new Wired<>(new DecisionRedelivery(base.sessions(), base.workflow()), base::primeWriter);
   }
 
   /**
@@ -153,29 +191,35 @@ public final class AwsGantry {
    *
    * @throws IllegalArgumentException naming a missing or malformed environment variable, or a bad rule
    */
-  public static PushSessionStarter pushes(Map<String, String> environment) {
+  public static Wired<PushSessionStarter> pushes(Map<String, String> environment) {
     Base base = Base.fromEnvironment(environment);
-    return new PushSessionStarter(base.pushRules(), base.sessions(), base.workflow());
+    StepFunctionsWorkflow workflow = base.workflow();
+    return new Wired<>(new PushSessionStarter(base.pushRules(), base.sessions(), workflow), base::primeWriter);
   }
 
   /**
    * The stage executor behind the running stages' tasks: the same {@link GantryRuntime} wiring as
-   * the gantry command, on DynamoDB, S3, the packaged agents and the configured model.
+   * the gantry command, on DynamoDB, S3, the packaged agents and the configured model. Its priming
+   * also reads a document that does not exist (every stage after checkout reads the snapshot).
    *
    * @throws IllegalArgumentException naming a missing or malformed environment variable, or a model
    *     provider this build does not have
    */
-  public static PipelineExecutor stages(Map<String, String> environment) {
+  public static Wired<PipelineExecutor> stages(Map<String, String> environment) {
     Base base = Base.fromEnvironment(environment);
     // only the checkout function has the Git secret; it is read at checkout time, never at init
     Supplier<GitCredentials> gitTokens = base.aws().gitSecretArn()
-        .<Supplier<GitCredentials>>map(arn -> new SecretsManagerGitCredentials(base.client(SecretsManagerClient.builder()), arn,
-            base.clock()))
+        .<Supplier<GitCredentials>>map(arn -> new SecretsManagerGitCredentials(base.lazyClient(SecretsManagerClient::builder),
+            arn, base.clock()))
         .orElse(base.settings()::gitCredentials);
-    return new GantryRuntime(base.settings(), base.store(), base.documents(),
+    PipelineExecutor executor = new GantryRuntime(base.settings(), base.store(), base.documents(),
         ModelClients.fromSettings(base.settings()), AgentCatalog.load(Path.of(base.aws().agentsDirectory())),
         base.clock(), new StageTelemetry(telemetry()), GantryRuntime.checkout(base.settings(), gitTokens, base.credentials()),
         GantryRuntime.deployments(base.settings(), base.documents(), base.credentials())).executor();
+    return new Wired<>(executor, () -> {
+      base.primeWriter();
+      base.documents().get(DocumentKeys.sessionDocument(ABSENT_SESSION_ID, "plan.md"));
+    });
   }
 
   /**
@@ -183,17 +227,22 @@ public final class AwsGantry {
    *
    * @throws IllegalArgumentException naming a missing environment variable
    */
-  public static Approvals approvals(Map<String, String> environment) {
+  public static Wired<Approvals> approvals(Map<String, String> environment) {
     Base base = Base.fromEnvironment(environment);
-    return new Approvals(base.recorder(),
-        new EventBridgeApprovalNotifier(base.client(EventBridgeClient.builder()), base.aws().eventBusName()));
+    Lazy<EventBridgeClient> events = base.lazyClient(EventBridgeClient::builder);
+    return new Wired<>(new Approvals(base.recorder(), new EventBridgeApprovalNotifier(events, base.aws().eventBusName())),
+        () -> {
+          base.primeWriter();
+          events.get(); // PutEvents has no harmless form: built, not called
+        });
   }
 
   /**
    * The failure-recording step's recorder: only the session store, so a session's end is recorded
    * even when the stage functions cannot start (a bad model setting, say).
    */
-  public static ExecutionRecorder recorder(Map<String, String> environment) {
-    return Base.fromEnvironment(environment).recorder();
+  public static Wired<ExecutionRecorder> recorder(Map<String, String> environment) {
+    Base base = Base.fromEnvironment(environment);
+    return new Wired<>(base.recorder(), base::primeWriter);
   }
 }

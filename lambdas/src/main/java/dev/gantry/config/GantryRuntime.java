@@ -123,16 +123,17 @@ public final class GantryRuntime implements AutoCloseable {
   /**
    * How the deploy stages reach stacks, by {@code GANTRY_DEPLOY_MODE}: a dry run on the document
    * store, or CloudFormation through a client built once with the settings' region, endpoint override
-   * and {@code credentials}, passing the configured service role.
+   * and {@code credentials} on first use, passing the configured service role.
    */
   public static StackDeployments deployments(Settings settings, DocumentStore documents, AwsCredentialsProvider credentials) {
     Settings.Deploy deploy = settings.deploy();
     if (deploy.mode().equals(Settings.DEPLOY_DRY_RUN)) {
       return new DryRunDeployments(documents);
     }
+    // built on first use: of the stage functions, only change set and deploy call CloudFormation
     return new CloudFormationDeployments(
-        AwsClients.client(CloudFormationClient.builder(), settings.region(), credentials, deploy.endpoint()), deploy.roleArn(),
-        deploy.boundaryArn());
+        Lazy.of(() -> AwsClients.client(CloudFormationClient.builder(), settings.region(), credentials, deploy.endpoint())),
+        deploy.roleArn(), deploy.boundaryArn());
   }
 
   /** How stages open a session's repository: its snapshot, extracted under the scratch folder by digest. */

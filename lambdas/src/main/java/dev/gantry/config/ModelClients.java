@@ -14,7 +14,7 @@ public final class ModelClients {
   private ModelClients() {}
 
   /**
-   * Builds the configured client once. Bedrock uses the region, the default credentials chain and
+   * Builds the configured client once (Bedrock's SDK client on the first call). Bedrock uses the region, the default credentials chain and
    * {@code AWS_ENDPOINT_URL_BEDROCK_RUNTIME}; an OpenAI-compatible server {@code
    * GANTRY_MODEL_ENDPOINT} and {@code GANTRY_MODEL_API_KEY}. Read timeouts are {@link
    * PipelineDefinition#MODEL_CALL_TIMEOUT}, longer than any generation of the per-call token limit.
@@ -24,9 +24,9 @@ public final class ModelClients {
   public static ModelClient fromSettings(Settings settings) {
     switch (settings.modelProvider()) {
       case Settings.BEDROCK:
-        return new BedrockConverseModel(BedrockConverseModel.client(settings.region(),
+        return new BedrockConverseModel(Lazy.of(() -> BedrockConverseModel.client(settings.region(),
             DefaultCredentialsProvider.builder().build(), settings.modelEndpoint().map(URI::create),
-            PipelineDefinition.MODEL_CALL_TIMEOUT));
+            PipelineDefinition.MODEL_CALL_TIMEOUT)));
       case Settings.OPENAI_COMPATIBLE:
         if (settings.modelId().isBlank()) {
           throw new IllegalArgumentException(EnvironmentVariables.MODEL_ID + " is not set: name the model the server serves, "

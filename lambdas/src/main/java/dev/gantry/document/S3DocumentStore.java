@@ -13,14 +13,19 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  * SHA-256 in the {@code x-amz-meta-sha256} user metadata so a reader can check it.
  */
 public final class S3DocumentStore implements DocumentStore {
-  private final S3Client s3;
+  private final java.util.function.Supplier<S3Client> s3;
   private final String bucket;
 
+  /** With a client already built (tests, the gantry command). */
+  public S3DocumentStore(S3Client s3, String bucket) {
+    this(() -> s3, bucket);
+  }
+
   /**
-   * @param s3 a client built once (see {@code AwsClients}); locally pointed at the embedded server
+   * @param s3 the client, built on first use (a role builds at init only the clients its first request needs)
    * @param bucket the documents bucket
    */
-  public S3DocumentStore(S3Client s3, String bucket) {
+  public S3DocumentStore(java.util.function.Supplier<S3Client> s3, String bucket) {
     this.s3 = s3;
     this.bucket = bucket;
   }
@@ -45,7 +50,7 @@ public final class S3DocumentStore implements DocumentStore {
 
   /** One PutObject with the SHA-256 in the object's metadata. */
   private DocumentRef put(String key, RequestBody body, long size, String sha256, String contentType) {
-    s3.putObject(
+    s3.get().putObject(
         PutObjectRequest.builder()
             .bucket(bucket)
             .key(key)
@@ -59,7 +64,7 @@ public final class S3DocumentStore implements DocumentStore {
   @Override
   public Optional<byte[]> get(String key) {
     try {
-      return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+      return Optional.of(s3.get().getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     }
@@ -68,7 +73,7 @@ public final class S3DocumentStore implements DocumentStore {
   @Override
   public Optional<InputStream> open(String key) {
     try {
-      return Optional.of(s3.getObject(b -> b.bucket(bucket).key(key)));
+      return Optional.of(s3.get().getObject(b -> b.bucket(bucket).key(key)));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     }

@@ -20,7 +20,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
   /** Wires everything from the Lambda environment, once per execution environment. */
   public ApiHandler() {
-    this(AwsGantry.api(System.getenv()).router(), IamReaders.parse(System.getenv(EnvironmentVariables.SESSION_READERS)));
+    this(AwsGantry.api(System.getenv()).service().router(), IamReaders.parse(System.getenv(EnvironmentVariables.SESSION_READERS)));
   }
 
   /** @param router the request table (tests pass one on local stores); no IAM principal reads every session */

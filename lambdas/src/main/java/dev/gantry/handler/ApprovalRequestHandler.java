@@ -6,6 +6,7 @@ import dev.gantry.config.AwsGantry;
 import dev.gantry.json.Json;
 import dev.gantry.pipeline.ApprovalNotifier;
 import dev.gantry.pipeline.ExecutionRecorder;
+import dev.gantry.pipeline.StageFailedException;
 import dev.gantry.pipeline.StateMachineTasks.ApprovalTask;
 import dev.gantry.pipeline.StateMachineTasks.TaskResult;
 import dev.gantry.session.Session;
@@ -13,8 +14,10 @@ import dev.gantry.telemetry.TaskLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.crac.Resource;
 
 /**
  * The approval state's task ({@code lambda:invoke.waitForTaskToken}): stores the task token on the
@@ -23,17 +26,25 @@ import java.util.Map;
  * is missed, or the overall timeout passes (Step Functions Developer Guide, "Wait for a Callback
  * with Task Token").
  */
-public final class ApprovalRequestHandler implements RequestStreamHandler {
+public final class ApprovalRequestHandler implements RequestStreamHandler, Resource {
+  private static final String ROLE = "approval";
+  private static final byte[] PRIMING_TASK = ("{\"sessionId\":\"" + AwsGantry.ABSENT_SESSION_ID
+      + "\",\"taskToken\":\"priming\"}").getBytes(StandardCharsets.UTF_8);
+
   private final ExecutionRecorder recorder;
   private final ApprovalNotifier notifier;
+  private final Runnable primeClients;
 
   /** Wires the session store and the bus from the Lambda environment; no model, no agents. */
   public ApprovalRequestHandler() {
     this(AwsGantry.approvals(System.getenv()));
+    Priming.atInit(this, ROLE, this::prime, System.getenv());
   }
 
-  private ApprovalRequestHandler(AwsGantry.Approvals approvals) {
-    this(approvals.recorder(), approvals.notifier());
+  private ApprovalRequestHandler(AwsGantry.Wired<AwsGantry.Approvals> wired) {
+    this.recorder = wired.service().recorder();
+    this.notifier = wired.service().notifier();
+    this.primeClients = wired.primeClients();
   }
 
   /**
@@ -41,19 +52,44 @@ public final class ApprovalRequestHandler implements RequestStreamHandler {
    * @param notifier where approval notices go
    */
   public ApprovalRequestHandler(ExecutionRecorder recorder, ApprovalNotifier notifier) {
-    this.recorder = recorder;
-    this.notifier = notifier;
+    this(new AwsGantry.Wired<>(new AwsGantry.Approvals(recorder, notifier), () -> { }));
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     ApprovalTask task = Json.MAPPER.readValue(input, ApprovalTask.class);
     // the task token is a credential for the execution: never logged
-    output.write(TaskLog.run(context, Map.of(TaskLog.SESSION_ID, task.sessionId()),
-        () -> {
-          Session waiting = recorder.requestApproval(task.sessionId(), task.taskToken());
-          notifier.approvalRequested(waiting);
-          return Json.write(new TaskResult(waiting.sessionId(), waiting.status().name(), false)).getBytes(StandardCharsets.UTF_8);
-        }));
+    output.write(TaskLog.run(context, Map.of(TaskLog.SESSION_ID, task.sessionId()), () -> respond(task)));
+  }
+
+  private byte[] respond(ApprovalTask task) {
+    Session waiting = recorder.requestApproval(task.sessionId(), task.taskToken());
+    notifier.approvalRequested(waiting);
+    return Json.write(new TaskResult(waiting.sessionId(), waiting.status().name(), false)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The task's mapping and the recorder on a session that does not exist (refused before any write,
+   * so no notice is sent), then the clients.
+   */
+  void prime() {
+    try {
+      respond(Json.MAPPER.readValue(PRIMING_TASK, ApprovalTask.class));
+    } catch (StageFailedException absent) {
+      // expected: the session does not exist
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    primeClients.run();
+  }
+
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    Priming.beforeCheckpoint(ROLE, this::prime);
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing is unique per environment here
   }
 }

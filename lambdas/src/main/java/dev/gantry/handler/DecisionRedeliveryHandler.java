@@ -13,19 +13,29 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.crac.Resource;
 
 /**
  * The scheduled sweep (an EventBridge rule, every few minutes) that delivers approval decisions
  * recorded while Step Functions was unreachable ({@link DecisionRedelivery}). Ignores its input (the
  * scheduled event); answers the sweep's counts as JSON.
  */
-public final class DecisionRedeliveryHandler implements RequestStreamHandler {
+public final class DecisionRedeliveryHandler implements RequestStreamHandler, Resource {
+  private static final String ROLE = "redelivery";
   private final DecisionRedelivery redelivery;
   private final Telemetry telemetry;
+  private final Runnable primeClients;
 
   /** Wires the session store and Step Functions from the Lambda environment. */
   public DecisionRedeliveryHandler() {
     this(AwsGantry.decisionRedelivery(System.getenv()), AwsGantry.telemetry());
+    Priming.atInit(this, ROLE, this::prime, System.getenv());
+  }
+
+  private DecisionRedeliveryHandler(AwsGantry.Wired<DecisionRedelivery> wired, Telemetry telemetry) {
+    this.redelivery = wired.service();
+    this.telemetry = telemetry;
+    this.primeClients = wired.primeClients();
   }
 
   /** @param redelivery the sweep (tests pass one on local stores) */
@@ -38,8 +48,7 @@ public final class DecisionRedeliveryHandler implements RequestStreamHandler {
    * @param telemetry told, every sweep, how many sessions of each declared pipeline await approval (0 included)
    */
   public DecisionRedeliveryHandler(DecisionRedelivery redelivery, Telemetry telemetry) {
-    this.redelivery = redelivery;
-    this.telemetry = telemetry;
+    this(new AwsGantry.Wired<>(redelivery, () -> { }), telemetry);
   }
 
   @Override
@@ -52,5 +61,21 @@ public final class DecisionRedeliveryHandler implements RequestStreamHandler {
           .forEach(p -> telemetry.approvalsWaiting(p.name(), waiting.getOrDefault(p.name(), 0)));
       return Json.write(sweep).getBytes(StandardCharsets.UTF_8);
     }));
+  }
+
+  /** The sweep's count of waiting sessions (a read; the sweep itself may deliver decisions), then the clients. */
+  void prime() {
+    redelivery.awaitingApproval();
+    primeClients.run();
+  }
+
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    Priming.beforeCheckpoint(ROLE, this::prime);
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing is unique per environment here
   }
 }

@@ -13,8 +13,10 @@ import dev.gantry.telemetry.TaskLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,34 +25,70 @@ import org.slf4j.LoggerFactory;
  * session FAILED (or TIMED_OUT after the approval's heartbeat or overall timeout) with its audit
  * entry, unless the session has already ended, so that no execution ends with its session still
  * RUNNING or waiting. The execution then goes to a {@code Fail} state.
+ *
+ * <p>Primed ({@link Priming}) by recording the end of a session that does not exist, which reads
+ * and writes nothing else, and by the clients' harmless requests.
  */
-public final class FailureRecorderHandler implements RequestStreamHandler {
+public final class FailureRecorderHandler implements RequestStreamHandler, Resource {
   private static final Logger LOG = LoggerFactory.getLogger(FailureRecorderHandler.class);
+  private static final String ROLE = "recorder";
+  private static final byte[] PRIMING_EVENT = ("{\"sessionId\":\"" + AwsGantry.ABSENT_SESSION_ID
+      + "\",\"outcome\":\"FAILED\",\"error\":{\"Error\":\"States.TaskFailed\",\"Cause\":\"priming\"}}")
+      .getBytes(StandardCharsets.UTF_8);
+
   private final ExecutionRecorder recorder;
+  private final Runnable primeClients;
 
   /** Wires the session store from the Lambda environment; no model, no agents. */
   public FailureRecorderHandler() {
     this(AwsGantry.recorder(System.getenv()));
+    Priming.atInit(this, ROLE, this::prime, System.getenv());
+  }
+
+  private FailureRecorderHandler(AwsGantry.Wired<ExecutionRecorder> wired) {
+    this.recorder = wired.service();
+    this.primeClients = wired.primeClients();
   }
 
   /** @param recorder the recorder (tests pass one on local stores) */
   public FailureRecorderHandler(ExecutionRecorder recorder) {
-    this.recorder = recorder;
+    this(new AwsGantry.Wired<>(recorder, () -> { }));
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     ExecutionEnd end = Json.MAPPER.readValue(input, ExecutionEnd.class);
+    output.write(TaskLog.run(context, Map.of(TaskLog.SESSION_ID, end.sessionId()), () -> respond(end)));
+  }
+
+  private byte[] respond(ExecutionEnd end) {
     CaughtError error = end.error() == null ? new CaughtError("Gantry.Unknown", null) : end.error();
-    output.write(TaskLog.run(context,
-        Map.of(TaskLog.SESSION_ID, end.sessionId()), () -> {
-          boolean recorded = recorder.recordExecutionEnd(end.sessionId(), SessionStatus.valueOf(end.outcome()), error.error(),
-              error.message());
-          if (recorded) {
-            // the error name only: a cause may quote what a stage read
-            LOG.warn("execution ended the session {} ({})", end.outcome(), error.error());
-          }
-          return Json.write(new ExecutionEndResult(end.sessionId(), end.outcome(), recorded)).getBytes(StandardCharsets.UTF_8);
-        }));
+    boolean recorded = recorder.recordExecutionEnd(end.sessionId(), SessionStatus.valueOf(end.outcome()), error.error(),
+        error.message());
+    if (recorded) {
+      // the error name only: a cause may quote what a stage read
+      LOG.warn("execution ended the session {} ({})", end.outcome(), error.error());
+    }
+    return Json.write(new ExecutionEndResult(end.sessionId(), end.outcome(), recorded)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The whole path on a session that does not exist (nothing recorded), then the clients. */
+  void prime() {
+    try {
+      respond(Json.MAPPER.readValue(PRIMING_EVENT, ExecutionEnd.class));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    primeClients.run();
+  }
+
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    Priming.beforeCheckpoint(ROLE, this::prime);
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing is unique per environment here: ids are random (SecureRandom) per call, credentials come from the SDK's chain
   }
 }

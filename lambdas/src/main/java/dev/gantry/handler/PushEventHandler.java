@@ -13,9 +13,11 @@ import dev.gantry.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.crac.Resource;
 
 /**
  * The target of the EventBridge rule for repository pushes: Gantry's own {@code RepositoryPush}
@@ -23,12 +25,30 @@ import java.util.Map;
  * gantry serve}'s in-process delivery. A failure is thrown, so EventBridge retries and finally sends
  * the event to the rule's dead-letter queue; the delivery id keeps retries to one session.
  */
-public final class PushEventHandler implements RequestStreamHandler {
+public final class PushEventHandler implements RequestStreamHandler, Resource {
+  private static final String ROLE = "push";
+  /** A Gantry push event as the bus delivers it (EventBridge User Guide, "Amazon EventBridge events"). */
+  private static final byte[] PRIMING_EVENT = ("{\"version\":\"0\",\"id\":\"" + AwsGantry.ABSENT_SESSION_ID + "\","
+      + "\"detail-type\":\"" + RepositoryPush.DETAIL_TYPE + "\",\"source\":\"" + RepositoryPush.SOURCE + "\","
+      + "\"account\":\"000000000000\",\"time\":\"2026-01-01T00:00:00Z\",\"region\":\"us-east-1\",\"resources\":[],"
+      + "\"detail\":{\"provider\":\"github\",\"deliveryId\":\"priming\",\"repository\":\"example/priming\","
+      + "\"cloneUrl\":\"https://example.com/priming.git\",\"ref\":\"refs/heads/main\","
+      + "\"before\":\"0000000000000000000000000000000000000000\",\"after\":\"1111111111111111111111111111111111111111\","
+      + "\"pusher\":\"priming\",\"defaultBranch\":\"main\",\"headCommitMessage\":\"priming\",\"commitCount\":1}}")
+      .getBytes(StandardCharsets.UTF_8);
+
   private final PushEventDelivery delivery;
+  private final Runnable primeClients;
 
   /** Wires everything from the Lambda environment. */
   public PushEventHandler() {
     this(AwsGantry.pushes(System.getenv()), AwsGantry.telemetry());
+    Priming.atInit(this, ROLE, this::prime, System.getenv());
+  }
+
+  private PushEventHandler(AwsGantry.Wired<PushSessionStarter> wired, Telemetry telemetry) {
+    this.delivery = new PushEventDelivery(wired.service(), telemetry);
+    this.primeClients = wired.primeClients();
   }
 
   /** @param starter the push session starter (tests pass one on local stores) */
@@ -41,7 +61,7 @@ public final class PushEventHandler implements RequestStreamHandler {
    * @param telemetry told of pushes that start nothing, and why
    */
   public PushEventHandler(PushSessionStarter starter, Telemetry telemetry) {
-    this.delivery = new PushEventDelivery(starter, telemetry);
+    this(new AwsGantry.Wired<>(starter, () -> { }), telemetry);
   }
 
   @Override
@@ -50,5 +70,28 @@ public final class PushEventHandler implements RequestStreamHandler {
     Map<String, Object> keys = new LinkedHashMap<>();
     keys.put("deliveryId", PushEventDelivery.push(event).map(RepositoryPush::deliveryId).orElse(null));
     output.write(TaskLog.run(context, keys, () -> Json.write(delivery.deliver(event)).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * The event's mapping to a push (not its delivery: that starts a session or counts an ignored
+   * push), then the clients.
+   */
+  void prime() {
+    try {
+      PushEventDelivery.push(Json.MAPPER.readTree(PRIMING_EVENT));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    primeClients.run();
+  }
+
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    Priming.beforeCheckpoint(ROLE, this::prime);
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing is unique per environment here
   }
 }

@@ -8,6 +8,8 @@ import dev.gantry.deploy.TemplateValidator;
 import dev.gantry.json.Json;
 import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.PipelineExecutor;
+import dev.gantry.pipeline.Pipelines;
+import dev.gantry.pipeline.StageFailedException;
 import dev.gantry.pipeline.StageTaskRunner;
 import dev.gantry.pipeline.StateMachineTasks.StageTask;
 import dev.gantry.telemetry.TaskLog;
@@ -15,7 +17,9 @@ import dev.gantry.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,27 +35,31 @@ import org.slf4j.LoggerFactory;
  * and end lines and metrics come from the executor's listener ({@link
  * dev.gantry.telemetry.StageTelemetry}).
  */
-public final class StageHandler implements RequestStreamHandler {
+public final class StageHandler implements RequestStreamHandler, Resource {
   private static final Logger LOG = LoggerFactory.getLogger(StageHandler.class);
+  private static final String ROLE = "stage";
 
   private final StageTaskRunner runner;
+  private final Runnable primeClients;
+  /** The stage this function runs ({@code GANTRY_STAGE}), or null when one function runs every stage. */
+  private final String stage;
 
   /**
-   * Wires everything from the Lambda environment, once per execution environment. The validate
-   * stage's function ({@code GANTRY_STAGE=validate}) also loads the template rules and the resource
-   * specification here, before the SnapStart snapshot, so its first validation starts warm; the
+   * Wires everything from the Lambda environment, once per execution environment, and primes
+   * ({@link Priming}): the task's mapping and the executor on a session that does not exist, the
+   * clients' harmless requests, and for the validate stage's function ({@code GANTRY_STAGE=validate})
+   * the template rules and the resource specification, so its first validation starts warm; the
    * other stage functions do not pay for them.
    */
   public StageHandler() {
-    this(AwsGantry.stages(System.getenv()), AwsGantry.telemetry());
-    if (PipelineDefinition.VALIDATE.equals(System.getenv(EnvironmentVariables.STAGE))) {
-      try {
-        TemplateValidator.warmUp();
-      } catch (RuntimeException e) {
-        // the validate stage reports the problem itself when it runs
-        LOG.warn("template rules not warmed up: {}", e.toString());
-      }
-    }
+    this(AwsGantry.stages(System.getenv()), AwsGantry.telemetry(), System.getenv(EnvironmentVariables.STAGE));
+    Priming.atInit(this, ROLE, this::prime, System.getenv());
+  }
+
+  private StageHandler(AwsGantry.Wired<PipelineExecutor> wired, Telemetry telemetry, String stage) {
+    this.runner = new StageTaskRunner(wired.service(), telemetry);
+    this.primeClients = wired.primeClients();
+    this.stage = stage;
   }
 
   /** @param executor the executor (tests pass one on local stores) */
@@ -64,7 +72,7 @@ public final class StageHandler implements RequestStreamHandler {
    * @param telemetry told of attempts the state machine retries
    */
   public StageHandler(PipelineExecutor executor, Telemetry telemetry) {
-    this.runner = new StageTaskRunner(executor, telemetry);
+    this(new AwsGantry.Wired<>(executor, () -> { }), telemetry, null);
   }
 
   @Override
@@ -72,5 +80,38 @@ public final class StageHandler implements RequestStreamHandler {
     StageTask task = Json.MAPPER.readValue(input, StageTask.class);
     output.write(TaskLog.run(context, StageTaskRunner.logKeys(task),
         () -> Json.write(runner.run(task)).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The priming described on the constructor. */
+  void prime() {
+    String name = stage == null ? PipelineDefinition.VALIDATE : stage;
+    try {
+      StageTask task = Json.MAPPER.readValue(Json.write(new StageTask(AwsGantry.ABSENT_SESSION_ID, name, 1,
+          Pipelines.standard().defaultPipeline().name(), null)), StageTask.class);
+      runner.run(task);
+    } catch (StageFailedException absent) {
+      // expected: the session does not exist
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    primeClients.run();
+    if (PipelineDefinition.VALIDATE.equals(stage)) {
+      try {
+        TemplateValidator.warmUp();
+      } catch (RuntimeException e) {
+        // the validate stage reports the problem itself when it runs
+        LOG.warn("template rules not warmed up: {}", e.toString());
+      }
+    }
+  }
+
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    Priming.beforeCheckpoint(ROLE, this::prime);
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // nothing is unique per environment here: the scratch folder under /tmp is per environment already
   }
 }

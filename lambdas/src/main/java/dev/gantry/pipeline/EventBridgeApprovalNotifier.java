@@ -25,14 +25,19 @@ public final class EventBridgeApprovalNotifier implements ApprovalNotifier {
   public static final String DETAIL_TYPE = "ApprovalRequested";
   private static final Logger LOG = LoggerFactory.getLogger(EventBridgeApprovalNotifier.class);
 
-  private final EventBridgeClient events;
+  private final java.util.function.Supplier<EventBridgeClient> events;
   private final String busName;
 
+  /** With a client already built (tests, the gantry command). */
+  public EventBridgeApprovalNotifier(EventBridgeClient events, String busName) {
+    this(() -> events, busName);
+  }
+
   /**
-   * @param events a client built once
+   * @param events the client, built on first use (a role builds at init only the clients its first request needs)
    * @param busName the custom bus name or ARN
    */
-  public EventBridgeApprovalNotifier(EventBridgeClient events, String busName) {
+  public EventBridgeApprovalNotifier(java.util.function.Supplier<EventBridgeClient> events, String busName) {
     this.events = events;
     this.busName = busName;
   }
@@ -51,7 +56,7 @@ public final class EventBridgeApprovalNotifier implements ApprovalNotifier {
       detail.put("changeSet", session.pendingChangeSet());
     }
     try {
-      PutEventsResponse response = events.putEvents(b -> b.entries(e -> e.eventBusName(busName).source(SOURCE)
+      PutEventsResponse response = events.get().putEvents(b -> b.entries(e -> e.eventBusName(busName).source(SOURCE)
           .detailType(DETAIL_TYPE).detail(Json.write(detail))));
       if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
         LOG.warn("approval notice for session {} refused by EventBridge: {}", session.sessionId(),

@@ -29,16 +29,21 @@ public final class StepFunctionsWorkflow implements SessionWorkflow {
   /** At most one heartbeat per session per this interval from one process: polling must not cost a call per read. */
   public static final java.time.Duration HEARTBEAT_INTERVAL = java.time.Duration.ofMinutes(10);
 
-  private final SfnClient sfn;
+  private final java.util.function.Supplier<SfnClient> sfn;
   private final Map<String, String> stateMachineArns;
   private final java.util.Map<String, Long> lastHeartbeat = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** With a client already built (tests, the gantry command). */
+  public StepFunctionsWorkflow(SfnClient sfn, Map<String, String> stateMachineArns) {
+    this(() -> sfn, stateMachineArns);
+  }
+
   /**
-   * @param sfn a client built once
+   * @param sfn the client, built on first use (a role builds at init only the clients its first request needs)
    * @param stateMachineArns each pipeline's {@code arn:aws:states:REGION:ACCOUNT:stateMachine:NAME},
    *     by pipeline name
    */
-  public StepFunctionsWorkflow(SfnClient sfn, Map<String, String> stateMachineArns) {
+  public StepFunctionsWorkflow(java.util.function.Supplier<SfnClient> sfn, Map<String, String> stateMachineArns) {
     this.sfn = sfn;
     this.stateMachineArns = Map.copyOf(stateMachineArns);
   }
@@ -80,7 +85,7 @@ public final class StepFunctionsWorkflow implements SessionWorkflow {
       return;
     }
     try {
-      sfn.startExecution(b -> b.stateMachineArn(stateMachineArn(session)).name(session.sessionId())
+      sfn.get().startExecution(b -> b.stateMachineArn(stateMachineArn(session)).name(session.sessionId())
           .input(Json.write(Map.of("sessionId", session.sessionId()))));
     } catch (ExecutionAlreadyExistsException started) {
       // a retry of the same start: the execution runs already
@@ -95,9 +100,9 @@ public final class StepFunctionsWorkflow implements SessionWorkflow {
     }
     try {
       if (session.status() == SessionStatus.RUNNING) {
-        sfn.sendTaskSuccess(b -> b.taskToken(token).output(Json.write(Map.of("sessionId", session.sessionId(), "decision", "approve"))));
+        sfn.get().sendTaskSuccess(b -> b.taskToken(token).output(Json.write(Map.of("sessionId", session.sessionId(), "decision", "approve"))));
       } else {
-        sfn.sendTaskFailure(b -> b.taskToken(token).error(REJECTED_ERROR).cause("rejected: see the session's audit log"));
+        sfn.get().sendTaskFailure(b -> b.taskToken(token).error(REJECTED_ERROR).cause("rejected: see the session's audit log"));
       }
     } catch (TaskTimedOutException | TaskDoesNotExistException | InvalidTokenException closed) {
       throw new DecisionRefusedException("the approval of session " + session.sessionId()
@@ -128,7 +133,7 @@ public final class StepFunctionsWorkflow implements SessionWorkflow {
     }
     lastHeartbeat.put(token, now);
     try {
-      sfn.sendTaskHeartbeat(b -> b.taskToken(token));
+      sfn.get().sendTaskHeartbeat(b -> b.taskToken(token));
     } catch (SdkException e) {
       LOG.info("approval heartbeat for session {} not delivered: {}", session.sessionId(), e.getMessage());
     }
@@ -136,7 +141,7 @@ public final class StepFunctionsWorkflow implements SessionWorkflow {
 
   @Override
   public void cancelled(Session session) {
-    sfn.stopExecution(b -> b.executionArn(executionArn(stateMachineArn(session), session.sessionId()))
+    sfn.get().stopExecution(b -> b.executionArn(executionArn(stateMachineArn(session), session.sessionId()))
         .error("Gantry.Cancelled").cause("cancelled: see the session's audit log"));
   }
 }

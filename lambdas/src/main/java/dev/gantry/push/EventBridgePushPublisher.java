@@ -14,14 +14,19 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
  * EventBridge API reference, PutEvents: "Handling failures").
  */
 public final class EventBridgePushPublisher implements PushPublisher {
-  private final EventBridgeClient events;
+  private final java.util.function.Supplier<EventBridgeClient> events;
   private final String busName;
 
+  /** With a client already built (tests, the gantry command). */
+  public EventBridgePushPublisher(EventBridgeClient events, String busName) {
+    this(() -> events, busName);
+  }
+
   /**
-   * @param events a client built once
+   * @param events the client, built on first use (a role builds at init only the clients its first request needs)
    * @param busName the custom bus name or ARN
    */
-  public EventBridgePushPublisher(EventBridgeClient events, String busName) {
+  public EventBridgePushPublisher(java.util.function.Supplier<EventBridgeClient> events, String busName) {
     this.events = events;
     this.busName = busName;
   }
@@ -38,7 +43,7 @@ public final class EventBridgePushPublisher implements PushPublisher {
             .build();
     PutEventsResponse response;
     try {
-      response = events.putEvents(b -> b.entries(entry));
+      response = events.get().putEvents(b -> b.entries(entry));
     } catch (SdkException e) {
       throw new PushDeliveryException("PutEvents to " + busName + " failed (" + e.getClass().getSimpleName() + ")", e);
     }

@@ -17,19 +17,24 @@ public final class SecretsManagerWebhookSecrets implements WebhookSecrets {
   /** How long a fetched value is reused. */
   public static final Duration TTL = Duration.ofMinutes(5);
 
-  private final SecretsManagerClient secrets;
+  private final java.util.function.Supplier<SecretsManagerClient> secrets;
   private final String secretId;
   private final Clock clock;
   private volatile Cached cached;
 
   private record Cached(Optional<String> github, Optional<String> gitlab, Instant fetchedAt) {}
 
+  /** With a client already built (tests). */
+  public SecretsManagerWebhookSecrets(SecretsManagerClient secrets, String secretId, Clock clock) {
+    this(() -> secrets, secretId, clock);
+  }
+
   /**
-   * @param secrets a client built once
+   * @param secrets the client, built on first use
    * @param secretId the secret's ARN or name
    * @param clock time source for the cache
    */
-  public SecretsManagerWebhookSecrets(SecretsManagerClient secrets, String secretId, Clock clock) {
+  public SecretsManagerWebhookSecrets(java.util.function.Supplier<SecretsManagerClient> secrets, String secretId, Clock clock) {
     this.secrets = secrets;
     this.secretId = secretId;
     this.clock = clock;
@@ -49,7 +54,7 @@ public final class SecretsManagerWebhookSecrets implements WebhookSecrets {
     Cached value = cached;
     Instant now = clock.instant();
     if (value == null || value.fetchedAt().plus(TTL).isBefore(now)) {
-      JsonNode json = Json.tree(secrets.getSecretValue(b -> b.secretId(secretId)).secretString());
+      JsonNode json = Json.tree(secrets.get().getSecretValue(b -> b.secretId(secretId)).secretString());
       value = new Cached(text(json, "github"), text(json, "gitlab"), now);
       cached = value;
     }

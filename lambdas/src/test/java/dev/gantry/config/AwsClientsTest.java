@@ -48,4 +48,29 @@ class AwsClientsTest {
     });
     assertThat(ref).isEqualTo(new DocumentRef("plan.md", "sessions/s-1/plan.md", 7, Sha256.hex(content), "text/markdown"));
   }
+
+  @Test
+  void connections_used_while_priming_are_closed_after_the_response_so_none_is_in_a_snapshot_and_others_are_kept_alive() {
+    // GIVEN S3 answering a GetObject of a key that does not exist as it does (404 NoSuchKey, an XML body)
+    stub.close();
+    stub = AwsWireStub.start(request -> AwsWireStub.Reply.json(404, "application/xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>"));
+    s3 = AwsClients.s3("us-east-1", AwsWireStub.CREDENTIALS, Optional.of(stub.endpoint()));
+    // AND a request made while priming before a snapshot
+    AwsClients.closeConnectionsAfterEachRequest(true);
+    new S3DocumentStore(s3, "docs").get("sessions/absent/plan.md");
+    AwsClients.closeConnectionsAfterEachRequest(false);
+
+    // WHEN two more requests follow
+    new S3DocumentStore(s3, "docs").get("sessions/absent/plan.md");
+    new S3DocumentStore(s3, "docs").get("sessions/absent/plan.md");
+
+    // THEN the first after priming came on a new connection, and the next reused it (keep-alive is untouched)
+    List<Integer> ports = stub.received().stream().map(AwsWireStub.Received::clientPort).toList();
+    assertThat(ports).hasSize(3);
+    assertThat(stub.received().get(0).header("Connection")).isEqualTo("close");
+    assertThat(ports.get(1)).as("a new connection: the primed one was not kept alive").isNotEqualTo(ports.get(0));
+    assertThat(ports.get(2)).as("connections opened outside priming stay alive").isEqualTo(ports.get(1));
+    assertThat(stub.received().get(1).header("Connection")).isNotEqualTo("close");
+  }
 }

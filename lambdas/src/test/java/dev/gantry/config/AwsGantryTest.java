@@ -27,11 +27,11 @@ class AwsGantryTest {
 
   @Test
   void the_api_push_starter_and_pipeline_are_wired_from_the_lambda_environment_without_calling_aws() {
-    assertThat(AwsGantry.api(LAMBDA_ENVIRONMENT).router().routes()).extracting(Router.Route::operationId)
+    assertThat(AwsGantry.api(LAMBDA_ENVIRONMENT).service().router().routes()).extracting(Router.Route::operationId)
         .contains("startSession", "decideApproval", "receiveGitHubWebhook");
     assertThat(AwsGantry.pushes(LAMBDA_ENVIRONMENT)).isNotNull();
-    assertThat(AwsGantry.stages(LAMBDA_ENVIRONMENT).pipelines()).isEqualTo(dev.gantry.pipeline.Pipelines.standard());
-    assertThat(AwsGantry.approvals(LAMBDA_ENVIRONMENT).recorder()).isNotNull();
+    assertThat(AwsGantry.stages(LAMBDA_ENVIRONMENT).service().pipelines()).isEqualTo(dev.gantry.pipeline.Pipelines.standard());
+    assertThat(AwsGantry.approvals(LAMBDA_ENVIRONMENT).service().recorder()).isNotNull();
   }
 
   @Test
@@ -40,7 +40,7 @@ class AwsGantryTest {
     environment.remove("GANTRY_STATE_MACHINE_ARNS");
     environment.remove("GANTRY_WEBHOOK_SECRET_ARN");
 
-    assertThat(AwsGantry.stages(environment).definition().approvalGate()).isPresent();
+    assertThat(AwsGantry.stages(environment).service().definition().approvalGate()).isPresent();
     assertThatThrownBy(() -> AwsGantry.api(environment))
         .hasMessageStartingWith("GANTRY_STATE_MACHINE_ARNS is not set");
   }
@@ -61,7 +61,7 @@ class AwsGantryTest {
 
     assertThatThrownBy(() -> AwsGantry.stages(environment)).hasMessageStartingWith("GANTRY_MODEL_PROVIDER=no-such-provider");
     assertThat(AwsGantry.recorder(environment)).isNotNull();
-    assertThat(AwsGantry.approvals(environment).notifier()).isNotNull();
+    assertThat(AwsGantry.approvals(environment).service().notifier()).isNotNull();
   }
 
   @Test

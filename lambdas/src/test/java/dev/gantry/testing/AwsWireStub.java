@@ -25,7 +25,8 @@ public final class AwsWireStub implements AutoCloseable {
       StaticCredentialsProvider.create(AwsBasicCredentials.create("akid", "secret"));
 
   /** A request as received. */
-  public record Received(String method, String path, Map<String, List<String>> headers, byte[] body, String rawPath) {
+  public record Received(String method, String path, Map<String, List<String>> headers, byte[] body, String rawPath,
+      int clientPort) {
     /** A header's first value, or null. */
     public String header(String name) {
       return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -53,7 +54,7 @@ public final class AwsWireStub implements AutoCloseable {
     server.createContext("/", exchange -> {
       Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
           Map.copyOf(exchange.getRequestHeaders()), exchange.getRequestBody().readAllBytes(),
-          exchange.getRequestURI().getRawPath());
+          exchange.getRequestURI().getRawPath(), exchange.getRemoteAddress().getPort());
       received.add(request);
       Reply reply = answer.apply(request);
       reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));

@@ -45,16 +45,21 @@ public final class CloudFormationDeployments implements StackDeployments {
   static final int MAX_EVENT_PAGES = 20;
   private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "RequestLimitExceeded");
 
-  private final CloudFormationClient cloudFormation;
+  private final java.util.function.Supplier<CloudFormationClient> cloudFormation;
   private final Optional<String> roleArn;
   private final Map<String, String> parameterValues;
 
+  /** With a client already built (tests, the gantry command). */
+  public CloudFormationDeployments(CloudFormationClient cloudFormation, Optional<String> roleArn, Optional<String> boundaryArn) {
+    this(() -> cloudFormation, roleArn, boundaryArn);
+  }
+
   /**
-   * @param cloudFormation a client built once ({@code AwsClients})
+   * @param cloudFormation the client, built on first use (only the change set and deploy stages call it)
    * @param roleArn the service role CloudFormation acts through, or empty for the caller's own credentials
    * @param boundaryArn the permissions boundary passed as {@value StackDeployments#BOUNDARY_PARAMETER}, if configured
    */
-  public CloudFormationDeployments(CloudFormationClient cloudFormation, Optional<String> roleArn, Optional<String> boundaryArn) {
+  public CloudFormationDeployments(java.util.function.Supplier<CloudFormationClient> cloudFormation, Optional<String> roleArn, Optional<String> boundaryArn) {
     this.cloudFormation = cloudFormation;
     this.roleArn = roleArn;
     this.parameterValues = boundaryArn.map(arn -> Map.of(BOUNDARY_PARAMETER, arn)).orElse(Map.of());
@@ -79,7 +84,7 @@ public final class CloudFormationDeployments implements StackDeployments {
   public ChangeSetState prepareChangeSet(ChangeSetRequest request) {
     DescribeChangeSetResponse first;
     try {
-      first = call("DescribeChangeSet", () -> cloudFormation.describeChangeSet(b -> b
+      first = call("DescribeChangeSet", () -> cloudFormation.get().describeChangeSet(b -> b
           .stackName(request.stackName()).changeSetName(request.changeSetName())));
     } catch (NotFound e) {
       return create(request);
@@ -104,7 +109,7 @@ public final class CloudFormationDeployments implements StackDeployments {
     Optional<Stack> stack = stack(request.stackName());
     boolean creating = stack.isEmpty() || stack.get().stackStatus() == StackStatus.REVIEW_IN_PROGRESS;
     try {
-      call("CreateChangeSet", () -> cloudFormation.createChangeSet(b -> {
+      call("CreateChangeSet", () -> cloudFormation.get().createChangeSet(b -> {
         b.stackName(request.stackName())
             .changeSetName(request.changeSetName())
             .changeSetType(creating ? ChangeSetType.CREATE : ChangeSetType.UPDATE)
@@ -156,7 +161,7 @@ public final class CloudFormationDeployments implements StackDeployments {
       if (next == null || next.isEmpty()) {
         break;
       }
-      page = call("DescribeChangeSet", () -> cloudFormation.describeChangeSet(b -> b
+      page = call("DescribeChangeSet", () -> cloudFormation.get().describeChangeSet(b -> b
           .changeSetName(first.changeSetId()).nextToken(next)));
     }
     List<ChangeSetHook> hooks = hooked ? hooks(first.changeSetId()) : List.of();
@@ -184,7 +189,7 @@ public final class CloudFormationDeployments implements StackDeployments {
     String next = null;
     do {
       String token = next;
-      DescribeChangeSetHooksResponse page = call("DescribeChangeSetHooks", () -> cloudFormation.describeChangeSetHooks(b -> b
+      DescribeChangeSetHooksResponse page = call("DescribeChangeSetHooks", () -> cloudFormation.get().describeChangeSetHooks(b -> b
           .changeSetName(changeSetId).nextToken(token)));
       for (software.amazon.awssdk.services.cloudformation.model.ChangeSetHook hook : page.hooks()) {
         var target = hook.targetDetails() == null ? null : hook.targetDetails().resourceTargetDetails();
@@ -206,7 +211,7 @@ public final class CloudFormationDeployments implements StackDeployments {
   public Execution executeChangeSet(String stackName, String changeSetId, String clientRequestToken) {
     DescribeChangeSetResponse changeSet;
     try {
-      changeSet = call("DescribeChangeSet", () -> cloudFormation.describeChangeSet(b -> b.changeSetName(changeSetId)));
+      changeSet = call("DescribeChangeSet", () -> cloudFormation.get().describeChangeSet(b -> b.changeSetName(changeSetId)));
     } catch (NotFound e) {
       return Execution.refused("change set " + changeSetId + " no longer exists (deleted, or another change set was executed on the stack): "
           + e.getMessage());
@@ -226,7 +231,7 @@ public final class CloudFormationDeployments implements StackDeployments {
           + (changeSet.statusReason() == null ? "" : "; " + changeSet.statusReason()));
     }
     try {
-      call("ExecuteChangeSet", () -> cloudFormation.executeChangeSet(b -> b
+      call("ExecuteChangeSet", () -> cloudFormation.get().executeChangeSet(b -> b
           .changeSetName(changeSetId).clientRequestToken(clientRequestToken)));
     } catch (NotFound e) {
       return Execution.refused("change set " + changeSetId + " no longer exists: " + e.getMessage());
@@ -235,7 +240,7 @@ public final class CloudFormationDeployments implements StackDeployments {
         throw failure;
       }
       // a retried request whose first try CloudFormation accepted: it is executing, by this token
-      ExecutionStatus now = call("DescribeChangeSet", () -> cloudFormation.describeChangeSet(b -> b.changeSetName(changeSetId)))
+      ExecutionStatus now = call("DescribeChangeSet", () -> cloudFormation.get().describeChangeSet(b -> b.changeSetName(changeSetId)))
           .executionStatus();
       if (now == ExecutionStatus.EXECUTE_IN_PROGRESS || now == ExecutionStatus.EXECUTE_COMPLETE
           || now == ExecutionStatus.EXECUTE_FAILED) {
@@ -262,7 +267,7 @@ public final class CloudFormationDeployments implements StackDeployments {
 
   private Optional<Stack> stack(String stack) {
     try {
-      return call("DescribeStacks", () -> cloudFormation.describeStacks(b -> b.stackName(stack))).stacks().stream().findFirst();
+      return call("DescribeStacks", () -> cloudFormation.get().describeStacks(b -> b.stackName(stack))).stacks().stream().findFirst();
     } catch (NotFound e) {
       return Optional.empty();
     }
@@ -274,7 +279,7 @@ public final class CloudFormationDeployments implements StackDeployments {
     String next = null;
     for (int page = 0; page < MAX_EVENT_PAGES; page++) {
       String token = next;
-      DescribeStackEventsResponse response = call("DescribeStackEvents", () -> cloudFormation.describeStackEvents(b -> b
+      DescribeStackEventsResponse response = call("DescribeStackEvents", () -> cloudFormation.get().describeStackEvents(b -> b
           .stackName(stackId).nextToken(token)));
       boolean passedOperation = false;
       for (var event : response.stackEvents()) { // newest first
@@ -302,7 +307,7 @@ public final class CloudFormationDeployments implements StackDeployments {
     String next = null;
     do {
       String token = next;
-      var page = call("ListStackResources", () -> cloudFormation.listStackResources(b -> b.stackName(stackId).nextToken(token)));
+      var page = call("ListStackResources", () -> cloudFormation.get().listStackResources(b -> b.stackName(stackId).nextToken(token)));
       page.stackResourceSummaries().forEach(r -> resources.add(new StackResource(r.logicalResourceId(),
           r.physicalResourceId(), r.resourceType(), r.resourceStatusAsString())));
       next = page.nextToken();
@@ -312,7 +317,7 @@ public final class CloudFormationDeployments implements StackDeployments {
 
   @Override
   public void deleteStack(String stackId, String clientRequestToken) {
-    call("DeleteStack", () -> cloudFormation.deleteStack(b -> {
+    call("DeleteStack", () -> cloudFormation.get().deleteStack(b -> {
       b.stackName(stackId).clientRequestToken(clientRequestToken);
       roleArn.ifPresent(b::roleARN);
     }));

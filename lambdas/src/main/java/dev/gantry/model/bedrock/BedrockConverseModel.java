@@ -61,10 +61,18 @@ public final class BedrockConverseModel implements ModelClient {
   /** Attempts per call, the first included. */
   public static final int MAX_ATTEMPTS = 4;
 
-  private final BedrockRuntimeClient bedrock;
+  private final java.util.function.Supplier<BedrockRuntimeClient> bedrock;
 
   /** @param bedrock a client built once, e.g. with {@link #client} */
   public BedrockConverseModel(BedrockRuntimeClient bedrock) {
+    this(() -> bedrock);
+  }
+
+  /**
+   * @param bedrock the client, built on first use (a stage function that calls no agent, such as
+   *     checkout or validate, never builds it)
+   */
+  public BedrockConverseModel(java.util.function.Supplier<BedrockRuntimeClient> bedrock) {
     this.bedrock = bedrock;
   }
 
@@ -131,7 +139,7 @@ public final class BedrockConverseModel implements ModelClient {
     CachePointBlock cachePoint = CachePointBlock.builder().type(CachePointType.DEFAULT).build();
     ConverseResponse response;
     try {
-      response = bedrock.converse(b -> {
+      response = bedrock.get().converse(b -> {
         b.modelId(request.modelId())
             .system(SystemContentBlock.fromText(request.system()), SystemContentBlock.fromCachePoint(cachePoint))
             .messages(request.messages().stream().map(BedrockConverseModel::message).toList())

@@ -19,19 +19,24 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class SecretsManagerGitCredentials implements Supplier<GitCredentials> {
   /** How long a fetched value is reused. */
   public static final Duration TTL = Duration.ofMinutes(5);
-  private final SecretsManagerClient secrets;
+  private final java.util.function.Supplier<SecretsManagerClient> secrets;
   private final String secretId;
   private final Clock clock;
   private volatile Cached cached;
 
   private record Cached(GitCredentials credentials, Instant fetchedAt) {}
 
+  /** With a client already built (tests). */
+  public SecretsManagerGitCredentials(SecretsManagerClient secrets, String secretId, Clock clock) {
+    this(() -> secrets, secretId, clock);
+  }
+
   /**
-   * @param secrets a client built once
+   * @param secrets the client, built on first use
    * @param secretId the secret's ARN or name
    * @param clock time source for the cache
    */
-  public SecretsManagerGitCredentials(SecretsManagerClient secrets, String secretId, Clock clock) {
+  public SecretsManagerGitCredentials(java.util.function.Supplier<SecretsManagerClient> secrets, String secretId, Clock clock) {
     this.secrets = secrets;
     this.secretId = secretId;
     this.clock = clock;
@@ -52,7 +57,7 @@ public final class SecretsManagerGitCredentials implements Supplier<GitCredentia
     if (value == null || value.fetchedAt().plus(TTL).isBefore(now)) {
       String secretString;
       try {
-        secretString = secrets.getSecretValue(b -> b.secretId(secretId)).secretString();
+        secretString = secrets.get().getSecretValue(b -> b.secretId(secretId)).secretString();
       } catch (SdkException e) {
         throw new RepositoryFetchException("the Git secret " + secretId + " could not be read (" + e.getClass().getSimpleName()
             + "): check the checkout function's access to it", e.retryable(), e);

@@ -18,14 +18,19 @@ import software.amazon.awssdk.services.kms.model.MacAlgorithmSpec;
  * false}).
  */
 public final class KmsAuditMac implements AuditMac {
-  private final KmsClient kms;
+  private final java.util.function.Supplier<KmsClient> kms;
   private final String keyId;
 
+  /** With a client already built (tests, the gantry command). */
+  public KmsAuditMac(KmsClient kms, String keyId) {
+    this(() -> kms, keyId);
+  }
+
   /**
-   * @param kms a client built once
+   * @param kms the client, built on first use (a role builds at init only the clients its first request needs)
    * @param keyId the HMAC key's id, ARN or alias
    */
-  public KmsAuditMac(KmsClient kms, String keyId) {
+  public KmsAuditMac(java.util.function.Supplier<KmsClient> kms, String keyId) {
     this.kms = kms;
     this.keyId = keyId;
   }
@@ -38,7 +43,7 @@ public final class KmsAuditMac implements AuditMac {
   @Override
   public String mac(String message) {
     try {
-      byte[] mac = kms.generateMac(b -> b.keyId(keyId).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)
+      byte[] mac = kms.get().generateMac(b -> b.keyId(keyId).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)
           .message(SdkBytes.fromUtf8String(message))).mac().asByteArray();
       return Base64.getEncoder().encodeToString(mac);
     } catch (SdkException e) {
@@ -56,7 +61,7 @@ public final class KmsAuditMac implements AuditMac {
       return false; // not an HMAC-SHA-256 MAC, so never sent: KMS would refuse some (over 6,144 bytes) as invalid input, not a bad MAC
     }
     try {
-      return kms.verifyMac(b -> b.keyId(keyId).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)
+      return kms.get().verifyMac(b -> b.keyId(keyId).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)
           .message(SdkBytes.fromUtf8String(message)).mac(SdkBytes.fromByteArray(given))).macValid();
     } catch (KmsInvalidMacException e) {
       return false;

@@ -30,14 +30,19 @@ public final class S3AuditAnchors implements AuditAnchors {
 
   private static final Pattern NAME = Pattern.compile("(\\d{10})-([0-9a-f]{64})");
 
-  private final S3Client s3;
+  private final java.util.function.Supplier<S3Client> s3;
   private final String bucket;
 
+  /** With a client already built (tests, the gantry command). */
+  public S3AuditAnchors(S3Client s3, String bucket) {
+    this(() -> s3, bucket);
+  }
+
   /**
-   * @param s3 a client built once
+   * @param s3 the client, built on first use (a role builds at init only the clients its first request needs)
    * @param bucket the anchors bucket
    */
-  public S3AuditAnchors(S3Client s3, String bucket) {
+  public S3AuditAnchors(java.util.function.Supplier<S3Client> s3, String bucket) {
     this.s3 = s3;
     this.bucket = bucket;
   }
@@ -54,7 +59,7 @@ public final class S3AuditAnchors implements AuditAnchors {
   @Override
   public void anchor(String sessionId, long seq, String hash) {
     try {
-      s3.putObject(b -> b.bucket(bucket).key(key(sessionId, seq, hash)).ifNoneMatch("*"), RequestBody.empty());
+      s3.get().putObject(b -> b.bucket(bucket).key(key(sessionId, seq, hash)).ifNoneMatch("*"), RequestBody.empty());
     } catch (S3Exception e) {
       if (e.statusCode() != 412) {
         throw e;
@@ -68,7 +73,7 @@ public final class S3AuditAnchors implements AuditAnchors {
   public List<Anchor> anchors(String sessionId) {
     List<Anchor> anchors = new ArrayList<>();
     String prefix = prefix(sessionId);
-    for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+    for (S3Object object : s3.get().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
       Matcher name = NAME.matcher(object.key().substring(prefix.length()));
       if (name.matches()) {
         anchors.add(new Anchor(Long.parseLong(name.group(1)), name.group(2)));
