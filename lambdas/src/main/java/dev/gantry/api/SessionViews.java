@@ -7,6 +7,7 @@ import dev.gantry.document.DocumentRef;
 import dev.gantry.document.DocumentStore;
 import dev.gantry.json.Json;
 import dev.gantry.model.TokenUsage;
+import dev.gantry.pipeline.ValidateStage;
 import dev.gantry.repo.RepositoryCheckout;
 import dev.gantry.repo.SnapshotArchive;
 import dev.gantry.session.ApprovalDecision;
@@ -36,8 +37,8 @@ public final class SessionViews {
   private final Function<Session, Optional<String>> consoleUrl;
   private final Function<Session, Optional<String>> logsUrl;
   /**
-   * Findings by validation.json SHA-256. Documents are written once, so a client polling a session
-   * reads its report from S3 once, not on every GET.
+   * Findings by validation.json SHA-256, for reports not kept on the session item. Documents are
+   * written once, so a client polling such a session reads its report from S3 once, not on every GET.
    */
   private final Map<String, List<Finding>> findingsBySha256 = java.util.Collections.synchronizedMap(
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -48,7 +49,7 @@ public final class SessionViews {
       });
 
   /**
-   * @param documents to read {@code validation.json} for the findings
+   * @param documents to read {@code validation.json} for findings not kept on the session item
    * @param consoleUrl the Step Functions console URL of a session's execution, or empty locally
    */
   public SessionViews(DocumentStore documents, Function<Session, Optional<String>> consoleUrl) {
@@ -56,7 +57,7 @@ public final class SessionViews {
   }
 
   /**
-   * @param documents to read {@code validation.json} for the findings
+   * @param documents to read {@code validation.json} for findings not kept on the session item
    * @param consoleUrl the Step Functions console URL of a session's execution, or empty locally
    * @param logsUrl the CloudWatch Logs Insights query of a session's log lines ({@link
    *     dev.gantry.telemetry.LogsInsights}), or empty locally
@@ -218,10 +219,19 @@ public final class SessionViews {
         r.droppedTools() == null || r.droppedTools().isEmpty() ? null : r.droppedTools());
   }
 
+  /**
+   * The findings of the session's {@code validation.json}: those kept on the session item when they
+   * are of this very document (same SHA-256), so a GET reads nothing from S3; otherwise (findings too
+   * large for the item, sessions stored before findings were kept) the document itself, read once
+   * per digest.
+   */
   private List<Finding> findings(Session s) {
-    DocumentRef report = s.documents().get("validation.json");
+    DocumentRef report = s.documents().get(ValidateStage.DOCUMENT);
     if (report == null) {
       return List.of();
+    }
+    if (s.validationFindings() != null && s.validationFindings().describe(report)) {
+      return s.validationFindings().findings();
     }
     List<Finding> cached = findingsBySha256.get(report.sha256());
     if (cached != null) {

@@ -2,9 +2,9 @@ package dev.gantry.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.config.AwsGantry;
 import dev.gantry.json.Json;
+import dev.gantry.push.EventBridgeEvent;
 import dev.gantry.push.PushEventDelivery;
 import dev.gantry.push.PushSessionStarter;
 import dev.gantry.push.RepositoryPush;
@@ -66,7 +66,7 @@ public final class PushEventHandler implements RequestStreamHandler, Resource {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    JsonNode event = Json.MAPPER.readTree(input);
+    EventBridgeEvent event = Json.MAPPER.readValue(input, EventBridgeEvent.class);
     Map<String, Object> keys = new LinkedHashMap<>();
     keys.put("deliveryId", PushEventDelivery.push(event).map(RepositoryPush::deliveryId).orElse(null));
     output.write(TaskLog.run(context, keys, () -> Json.write(delivery.deliver(event)).getBytes(StandardCharsets.UTF_8)));
@@ -78,7 +78,7 @@ public final class PushEventHandler implements RequestStreamHandler, Resource {
    */
   void prime() {
     try {
-      PushEventDelivery.push(Json.MAPPER.readTree(PRIMING_EVENT));
+      PushEventDelivery.push(Json.MAPPER.readValue(PRIMING_EVENT, EventBridgeEvent.class));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

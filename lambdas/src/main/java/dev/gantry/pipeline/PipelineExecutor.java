@@ -399,6 +399,9 @@ public final class PipelineExecutor implements AutoCloseable {
     StageRecord record =
         new StageRecord(stage.name(), succeeded ? StageStatus.SUCCEEDED : StageStatus.FAILED, started, ended, attempts, usage, summary, dropped);
     Session next = current.withStage(record).withResults(stageDocuments.written(), usage);
+    if (outcome != null && outcome.validationFindings() != null) { // failed validations show their findings too
+      next = next.withValidationFindings(outcome.validationFindings());
+    }
     Map<String, String> details = new HashMap<>(outcome != null ? outcome.auditDetails()
         : StageOutcome.usageDetails(usage, failure != null ? failure.modelCalls() : List.of()));
     details.putIfAbsent("summary", summary);

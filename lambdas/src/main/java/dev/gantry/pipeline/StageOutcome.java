@@ -2,6 +2,7 @@ package dev.gantry.pipeline;
 
 import dev.gantry.agent.AgentRunner;
 import dev.gantry.deploy.PendingChangeSet;
+import dev.gantry.deploy.ValidationFindings;
 import dev.gantry.model.TokenUsage;
 import dev.gantry.repo.RepositoryCheckout;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.Map;
  * @param modelCalls the model calls of the stage's agent, for the audit entry
  * @param checkout what the checkout stage pinned (commit, counts), recorded on the session; else null
  * @param pendingChangeSet the change set to approve, set by the changeset stage; else null
+ * @param validationFindings the findings of the report the validate stage wrote, to keep on the
+ *     session, passed or not; null for other stages and for reports too large to keep
  * @param next what happens after a successful outcome
  */
 public record StageOutcome(
@@ -29,6 +32,7 @@ public record StageOutcome(
     List<AgentRunner.ModelCall> modelCalls,
     RepositoryCheckout checkout,
     PendingChangeSet pendingChangeSet,
+    ValidationFindings validationFindings,
     Next next) {
 
   /** What follows a stage's successful look. */
@@ -53,12 +57,12 @@ public record StageOutcome(
   /** An outcome of an agent stage. */
   public StageOutcome(boolean succeeded, String summary, TokenUsage usage, List<String> droppedTools, String pendingDigest,
       List<AgentRunner.ModelCall> modelCalls) {
-    this(succeeded, summary, usage, droppedTools, pendingDigest, modelCalls, null, null, Next.PROCEED);
+    this(succeeded, summary, usage, droppedTools, pendingDigest, modelCalls, null, null, null, Next.PROCEED);
   }
 
   /** The checkout stage's success: the repository pinned to {@code checkout}'s commit. */
   public static StageOutcome checkedOut(String summary, RepositoryCheckout checkout) {
-    return new StageOutcome(true, summary, TokenUsage.ZERO, List.of(), null, List.of(), checkout, null, Next.PROCEED);
+    return new StageOutcome(true, summary, TokenUsage.ZERO, List.of(), null, List.of(), checkout, null, null, Next.PROCEED);
   }
 
   /**
@@ -68,17 +72,24 @@ public record StageOutcome(
    *     summary is recorded with a {@code StageProgress} audit entry, a repeated one is not
    */
   public static StageOutcome waiting(String summary) {
-    return new StageOutcome(true, summary, TokenUsage.ZERO, List.of(), null, List.of(), null, null, Next.WAIT);
+    return new StageOutcome(true, summary, TokenUsage.ZERO, List.of(), null, List.of(), null, null, null, Next.WAIT);
   }
 
   /** The stage succeeded and nothing is left to do: the session ends SUCCEEDED, skipping the remaining stages. */
   public static StageOutcome endSession(String summary) {
-    return new StageOutcome(true, summary, TokenUsage.ZERO, List.of(), null, List.of(), null, null, Next.END_SESSION);
+    return new StageOutcome(true, summary, TokenUsage.ZERO, List.of(), null, List.of(), null, null, null, Next.END_SESSION);
   }
 
   /** This outcome with the change set to approve. */
   public StageOutcome withPendingChangeSet(PendingChangeSet changeSet) {
-    return new StageOutcome(succeeded, summary, usage, droppedTools, pendingDigest, modelCalls, checkout, changeSet, next);
+    return new StageOutcome(succeeded, summary, usage, droppedTools, pendingDigest, modelCalls, checkout, changeSet,
+        validationFindings, next);
+  }
+
+  /** This outcome with the validation findings to keep on the session (null keeps none). */
+  public StageOutcome withValidationFindings(ValidationFindings kept) {
+    return new StageOutcome(succeeded, summary, usage, droppedTools, pendingDigest, modelCalls, checkout, pendingChangeSet,
+        kept, next);
   }
 
   /** An outcome without model calls. */

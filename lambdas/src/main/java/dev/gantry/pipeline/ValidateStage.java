@@ -2,6 +2,7 @@ package dev.gantry.pipeline;
 
 import dev.gantry.deploy.Finding;
 import dev.gantry.deploy.TemplateValidator;
+import dev.gantry.deploy.ValidationFindings;
 import dev.gantry.deploy.ValidationReport;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.json.Json;
@@ -9,7 +10,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Static checks of the plan's template ({@link TemplateValidator}); writes {@code validation.json}.
+ * Static checks of the plan's template ({@link TemplateValidator}); writes {@code validation.json}
+ * and keeps its findings on the session ({@link ValidationFindings}) when they fit the item.
  * A template with a blocking finding fails the session here; a passing one becomes the digest
  * awaiting approval.
  */
@@ -32,7 +34,8 @@ public final class ValidateStage implements Stage {
     if (!report.templateSha256().equals(ref.sha256())) {
       throw new StageFailedException(name + " does not match the SHA-256 recorded when it was written");
     }
-    documents.write(DOCUMENT, Json.pretty(report));
+    DocumentRef written = documents.write(DOCUMENT, Json.pretty(report));
+    ValidationFindings kept = ValidationFindings.of(written, report).orElse(null);
     List<Finding> blocking = report.findings().stream().filter(Finding::blocks).toList();
     String counts =
         report.findings().stream()
@@ -42,7 +45,8 @@ public final class ValidateStage implements Stage {
       String first =
           blocking.stream().limit(3).map(f -> f.rule() + " at " + f.location()).collect(Collectors.joining(", "));
       return StageOutcome.failure(
-          "validation failed: " + blocking.size() + " blocking finding(s): " + first + " (see validation.json)");
+          "validation failed: " + blocking.size() + " blocking finding(s): " + first + " (see validation.json)")
+          .withValidationFindings(kept);
     }
     long acknowledged = report.findings().stream().filter(f -> f.acknowledgement() != null).count();
     return new StageOutcome(
@@ -53,6 +57,7 @@ public final class ValidateStage implements Stage {
         dev.gantry.model.TokenUsage.ZERO,
         List.of(),
         // the template is what a person approves, unless an earlier stage put a patch up for approval
-        context.session().pendingDigest() == null ? report.templateSha256() : null);
+        context.session().pendingDigest() == null ? report.templateSha256() : null)
+        .withValidationFindings(kept);
   }
 }

@@ -1,6 +1,5 @@
 package dev.gantry.push;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.telemetry.Telemetry;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +29,7 @@ public final class PushEventDelivery {
   }
 
   /** The push an event carries, for the log keys, or empty for any other event. */
-  public static Optional<RepositoryPush> push(JsonNode event) {
+  public static Optional<RepositoryPush> push(EventBridgeEvent event) {
     return PushEvents.fromEventBridge(event);
   }
 
@@ -40,13 +39,13 @@ public final class PushEventDelivery {
    * @return {@code {sessionId?, created, ignored?}}: the session started (or started earlier by the
    *     same delivery id), and why nothing started, if so
    */
-  public Map<String, Object> deliver(JsonNode event) {
+  public Map<String, Object> deliver(EventBridgeEvent event) {
     Optional<RepositoryPush> push = push(event);
     Map<String, Object> result = new LinkedHashMap<>();
     if (push.isEmpty()) {
       String reason = "not a RepositoryPush or CodeCommit referenceUpdated event";
       result.put("ignored", reason);
-      LOG.info("event {} ignored: {}", event.path("id").asText(null), reason);
+      LOG.info("event {} ignored: {}", event.id(), reason);
       telemetry.pushIgnored(PushRules.Ignored.NOT_A_PUSH.name());
       return result;
     }

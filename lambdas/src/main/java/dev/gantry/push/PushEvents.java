@@ -79,16 +79,16 @@ public final class PushEvents {
    *
    * @return the push, or empty for any other event
    */
-  public static Optional<RepositoryPush> fromEventBridge(JsonNode event) {
-    String source = event.path("source").asText();
-    String detailType = event.path("detail-type").asText();
-    JsonNode detail = event.path("detail");
-    if (RepositoryPush.SOURCE.equals(source) && RepositoryPush.DETAIL_TYPE.equals(detailType)) {
+  public static Optional<RepositoryPush> fromEventBridge(EventBridgeEvent event) {
+    JsonNode detail = event.detail();
+    if (RepositoryPush.SOURCE.equals(event.source()) && RepositoryPush.DETAIL_TYPE.equals(event.detailType())) {
       return Optional.of(Json.MAPPER.convertValue(detail, RepositoryPush.class));
     }
-    if ("aws.codecommit".equals(source) && "CodeCommit Repository State Change".equals(detailType)
+    if ("aws.codecommit".equals(event.source()) && "CodeCommit Repository State Change".equals(event.detailType())
         && "referenceUpdated".equals(detail.path("event").asText())) {
-      String region = event.path("region").asText();
+      if (event.id() == null || event.id().isBlank()) {
+        throw new IllegalArgumentException("the payload lacks id");
+      }
       String name = required(detail, "repositoryName", "detail.repositoryName");
       String ref = detail.has("referenceFullName")
           ? detail.path("referenceFullName").asText()
@@ -96,9 +96,9 @@ public final class PushEvents {
               + required(detail, "referenceName", "detail.referenceName");
       return Optional.of(new RepositoryPush(
           "codecommit",
-          required(event, "id", "id"),
+          event.id(),
           name,
-          "https://git-codecommit." + region + ".amazonaws.com/v1/repos/" + name,
+          "https://git-codecommit." + event.region() + ".amazonaws.com/v1/repos/" + name,
           ref,
           detail.path("oldCommitId").asText("0".repeat(40)),
           required(detail, "commitId", "detail.commitId"),

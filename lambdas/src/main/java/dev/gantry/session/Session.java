@@ -2,6 +2,7 @@ package dev.gantry.session;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gantry.deploy.PendingChangeSet;
+import dev.gantry.deploy.ValidationFindings;
 import dev.gantry.document.DocumentRef;
 import dev.gantry.model.TokenUsage;
 import dev.gantry.repo.RepositoryCheckout;
@@ -39,6 +40,9 @@ import java.util.Map;
  * @param decision the approval decision, once made
  * @param failure why the session failed, null otherwise
  * @param checkout the commit and snapshot the checkout stage pinned, null before it ran
+ * @param validationFindings the findings of the last {@code validation.json}, so a GET needs no
+ *     document read; null before the validate stage ran, when they are too large for the item
+ *     ({@link ValidationFindings#MAX_JSON_BYTES}), and for sessions stored before they were kept
  * @param createdAt creation time
  * @param updatedAt time of the last change
  * @param auditSeq sequence number of the last audit entry
@@ -64,6 +68,7 @@ public record Session(
     ApprovalDecision decision,
     String failure,
     RepositoryCheckout checkout,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ValidationFindings validationFindings,
     Instant createdAt,
     Instant updatedAt,
     long auditSeq,
@@ -96,7 +101,7 @@ public record Session(
       SessionOrigin origin, Instant now) {
     return new Session(
         sessionId, SessionStatus.RUNNING, 0, goal, repository, stackName, pipeline, agents, origin, null, List.of(),
-        Map.of(), TokenUsage.ZERO, null, null, null, null, null, null, now, now, 0, AuditEntry.GENESIS_HASH);
+        Map.of(), TokenUsage.ZERO, null, null, null, null, null, null, null, now, now, 0, AuditEntry.GENESIS_HASH);
   }
 
   /** A new session started from the gantry command, with the default agents. */
@@ -184,6 +189,13 @@ public record Session(
     return c.build();
   }
 
+  /** A copy with the findings of the validation report just written. */
+  public Session withValidationFindings(ValidationFindings kept) {
+    Copy c = new Copy(this);
+    c.validationFindings = kept;
+    return c.build();
+  }
+
   /**
    * This value's content on {@code current}'s stored bookkeeping (version, creation time, audit
    * head), so a store can write it as {@code current}'s successor. Used by stores only.
@@ -249,6 +261,7 @@ public record Session(
     private ApprovalDecision decision;
     private String failure;
     private RepositoryCheckout checkout;
+    private ValidationFindings validationFindings;
     private Instant createdAt;
     private Instant updatedAt;
     private long auditSeq;
@@ -274,6 +287,7 @@ public record Session(
       this.decision = s.decision;
       this.failure = s.failure;
       this.checkout = s.checkout;
+      this.validationFindings = s.validationFindings;
       this.createdAt = s.createdAt;
       this.updatedAt = s.updatedAt;
       this.auditSeq = s.auditSeq;
@@ -281,7 +295,7 @@ public record Session(
     }
 
     Session build() {
-      return new Session(sessionId, status, version, goal, repository, stackName, pipeline, agents, origin, currentStage, stages, documents, usage, pendingDigest, pendingChangeSet, approvalTaskToken, decision, failure, checkout, createdAt, updatedAt, auditSeq, auditHash);
+      return new Session(sessionId, status, version, goal, repository, stackName, pipeline, agents, origin, currentStage, stages, documents, usage, pendingDigest, pendingChangeSet, approvalTaskToken, decision, failure, checkout, validationFindings, createdAt, updatedAt, auditSeq, auditHash);
     }
   }
 }

@@ -19,6 +19,13 @@ class PushEventsTest {
     }
   }
 
+  /** An EventBridge event fixture, read as the push function reads its input. */
+  static EventBridgeEvent event(String name) throws IOException {
+    try (InputStream in = PushEventsTest.class.getResourceAsStream("/" + name)) {
+      return Json.MAPPER.readValue(in, EventBridgeEvent.class);
+    }
+  }
+
   static RepositoryPush gitHubPush() throws IOException {
     return PushEvents.gitHub(resource("webhooks/github-push.json"), "72d3162e-cc78-11e3-81ab-4c9367dc0958");
   }
@@ -51,7 +58,7 @@ class PushEventsTest {
 
   @Test
   void a_codecommit_reference_update_and_gantrys_own_event_come_through_eventbridge() throws IOException {
-    RepositoryPush codeCommit = PushEvents.fromEventBridge(resource("events/codecommit-reference-updated.json")).orElseThrow();
+    RepositoryPush codeCommit = PushEvents.fromEventBridge(event("events/codecommit-reference-updated.json")).orElseThrow();
 
     assertThat(codeCommit.provider()).isEqualTo("codecommit");
     assertThat(codeCommit.deliveryId()).isEqualTo("01234567-0123-0123-0123-012345678901");
@@ -61,11 +68,12 @@ class PushEventsTest {
     assertThat(codeCommit.pusher()).isEqualTo("arn:aws:iam::123456789012:user/Mary_Major");
 
     RepositoryPush github = gitHubPush();
-    JsonNode own = Json.MAPPER.valueToTree(Map.of("source", RepositoryPush.SOURCE, "detail-type", RepositoryPush.DETAIL_TYPE,
-        "id", "e-1", "detail", github));
+    EventBridgeEvent own = Json.MAPPER.convertValue(Map.of("version", "0", "source", RepositoryPush.SOURCE,
+        "detail-type", RepositoryPush.DETAIL_TYPE, "id", "e-1", "time", "2026-12-01T10:00:00Z", "detail", github),
+        EventBridgeEvent.class);
     assertThat(PushEvents.fromEventBridge(own)).contains(github);
-    assertThat(PushEvents.fromEventBridge(Json.MAPPER.valueToTree(Map.of("source", "aws.s3", "detail-type", "Object Created"))))
-        .isEmpty();
+    assertThat(PushEvents.fromEventBridge(Json.MAPPER.convertValue(Map.of("source", "aws.s3", "detail-type", "Object Created"),
+        EventBridgeEvent.class))).isEmpty();
   }
 
   @Test
@@ -101,7 +109,7 @@ class PushEventsTest {
 
   @Test
   void a_codecommit_push_needs_listed_branches_because_the_event_has_no_default_branch() throws IOException {
-    RepositoryPush push = PushEvents.fromEventBridge(resource("events/codecommit-reference-updated.json")).orElseThrow();
+    RepositoryPush push = PushEvents.fromEventBridge(event("events/codecommit-reference-updated.json")).orElseThrow();
 
     assertThat(new PushRules(List.of(new PushRule("inventory", null, null, null, null))).match(push).reason())
         .contains("does not report the default branch");

@@ -2,12 +2,16 @@ package dev.gantry.local;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.api.IamReaders;
 import dev.gantry.api.Router;
 import dev.gantry.handler.ApiHandler;
 import dev.gantry.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,10 +29,18 @@ import java.util.TreeMap;
 /**
  * The two ways the API is served, driven with the same requests: {@code gantry serve} over real
  * HTTP, and the Lambda handler with API Gateway HTTP API payload 2.0 events built from the AWS
- * docs' sample event.
+ * docs' sample event. The handler reads and writes raw JSON; the events are built with the AWS
+ * event classes and turned into JSON, and the responses read back, by the AWS Lambda runtime's own
+ * serializer (aws-lambda-java-serialization), so the bytes are the API Gateway shape, not Gantry's
+ * idea of it.
  */
 final class ApiTransports {
   private ApiTransports() {}
+
+  private static final PojoSerializer<APIGatewayV2HTTPEvent> EVENTS =
+      LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, ApiTransports.class.getClassLoader());
+  private static final PojoSerializer<APIGatewayV2HTTPResponse> RESPONSES =
+      LambdaEventSerializers.serializerFor(APIGatewayV2HTTPResponse.class, ApiTransports.class.getClassLoader());
 
   /** A request as a test writes it. */
   record Call(String method, String pathAndQuery, Map<String, String> headers, byte[] body, boolean authenticated) {
@@ -178,7 +190,15 @@ final class ApiTransports {
         } else {
           event.getRequestContext().setAuthorizer(null);
         }
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        EVENTS.toJson(event, json);
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        try {
+          handler.handleRequest(new ByteArrayInputStream(json.toByteArray()), answer, null);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        APIGatewayV2HTTPResponse response = RESPONSES.fromJson(new ByteArrayInputStream(answer.toByteArray()));
         Map<String, String> answerHeaders = new TreeMap<>();
         response.getHeaders().forEach((name, value) -> answerHeaders.put(name.toLowerCase(Locale.ROOT), value));
         byte[] body = response.getBody() == null ? new byte[0]
