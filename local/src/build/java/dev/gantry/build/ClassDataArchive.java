@@ -71,6 +71,8 @@ public final class ClassDataArchive {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-XX:ArchiveClassesAtExit=" + archive);
     command.addAll(JVM_OPTIONS);
+    command.add("-Xlog:cds=error"); // not a warning per class it leaves out (Java 5 class files, signed jars)
+    command.add("-Xlog:cds+dynamic=error");
     command.add("-Dgantry.agents=" + agents);
     command.add("-cp");
     command.add(String.join(java.io.File.pathSeparator, entries.stream().map(e -> target.resolve(e).toString()).toList()));
