@@ -85,8 +85,13 @@ public final class EmbeddedEngines implements AutoCloseable {
    */
   public static EmbeddedEngines start(Path dataDirectory) {
     EmbeddedEngines engines = start(dataDirectory, EnumSet.allOf(Engine.class));
-    engines.dynamoDbEndpoint();
-    engines.s3Endpoint();
+    try {
+      engines.dynamoDbEndpoint();
+      engines.s3Endpoint();
+    } catch (RuntimeException e) {
+      engines.close(); // the one that started
+      throw e;
+    }
     return engines;
   }
 
@@ -220,9 +225,10 @@ public final class EmbeddedEngines implements AutoCloseable {
   }
 
   /**
-   * Stops the engines that were started (waiting for one still starting). DynamoDB Local's data is already in its file: every write is committed before
-   * the session store's call returns ({@link LocalStores#committingTransactions}), so a process
-   * killed without stopping them ({@code kill -9}) loses no acknowledged write ({@code DurabilityIT}).
+   * Stops the engines that were started, waiting for one still starting. DynamoDB Local's data is
+   * already in its file: every write is committed before the session store's call returns ({@link
+   * LocalStores#committingTransactions}), so a process killed without stopping them ({@code kill -9})
+   * loses no acknowledged write ({@code DurabilityIT}).
    */
   @Override
   public void close() {
