@@ -6,12 +6,15 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvider;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 
 /**
  * The one place SDK clients are built: explicit region, credentials provider and the
@@ -75,6 +78,21 @@ public final class AwsClients {
     return builder.build();
   }
 
+  /**
+   * A DynamoDB client whose endpoint is asked of {@code endpoint} at each request rather than when
+   * it is built: for a local server still starting, so building the client (the slow part of a first
+   * client: loading the SDK) overlaps the server's start. {@code endpoint} may block until it listens.
+   */
+  public static DynamoDbClient dynamoDb(String region, AwsCredentialsProvider credentials, Supplier<URI> endpoint) {
+    DynamoDbEndpointProvider rules = DynamoDbEndpointProvider.defaultProvider();
+    return DynamoDbClient.builder()
+        .region(Region.of(region))
+        .credentialsProvider(credentials)
+        .httpClient(httpClient())
+        .endpointProvider(params -> rules.resolveEndpoint(params.toBuilder().endpoint(endpoint.get().toString()).build()))
+        .build();
+  }
+
   /** A client of another AWS service (Step Functions, EventBridge, Secrets Manager, KMS), built the same way. */
   public static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
           & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, C>, C> C client(
@@ -98,5 +116,22 @@ public final class AwsClients {
     endpoint.ifPresent(
         uri -> builder.endpointOverride(uri).forcePathStyle(true));
     return builder.build();
+  }
+
+  /**
+   * An S3 client for an S3-compatible server (path-style addressing) whose endpoint is asked of
+   * {@code endpoint} at each request, as {@link #dynamoDb(String, AwsCredentialsProvider, Supplier)}
+   * does. Uploads are sent without {@code Expect: 100-continue}.
+   */
+  public static S3Client s3(String region, AwsCredentialsProvider credentials, Supplier<URI> endpoint) {
+    S3EndpointProvider rules = S3EndpointProvider.defaultProvider();
+    return S3Client.builder()
+        .region(Region.of(region))
+        .credentialsProvider(credentials)
+        .httpClient(httpClient())
+        .overrideConfiguration(o -> o.addExecutionInterceptor(new NoExpectContinue()))
+        .endpointProvider(params -> rules.resolveEndpoint(
+            params.toBuilder().endpoint(endpoint.get().toString()).forcePathStyle(true).build()))
+        .build();
   }
 }

@@ -157,6 +157,35 @@ public final class GantryCommand {
     }
   }
 
+  /**
+   * The embedded engines a verb starts, declared once on the verb's class: a verb that reads only
+   * sessions starts DynamoDB Local alone; one that reads or writes documents or the audit log's
+   * anchors (every write appends an audit entry, anchored in S3) starts the S3 server too; a verb
+   * that reads no session ({@code agents}, {@code pipelines}, {@code validate}, {@code completion})
+   * starts none. A verb that opens the stores without declaring it fails at once.
+   */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+  @interface Starts {
+    /** The engines, none for a verb that opens no store. */
+    EmbeddedEngines.Engine[] value();
+  }
+
+  /**
+   * The engines {@code verb} declares with {@link Starts}.
+   *
+   * @throws IllegalStateException when it declares none
+   */
+  static java.util.Set<EmbeddedEngines.Engine> engines(Class<?> verb) {
+    Starts starts = verb.getAnnotation(Starts.class);
+    if (starts == null) {
+      throw new IllegalStateException(verb.getName() + " does not declare the engines it starts (@GantryCommand.Starts)");
+    }
+    java.util.Set<EmbeddedEngines.Engine> engines = java.util.EnumSet.noneOf(EmbeddedEngines.Engine.class);
+    engines.addAll(List.of(starts.value()));
+    return engines;
+  }
+
   /** Shared plumbing of the subcommands. */
   abstract static class Base implements Callable<Integer> {
     Map<String, String> environment = System.getenv();
@@ -199,9 +228,15 @@ public final class GantryCommand {
       return session.pendingChangeSet() == null ? null : session.pendingChangeSet().sha256();
     }
 
+    /** Starts the engines this verb declares ({@link Starts}) and wires the runtime, with the settings' model. */
     LocalGantry open(StageListener listener) {
-      AgentCatalog catalog = AgentCatalog.load(agents());
-      return new LocalGantry(settings(), dataDirectory(), catalog, listener);
+      Settings settings = settings();
+      return open(listener, dev.gantry.config.ModelClients.fromSettings(settings));
+    }
+
+    /** As above, with the agents' model given. */
+    LocalGantry open(StageListener listener, dev.gantry.model.ModelClient model) {
+      return new LocalGantry(settings(), dataDirectory(), engines(getClass()), () -> AgentCatalog.load(agents()), listener, model);
     }
 
     /**
@@ -362,6 +397,7 @@ public final class GantryCommand {
     }
   }
 
+  @Starts({EmbeddedEngines.Engine.DYNAMODB, EmbeddedEngines.Engine.S3})
   @Command(name = "run", description = "Start a session on a repository and run it to the approval gate (or to the end with --approve).")
   static final class Run extends AgentVerb {
     @Option(names = "--repo", required = true, paramLabel = "PATH|URL",
@@ -432,6 +468,7 @@ public final class GantryCommand {
     boolean json;
   }
 
+  @Starts({})
   @Command(name = "completion", description = {"Print a shell completion script for the gantry command (verbs, options, pipeline names).",
       "bash: source <(./gantry completion bash); zsh: autoload -U +X compinit bashcompinit && compinit && bashcompinit, "
           + "then source <(./gantry completion zsh)."})
@@ -454,6 +491,7 @@ public final class GantryCommand {
     }
   }
 
+  @Starts(EmbeddedEngines.Engine.DYNAMODB)
   @Command(name = "sessions", description = "List sessions, newest first.")
   static final class Sessions extends Base {
     @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "How many (default 50).")
@@ -489,6 +527,7 @@ public final class GantryCommand {
     }
   }
 
+  @Starts({EmbeddedEngines.Engine.DYNAMODB, EmbeddedEngines.Engine.S3})
   @Command(name = "show", description = "Show a session: stages, documents (SHA-256 checked), audit log (chain, MACs and anchors checked), usage; "
       + "or, with --transcript, one agent stage's model and tool calls.")
   static final class Show extends Base {
@@ -615,6 +654,7 @@ public final class GantryCommand {
     }
   }
 
+  @Starts({EmbeddedEngines.Engine.DYNAMODB, EmbeddedEngines.Engine.S3})
   @Command(name = "approve", description = "Approve what awaits approval (the template and change set, or the patch), then run the stages after it.")
   static final class Approve extends AgentVerb {
     @Parameters(paramLabel = "ID", description = "Session id.")
@@ -665,6 +705,7 @@ public final class GantryCommand {
     }
   }
 
+  @Starts({EmbeddedEngines.Engine.DYNAMODB, EmbeddedEngines.Engine.S3})
   @Command(name = "reject", description = "Reject the template and change set awaiting approval; the session ends REJECTED.")
   static final class Reject extends Base {
     @Parameters(paramLabel = "ID", description = "Session id.")
@@ -694,6 +735,7 @@ public final class GantryCommand {
     }
   }
 
+  @Starts({EmbeddedEngines.Engine.DYNAMODB, EmbeddedEngines.Engine.S3})
   @Command(name = "cancel", description = "Cancel a running or waiting session (one a stopped gantry left RUNNING included); "
       + "it ends CANCELLED with an audit entry.")
   static final class Cancel extends Base {
@@ -720,6 +762,7 @@ public final class GantryCommand {
     }
   }
 
+  @Starts({})
   @Command(name = "agents", description = "List the agents of a folder (subfolders included) with the tools they are offered and "
       + "what Gantry makes of their frontmatter (fields ignored and why, likely misspellings), and report each file that fails to load.")
   static final class Agents extends Base {
@@ -761,6 +804,7 @@ public final class GantryCommand {
     }
   }
 
+  @Starts({})
   @Command(name = "pipelines", description = "List the pipelines a session can run, with their stages and agent roles.")
   static final class Pipelines extends Base {
     @picocli.CommandLine.Mixin
@@ -792,6 +836,7 @@ public final class GantryCommand {
     }
   }
 
+  @Starts({EmbeddedEngines.Engine.DYNAMODB, EmbeddedEngines.Engine.S3})
   @Command(name = "serve", description = "Serve the HTTP API on 127.0.0.1 with the embedded stores until stopped (Ctrl-C).")
   static final class Serve extends AgentVerb {
     @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "Port on 127.0.0.1 (default 8080; 0 for any free port).")
@@ -872,6 +917,7 @@ public final class GantryCommand {
     }
   }
 
+  @Starts({})
   @Command(name = "validate",
       description = {"Check CloudFormation templates with the validate stage's rules; starts nothing.",
           "Prints one line per finding (file:line: SEVERITY rule: where: what (fix: how)), then a summary per file. "
@@ -946,6 +992,7 @@ public final class GantryCommand {
     }
   }
 
+  @Starts({EmbeddedEngines.Engine.DYNAMODB, EmbeddedEngines.Engine.S3})
   @Command(name = "replay",
       description = {"Re-run a finished session's stages on its snapshot with the model's recorded answers (its transcripts), "
           + "calling no model, in a new session marked as its replay, and compare each tool result's and document's SHA-256 "
@@ -969,8 +1016,7 @@ public final class GantryCommand {
 
     @Override
     public Integer call() {
-      try (LocalGantry gantry = new LocalGantry(settings(), dataDirectory(), AgentCatalog.load(agents()), new ConsoleOutput(out),
-          new dev.gantry.model.replay.NoModel("gantry replay calls no model"))) {
+      try (LocalGantry gantry = open(new ConsoleOutput(out), new dev.gantry.model.replay.NoModel("gantry replay calls no model"))) {
         out.println("replaying session " + sessionId + " with its recorded model answers; no model is called");
         ReplayReport report = gantry.runtime().replays().replay(sessionId, actor());
         if (!report.notReplayed().isEmpty()) {

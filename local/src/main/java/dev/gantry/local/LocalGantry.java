@@ -18,6 +18,9 @@ import dev.gantry.pipeline.StageListener;
 import dev.gantry.session.SessionStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Gantry on one machine: the embedded engines, the stores on them, and the runtime. Closing it
@@ -50,17 +53,49 @@ public final class LocalGantry implements AutoCloseable {
    * @param model the model the runtime's executor runs agents on
    */
   public LocalGantry(Settings settings, Path dataDirectory, AgentCatalog agents, StageListener listener, ModelClient model) {
+    this(settings, dataDirectory, EnumSet.allOf(EmbeddedEngines.Engine.class), () -> agents, listener, model);
+  }
+
+  /**
+   * Starts only {@code engines} (which must include DynamoDB: sessions live there) and wires the
+   * runtime meanwhile: the SDK clients are built, the agent catalog loaded and the runtime wired on
+   * this thread while the engines start on theirs; then the tables (and buckets, with S3) are
+   * created if missing. Stores on an engine not started throw {@link IllegalStateException} when used.
+   *
+   * @param engines the engines to start
+   * @param agents loads the agent catalog
+   */
+  public LocalGantry(Settings settings, Path dataDirectory, Set<EmbeddedEngines.Engine> engines, Supplier<AgentCatalog> agents,
+      StageListener listener, ModelClient model) {
+    if (!engines.contains(EmbeddedEngines.Engine.DYNAMODB)) {
+      throw new IllegalArgumentException("the local stores need DynamoDB Local: " + engines);
+    }
     Clock clock = Clock.systemUTC();
-    this.engines = EmbeddedEngines.start(dataDirectory);
+    this.engines = EmbeddedEngines.start(dataDirectory, engines);
+    LocalStores builtStores = null;
+    GantryRuntime builtRuntime = null;
+    InProcessWorkflow builtWorkflow = null;
     try {
-      this.stores = new LocalStores(engines, settings, clock);
-      this.runtime = new GantryRuntime(settings, stores.sessions(), stores.documents(), model, agents, clock, listener);
-      this.agents = agents;
-      this.workflow = new InProcessWorkflow(runtime.executor(), stores.sessions(), 2);
+      builtStores = new LocalStores(this.engines, settings, clock, false);
+      this.agents = agents.get();
+      builtRuntime = new GantryRuntime(settings, builtStores.sessions(), builtStores.documents(), model, this.agents, clock, listener);
+      builtWorkflow = new InProcessWorkflow(builtRuntime.executor(), builtStores.sessions(), 2);
+      builtStores.createMissing();
     } catch (RuntimeException e) {
-      engines.close();
+      for (AutoCloseable opened : java.util.Arrays.asList(builtWorkflow, builtRuntime, builtStores, this.engines)) {
+        try {
+          if (opened != null) {
+            opened.close();
+          }
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw e;
     }
+    this.stores = builtStores;
+    this.runtime = builtRuntime;
+    this.workflow = builtWorkflow;
   }
 
   /** The runtime: session service and executor. */

@@ -2,6 +2,7 @@ package dev.gantry.local;
 
 import dev.gantry.config.AwsClients;
 import dev.gantry.config.Settings;
+import dev.gantry.document.DocumentStore;
 import dev.gantry.document.S3DocumentStore;
 import dev.gantry.session.AuditAnchors;
 import dev.gantry.session.AuditMac;
@@ -24,7 +25,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 /**
  * The production stores pointed at the embedded engines: creates the sessions and audit tables and
- * the documents and anchors buckets when missing (in AWS the CDK stack creates them).
+ * the documents and anchors buckets when missing (in AWS the CDK stack creates them). A command
+ * that does not start the S3 server ({@code gantry sessions}) gets stores that throw if used.
  *
  * <p>Audit entries are authenticated with the key file {@code GANTRY_HOME/}{@value
  * LocalAuditKey#FILE_NAME} (owner-only) and anchored in the local S3 server's bucket {@value
@@ -39,14 +41,47 @@ public final class LocalStores implements AutoCloseable {
   private final DynamoDbClient dynamoDb;
   private final S3Client s3;
   private final DynamoDbSessionStore sessions;
-  private final S3DocumentStore documents;
+  private final DocumentStore documents;
   private final AuditMac auditMac;
   private final AuditAnchors auditAnchors;
 
-  /** Builds SDK clients for {@code engines} and makes sure the tables and bucket exist. */
+  private final Settings settings;
+
+  /**
+   * Builds SDK clients for {@code engines} and makes sure the tables and buckets of the engines
+   * started exist (creating them on a first run).
+   */
   public LocalStores(EmbeddedEngines engines, Settings settings, Clock clock) {
-    this.dynamoDb = AwsClients.dynamoDb(settings.region(), engines.credentials(), Optional.of(engines.dynamoDbEndpoint()));
-    this.s3 = AwsClients.s3(settings.region(), engines.credentials(), Optional.of(engines.s3Endpoint()));
+    this(engines, settings, clock, true);
+  }
+
+  /**
+   * Builds SDK clients for the engines started; with {@code createMissing} false, the tables and
+   * buckets are left to {@link #createMissing()}, so a caller can build the stores (and whatever it
+   * builds on them) while the engines are still starting. Stores on an engine not started throw
+   * {@link IllegalStateException} when used.
+   */
+  LocalStores(EmbeddedEngines engines, Settings settings, Clock clock, boolean createMissing) {
+    this.settings = settings;
+    this.dynamoDb = AwsClients.dynamoDb(settings.region(), engines.credentials(), engines::dynamoDbEndpoint);
+    boolean s3Started = engines.started(EmbeddedEngines.Engine.S3);
+    this.s3 = s3Started ? AwsClients.s3(settings.region(), engines.credentials(), engines::s3Endpoint) : null;
+    this.auditMac = LocalAuditKey.open(engines.dataDirectory());
+    this.auditAnchors = s3Started ? new S3AuditAnchors(s3, ANCHORS_BUCKET) : notStarted(AuditAnchors.class);
+    this.sessions = new DynamoDbSessionStore(committingTransactions(dynamoDb, settings.sessionsTable()),
+        settings.sessionsTable(), settings.auditTable(), clock, auditMac, auditAnchors, Optional.empty());
+    this.documents = s3Started ? new S3DocumentStore(s3, settings.documentsBucket()) : notStarted(DocumentStore.class);
+    if (createMissing) {
+      createMissing();
+    }
+  }
+
+  /**
+   * Creates the sessions and audit tables when missing (and brings an older sessions table's
+   * indexes up to date), and, when the S3 server runs, the documents and anchors buckets. Waits
+   * for the engines to listen.
+   */
+  void createMissing() {
     java.util.List<String> tables = dynamoDb.listTablesPaginator().tableNames().stream().toList();
     if (!tables.contains(settings.sessionsTable())) {
       dynamoDb.createTable(SessionTables.sessionsTable(settings.sessionsTable()));
@@ -56,6 +91,9 @@ public final class LocalStores implements AutoCloseable {
     if (!tables.contains(settings.auditTable())) {
       dynamoDb.createTable(SessionTables.auditTable(settings.auditTable()));
     }
+    if (s3 == null) {
+      return;
+    }
     for (String bucket : java.util.List.of(settings.documentsBucket(), ANCHORS_BUCKET)) {
       try {
         s3.headBucket(b -> b.bucket(bucket));
@@ -63,11 +101,18 @@ public final class LocalStores implements AutoCloseable {
         s3.createBucket(b -> b.bucket(bucket));
       }
     }
-    this.auditMac = LocalAuditKey.open(engines.dataDirectory());
-    this.auditAnchors = new S3AuditAnchors(s3, ANCHORS_BUCKET);
-    this.sessions = new DynamoDbSessionStore(committingTransactions(dynamoDb, settings.sessionsTable()),
-        settings.sessionsTable(), settings.auditTable(), clock, auditMac, auditAnchors, Optional.empty());
-    this.documents = new S3DocumentStore(s3, settings.documentsBucket());
+  }
+
+  /** A {@code type} whose every method throws: the S3 server was not started for this command. */
+  private static <T> T notStarted(Class<T> type) {
+    return type.cast(java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "toString" -> type.getSimpleName() + " (the S3 server was not started for this command)";
+          case "hashCode" -> System.identityHashCode(proxy);
+          case "equals" -> proxy == args[0];
+          default -> throw new IllegalStateException(type.getSimpleName() + "." + method.getName()
+              + ": the embedded S3 server was not started for this command (see GantryCommand.Starts)");
+        }));
   }
 
   /**
@@ -178,8 +223,8 @@ public final class LocalStores implements AutoCloseable {
     return sessions;
   }
 
-  /** Documents on the embedded S3 server. */
-  public S3DocumentStore documents() {
+  /** Documents on the embedded S3 server (a store that throws when it was not started). */
+  public DocumentStore documents() {
     return documents;
   }
 
@@ -198,7 +243,7 @@ public final class LocalStores implements AutoCloseable {
     return dynamoDb;
   }
 
-  /** The S3 client, for tests that inspect raw objects. */
+  /** The S3 client, for tests that inspect raw objects; null when the S3 server was not started. */
   public S3Client s3() {
     return s3;
   }
@@ -206,6 +251,8 @@ public final class LocalStores implements AutoCloseable {
   @Override
   public void close() {
     dynamoDb.close();
-    s3.close();
+    if (s3 != null) {
+      s3.close();
+    }
   }
 }

@@ -126,6 +126,27 @@ class GantryCommandIT {
   }
 
   @Test
+  void read_verbs_start_only_the_engines_they_need_and_answer_on_a_fresh_home() {
+    Result agents = gantry("agents");
+    assertThat(agents.exitCode()).as(agents.err()).isZero();
+    Result pipelines = gantry("pipelines");
+    assertThat(pipelines.exitCode()).as(pipelines.err()).isZero();
+    assertThat(home.resolve("dynamodb")).as("agents and pipelines start no engine").doesNotExist();
+
+    Result sessions = gantry("sessions");
+    assertThat(sessions.exitCode()).as(sessions.err()).isZero();
+    assertThat(sessions.out()).contains("(no sessions yet");
+    assertThat(gantry("sessions", "--json").out()).contains("\"sessions\" : [ ]");
+    assertThat(home.resolve("dynamodb")).isDirectory();
+    assertThat(home.resolve("s3")).as("sessions does not start the S3 server").doesNotExist();
+
+    Result show = gantry("show", "00000000-0000-4000-8000-000000000000");
+    assertThat(show.exitCode()).isEqualTo(2);
+    assertThat(show.err()).contains("no session with id");
+    assertThat(home.resolve("s3")).as("show checks documents and audit anchors: it starts the S3 server").isDirectory();
+  }
+
+  @Test
   void agents_pipelines_print_json_and_completion_prints_a_script_for_bash_and_zsh() {
     Result agents = gantry("agents", "--json");
     assertThat(agents.exitCode()).as(agents.err()).isZero();

@@ -495,7 +495,7 @@ class HttpApiIT {
         .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
         .build()) {
       Router aws = new GantryApi(gantry.runtime().sessions(), gantry.workflow(), stores.documents(),
-          DocumentDelivery.presigned(() -> presigner, stores.documents().bucket(), Duration.ofMinutes(5)),
+          DocumentDelivery.presigned(() -> presigner, ((dev.gantry.document.S3DocumentStore) stores.documents()).bucket(), Duration.ofMinutes(5)),
           AgentCatalog.load(REPOSITORY.resolve("agents")), WebhookSecrets.of(null, null), PushRules.none(), push -> { },
           s -> java.util.Optional.of("https://console.example/" + s.sessionId())).router();
 
