@@ -13,19 +13,15 @@ import java.util.Set;
 /**
  * Maps API Gateway HTTP API payload format 2.0 events ({@link HttpApiEvent}) to {@link ApiRequest}
  * and {@link ApiResponse} back to {@link HttpApiResponse} (Amazon API Gateway Developer Guide,
- * "Working with AWS Lambda proxy integrations for HTTP APIs"). The caller is the authorizer's identity: the IAM user ARN, or the JWT issuer and subject;
- * without an authorizer context there is no caller. Its permissions: with a JWT, the {@link
+ * "Working with AWS Lambda proxy integrations for HTTP APIs"). The caller is the authorizer's
+ * identity: the IAM user ARN, or the JWT issuer and subject; without an authorizer context there is
+ * no caller. Its permissions: with a JWT, the {@link
  * Permission}s its scopes grant (the authorizer's {@code scopes}, else the {@code scope} or {@code
  * scp} claim); with IAM, none of its own (IAM already allowed or refused this route: {@link
  * Caller#iam}) but the reader role when {@link IamReaders} names it. Binary bodies travel base64-encoded.
  */
 public final class ApiGatewayV2 {
   private ApiGatewayV2() {}
-
-  /** The request an event carries, with no IAM principal in the reader role. */
-  public static ApiRequest toRequest(HttpApiEvent event) {
-    return toRequest(event, IamReaders.none());
-  }
 
   /** The request an event carries; {@code readers} says which IAM principals see every session. */
   public static ApiRequest toRequest(HttpApiEvent event, IamReaders readers) {

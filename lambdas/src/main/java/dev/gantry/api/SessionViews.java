@@ -230,7 +230,7 @@ public final class SessionViews {
     if (report == null) {
       return List.of();
     }
-    if (s.validationFindings() != null && s.validationFindings().describe(report)) {
+    if (s.validationFindings() != null && s.validationFindings().matches(report)) {
       return s.validationFindings().findings();
     }
     List<Finding> cached = findingsBySha256.get(report.sha256());

@@ -38,7 +38,7 @@ public record ValidationFindings(String reportSha256, List<Finding> findings) {
   }
 
   /** Whether these are the findings of {@code document}, the session's current {@code validation.json}. */
-  public boolean describe(DocumentRef document) {
+  public boolean matches(DocumentRef document) {
     return document != null && reportSha256.equalsIgnoreCase(document.sha256());
   }
 }

@@ -42,6 +42,12 @@ class LambdaJarIT {
   }
 
   @Test
+  void the_jar_carries_no_lambda_event_classes_the_handlers_read_raw_json_with_gantrys_mapper() throws IOException {
+    assertThat(entries()).noneMatch(n -> n.startsWith("com/amazonaws/services/lambda/runtime/events/")
+        || n.startsWith("com/amazonaws/services/lambda/runtime/serialization/"));
+  }
+
+  @Test
   void the_jar_is_below_lambdas_direct_upload_limit() throws IOException {
     assertThat(Files.size(JAR)).isLessThan(50L * 1024 * 1024);
   }
