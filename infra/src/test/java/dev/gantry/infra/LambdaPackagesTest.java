@@ -76,8 +76,8 @@ class LambdaPackagesTest {
     assertThat(entries(LambdaRole.APPROVAL)).contains(services + "eventbridge/EventBridgeClient.class");
     assertThat(entries(LambdaRole.PUSH)).contains(services + "sfn/SfnClient.class");
     assertThat(entries(LambdaRole.REDELIVERY)).contains(services + "sfn/SfnClient.class");
-    assertThat(entries(LambdaRole.RECORDER)).noneMatch(n -> n.startsWith(services + "sfn/")
-        || n.startsWith(services + "eventbridge/") || n.startsWith(services + "secretsmanager/"));
+    assertThat(startingWithAny(entries(LambdaRole.RECORDER),
+        List.of(services + "sfn/", services + "eventbridge/", services + "secretsmanager/"))).isEmpty();
   }
 
   @Test
