@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What logging, metrics and tracing cost a cold start: the push function's initialisation and first
 # invocation (an event that is not a push: one log line, one metric, no AWS call), from the
-# deployment jar (build first: mvn -B -DskipTests package), one fresh JVM per sample with Lambda's
+# push role's deployment jar (build first: mvn -B -DskipTests package), one fresh JVM per sample with Lambda's
 # Java flags. Variants (bench/ObservabilityColdStart.java): bare (a copy of the jar without log4j,
 # so SLF4J and Powertools logging do nothing; no metrics), logs (Powertools JSON logging), logs+metrics
 # (as deployed), and logs+metrics+xray (plus the X-Ray recorder SDK's TracingInterceptor on every SDK
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}
-jar=lambdas/target/gantry-lambdas-aws.jar
+jar=lambdas/target/gantry-lambda-push.jar   # the push function's role jar
 [ -f "$jar" ] || { echo "no $jar: run mvn -B -DskipTests package first" >&2; exit 1; }
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT

@@ -1,6 +1,5 @@
 package dev.gantry.infra;
 
-import dev.gantry.handler.DecisionRedeliveryHandler;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,6 @@ import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
-import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
 /**
@@ -27,19 +25,19 @@ public final class DecisionRedeliverySchedule extends Construct {
   private final Rule rule;
 
   /**
-   * @param code the deployment package
+   * @param packages the deployment package of each function role
    * @param storage the sessions and audit tables
    * @param pipelines the state machines whose approval tasks it answers
    * @param common environment every session function gets
    */
-  public DecisionRedeliverySchedule(Construct scope, String id, Code code, SessionStorage storage, PipelineStateMachine pipelines,
+  public DecisionRedeliverySchedule(Construct scope, String id, LambdaPackages packages, SessionStorage storage, PipelineStateMachine pipelines,
       Map<String, String> common) {
     super(scope, id);
     Map<String, String> environment = new LinkedHashMap<>(common);
     environment.putAll(storage.environment());
     environment.putAll(pipelines.environment());
-    this.function = new GantryFunction(this, "Handler", new GantryFunction.Props(DecisionRedeliveryHandler.class.getName(),
-        "Delivers approval decisions Step Functions did not take", 512, Duration.seconds(60), code, environment));
+    this.function = new GantryFunction(this, "Handler", new GantryFunction.Props(LambdaRole.REDELIVERY,
+        "Delivers approval decisions Step Functions did not take", 512, Duration.seconds(60), packages, environment));
     storage.grantSessions(function);
     pipelines.grantTaskResponses(function.grantee());
     this.rule = Rule.Builder.create(this, "Schedule")

@@ -49,7 +49,8 @@ import java.util.function.Function;
  *       ModelCostUsd})</td></tr>
  * </table>
  *
- * @param lambdaJar the functions' deployment package ({@code lambdas/target/gantry-lambdas-aws.jar})
+ * @param lambdaJars where the functions' deployment packages are, one {@link LambdaRole#jarName()} per role
+ *     ({@code lambdas/target})
  * @param modelProvider the stage functions' model provider
  * @param bedrockModelIds model or inference profile ids, at least one
  * @param jwt the JWT authorizer, if chosen
@@ -66,7 +67,7 @@ import java.util.function.Function;
  * @param dailyCostAlarmUsd the 24-hour model cost, in US dollars, at which the cost alarm fires
  */
 public record DeploymentSettings(
-    Path lambdaJar,
+    Path lambdaJars,
     String modelProvider,
     List<String> bedrockModelIds,
     Optional<Jwt> jwt,
@@ -137,10 +138,10 @@ public record DeploymentSettings(
    * Reads the settings.
    *
    * @param context looks a context key up, null when unset ({@code node::tryGetContext})
-   * @param lambdaJar where the deployment package is
+   * @param lambdaJars the directory holding each role's deployment package
    * @throws IllegalArgumentException naming the context key of a malformed value
    */
-  public static DeploymentSettings fromContext(Function<String, Object> context, Path lambdaJar) {
+  public static DeploymentSettings fromContext(Function<String, Object> context, Path lambdaJars) {
     Optional<String> issuer = text(context, "jwtIssuer");
     Optional<Jwt> jwt = issuer.map(url -> {
       if (!url.startsWith("https://")) {
@@ -167,7 +168,7 @@ public record DeploymentSettings(
     List<String> models = list(context, "bedrockModelIds");
     List<String> services = list(context, "deployServices");
     return new DeploymentSettings(
-        lambdaJar,
+        lambdaJars,
         text(context, "modelProvider").orElse("bedrock"),
         models.isEmpty() ? List.of(Settings.DEFAULT_MODEL_ID) : models,
         jwt,

@@ -25,23 +25,23 @@ public final class GantryApp {
   static final java.util.Map<String, Object> FEATURE_FLAGS = java.util.Map.of(
       "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
 
-  /** Where {@code mvn package} leaves the functions' deployment package. */
-  static final String DEFAULT_LAMBDA_JAR = "lambdas/target/gantry-lambdas-aws.jar";
+  /** Where {@code mvn package} leaves the functions' deployment packages, one per {@link LambdaRole}. */
+  static final String DEFAULT_LAMBDA_JARS = "lambdas/target";
 
   /**
    * Builds the app and its stack, with cdk-nag applied.
    *
    * @param props the app's properties (tests pass an {@code outdir} and context)
-   * @param lambdaJar the functions' deployment package
+   * @param lambdaJars the directory holding each role's deployment package
    */
-  public static App build(AppProps props, Path lambdaJar) {
+  public static App build(AppProps props, Path lambdaJars) {
     App app = new App(AppProps.builder()
         .outdir(props.getOutdir())
         .context(props.getContext())
         .postCliContext(FEATURE_FLAGS)
         .build());
     String stackName = String.valueOf(java.util.Objects.requireNonNullElse(app.getNode().tryGetContext("stackName"), "Gantry"));
-    DeploymentSettings settings = DeploymentSettings.fromContext(app.getNode()::tryGetContext, lambdaJar);
+    DeploymentSettings settings = DeploymentSettings.fromContext(app.getNode()::tryGetContext, lambdaJars);
     String account = System.getenv("CDK_DEFAULT_ACCOUNT");
     String region = System.getenv("CDK_DEFAULT_REGION");
     StackProps.Builder stack = StackProps.builder().description("Gantry: LLM agent pipelines on Step Functions and Lambda");
@@ -59,11 +59,11 @@ public final class GantryApp {
    * @param args ignored
    */
   public static void main(String[] args) {
-    Path jar = Path.of(System.getProperty("gantry.lambdaJar", DEFAULT_LAMBDA_JAR));
+    Path jars = Path.of(System.getProperty("gantry.lambdaJars", DEFAULT_LAMBDA_JARS));
     AppProps.Builder props = AppProps.builder();
     if (System.getenv("CDK_OUTDIR") == null) {
       props.outdir("cdk.out");
     }
-    build(props.build(), jar).synth();
+    build(props.build(), jars).synth();
   }
 }

@@ -9,7 +9,6 @@ import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.Runtime;
@@ -20,7 +19,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
 /**
- * One Gantry Lambda function: Java 21 on arm64 from the shared deployment package, SnapStart on
+ * One Gantry Lambda function: Java 21 on arm64 from its role's deployment package, SnapStart on
  * published versions, invoked through its {@code live} alias (SnapStart only applies to published
  * versions; Lambda developer guide, "Improving startup performance with Lambda SnapStart"). Its
  * own role holds only what {@code grant*} calls add, plus writing to its own log group (no
@@ -45,21 +44,21 @@ public final class GantryFunction extends Construct {
   /**
    * The function's shape.
    *
-   * @param handler {@code class::method} or a {@code RequestStreamHandler} class name
+   * @param role what the function does: its handler class and deployment package
    * @param description shown in the Lambda console
    * @param memoryMb memory in MB (CPU scales with it)
    * @param timeout the function timeout
-   * @param code the deployment package
+   * @param packages the deployment package of each role
    * @param environment environment variables
    * @param ephemeralStorageMb the size of {@code /tmp} in MiB, 512 (Lambda's default) to 10240
    */
-  public record Props(String handler, String description, int memoryMb, Duration timeout, Code code,
+  public record Props(LambdaRole role, String description, int memoryMb, Duration timeout, LambdaPackages packages,
       Map<String, String> environment, int ephemeralStorageMb) {
 
     /** A function with Lambda's default {@code /tmp} of 512 MiB. */
-    public Props(String handler, String description, int memoryMb, Duration timeout, Code code,
+    public Props(LambdaRole role, String description, int memoryMb, Duration timeout, LambdaPackages packages,
         Map<String, String> environment) {
-      this(handler, description, memoryMb, timeout, code, environment, 512);
+      this(role, description, memoryMb, timeout, packages, environment, 512);
     }
   }
 
@@ -78,9 +77,9 @@ public final class GantryFunction extends Construct {
     this.function = Function.Builder.create(this, "Function")
         .runtime(Runtime.JAVA_21)
         .architecture(Architecture.ARM_64)
-        .handler(props.handler())
+        .handler(props.role().handler())
         .description(props.description())
-        .code(props.code())
+        .code(props.packages().of(props.role()))
         .memorySize(props.memoryMb())
         .ephemeralStorageSize(Size.mebibytes(props.ephemeralStorageMb()))
         .timeout(props.timeout())

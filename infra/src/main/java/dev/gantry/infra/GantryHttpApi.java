@@ -1,7 +1,6 @@
 package dev.gantry.infra;
 
 import dev.gantry.config.EnvironmentVariables;
-import dev.gantry.handler.ApiHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,7 +30,6 @@ import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
@@ -64,13 +62,13 @@ public final class GantryHttpApi extends Construct {
    * The API's inputs.
    *
    * @param settings deploy-time choices (JWT, throttling)
-   * @param code the deployment package
+   * @param packages the deployment package of each function role
    * @param storage tables and bucket
    * @param pipelines the pipelines' state machines (start, decide, heartbeat, stop)
    * @param bus where webhook pushes that match a push rule go
    * @param webhookSecret the webhook secrets
    */
-  public record Props(DeploymentSettings settings, Code code, SessionStorage storage, PipelineStateMachine pipelines,
+  public record Props(DeploymentSettings settings, LambdaPackages packages, SessionStorage storage, PipelineStateMachine pipelines,
       IEventBus bus, ISecret webhookSecret, Map<String, String> environment) {}
 
   /** Creates the API function, the HTTP API, its routes and stage. */
@@ -87,8 +85,8 @@ public final class GantryHttpApi extends Construct {
     if (!props.settings().sessionReaders().isEmpty()) {
       environment.put(EnvironmentVariables.SESSION_READERS, String.join(",", props.settings().sessionReaders()));
     }
-    this.function = new GantryFunction(this, "Handler", new GantryFunction.Props(ApiHandler.class.getName(),
-        "Gantry HTTP API", 1024, Duration.seconds(29), props.code(), environment));
+    this.function = new GantryFunction(this, "Handler", new GantryFunction.Props(LambdaRole.API,
+        "Gantry HTTP API", 1024, Duration.seconds(29), props.packages(), environment));
     props.storage().grantSessions(function);
     props.storage().grantAuditVerification(function); // GET /sessions/{id}/audit checks MACs and anchors
     props.storage().grantDocuments(function, false);
@@ -201,7 +199,7 @@ public final class GantryHttpApi extends Construct {
    */
   @SuppressWarnings("unchecked")
   public static List<Operation> operations() {
-    try (InputStream in = ApiHandler.class.getResourceAsStream("/dev/gantry/api/openapi.yaml")) {
+    try (InputStream in = dev.gantry.handler.ApiHandler.class.getResourceAsStream("/dev/gantry/api/openapi.yaml")) {
       if (in == null) {
         throw new IllegalStateException("dev/gantry/api/openapi.yaml is not on the class path: build the lambdas module");
       }

@@ -10,7 +10,6 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.events.EventBus;
-import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
 /**
@@ -38,11 +37,7 @@ public final class GantryStack extends Stack {
    */
   public GantryStack(Construct scope, String id, StackProps props, DeploymentSettings settings) {
     super(scope, id, props);
-    if (!java.nio.file.Files.isRegularFile(settings.lambdaJar())) {
-      throw new IllegalArgumentException("the functions' package " + settings.lambdaJar()
-          + " does not exist: run `mvn -B -DskipTests package` first (cdk synth does it through cdk.json)");
-    }
-    Code code = Code.fromAsset(settings.lambdaJar().toString());
+    LambdaPackages code = LambdaPackages.built(settings.lambdaJars());
     // every function that starts or runs sessions checks stack names against the one prefix
     Map<String, String> common = new java.util.LinkedHashMap<>();
     common.put(EnvironmentVariables.STACK_PREFIX, settings.stackPrefix());

@@ -1,9 +1,6 @@
 package dev.gantry.infra;
 
 import dev.gantry.config.EnvironmentVariables;
-import dev.gantry.handler.ApprovalRequestHandler;
-import dev.gantry.handler.FailureRecorderHandler;
-import dev.gantry.handler.StageHandler;
 import dev.gantry.pipeline.PipelineDefinition;
 import dev.gantry.pipeline.Pipelines;
 import dev.gantry.pipeline.RetryPolicy;
@@ -17,7 +14,6 @@ import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.events.IEventBus;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.secretsmanager.Secret;
@@ -102,14 +98,14 @@ public final class PipelineStateMachine extends Construct {
    * The state machine's inputs.
    *
    * @param pipelines the pipelines, one state machine each
-   * @param code the functions' deployment package
+   * @param packages the functions' deployment packages
    * @param storage tables and bucket
    * @param bus where approval notices go
    * @param model the stage functions' model settings
    * @param codeCommitRepositoryArns CodeCommit repositories the checkout function may pull with its role
    * @param deployAccess CloudFormation access for the stages declared {@code callsCloudFormation}
    */
-  public record Props(Pipelines pipelines, Code code, SessionStorage storage, IEventBus bus, ModelAccess model,
+  public record Props(Pipelines pipelines, LambdaPackages packages, SessionStorage storage, IEventBus bus, ModelAccess model,
       Map<String, String> environment, List<String> codeCommitRepositoryArns, StackDeploymentAccess deployAccess) {}
 
   /**
@@ -135,7 +131,7 @@ public final class PipelineStateMachine extends Construct {
     Map<String, String> environment = new LinkedHashMap<>(props.environment());
     environment.putAll(props.storage().environment());
     environment.putAll(props.model().environment());
-    this.recorder = function("FailureRecorder", FailureRecorderHandler.class, "Records failed and timed-out sessions",
+    this.recorder = function("FailureRecorder", LambdaRole.RECORDER, "Records failed and timed-out sessions",
         1024, Duration.seconds(30), props, environment);
     for (PipelineDefinition pipeline : props.pipelines().pipelines()) {
       // the default pipeline's states keep the ids they had when it was the only one
@@ -234,7 +230,7 @@ public final class PipelineStateMachine extends Construct {
     // one invocation at a time per function instance: keep only the snapshot in use in /tmp
     stageEnvironment.put(EnvironmentVariables.SNAPSHOTS_KEPT, "1");
     stageEnvironment.put(EnvironmentVariables.STAGE, stage.name());
-    GantryFunction function = function(stage.stateName() + "Stage", StageHandler.class,
+    GantryFunction function = function(stage.stateName() + "Stage", LambdaRole.STAGE,
         "Runs the " + stage.name() + " stage", agent ? 1536 : 1024, duration(PipelineDefinition.functionTimeout(stage)),
         props, stageEnvironment, STAGE_TMP_MB);
     props.storage().grantDocuments(function, true);
@@ -300,7 +296,7 @@ public final class PipelineStateMachine extends Construct {
     if (approvalFunction == null) {
       Map<String, String> withBus = new LinkedHashMap<>(environment);
       withBus.put(EnvironmentVariables.EVENT_BUS_NAME, props.bus().getEventBusName());
-      approvalFunction = function("ApprovalRequest", ApprovalRequestHandler.class,
+      approvalFunction = function("ApprovalRequest", LambdaRole.APPROVAL,
           "Stores the approval task token and sends the approval notice", 1024, Duration.seconds(30), props, withBus);
       props.bus().grantPutEventsTo(approvalFunction.grantee());
     }
@@ -356,15 +352,15 @@ public final class PipelineStateMachine extends Construct {
         .build();
   }
 
-  private GantryFunction function(String id, Class<?> handler, String description, int memoryMb, Duration timeout,
+  private GantryFunction function(String id, LambdaRole role, String description, int memoryMb, Duration timeout,
       Props props, Map<String, String> environment) {
-    return function(id, handler, description, memoryMb, timeout, props, environment, 512);
+    return function(id, role, description, memoryMb, timeout, props, environment, 512);
   }
 
-  private GantryFunction function(String id, Class<?> handler, String description, int memoryMb, Duration timeout,
+  private GantryFunction function(String id, LambdaRole role, String description, int memoryMb, Duration timeout,
       Props props, Map<String, String> environment, int tmpMb) {
     GantryFunction function = new GantryFunction(this, id,
-        new GantryFunction.Props(handler.getName(), description, memoryMb, timeout, props.code(), environment, tmpMb));
+        new GantryFunction.Props(role, description, memoryMb, timeout, props.packages(), environment, tmpMb));
     props.storage().grantSessions(function);
     functions.put(id, function);
     return function;

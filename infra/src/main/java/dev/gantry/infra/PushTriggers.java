@@ -1,7 +1,6 @@
 package dev.gantry.infra;
 
 import dev.gantry.config.EnvironmentVariables;
-import dev.gantry.handler.PushEventHandler;
 import dev.gantry.push.RepositoryPush;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +12,6 @@ import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sqs.Queue;
@@ -45,13 +43,13 @@ public final class PushTriggers extends Construct {
    * The triggers' inputs.
    *
    * @param settings deploy-time choices (push rules, CodeCommit repositories)
-   * @param code the deployment package
+   * @param packages the deployment package of each function role
    * @param storage tables
    * @param bus the custom bus the webhook routes put pushes on
    * @param pipelines the pipelines' state machines the push function starts
    * @param environment variables every function gets
    */
-  public record Props(DeploymentSettings settings, Code code, SessionStorage storage, IEventBus bus,
+  public record Props(DeploymentSettings settings, LambdaPackages packages, SessionStorage storage, IEventBus bus,
       PipelineStateMachine pipelines, Map<String, String> environment) {}
 
   /** Creates the webhook secret, the push function, its rules and dead-letter queue. */
@@ -78,8 +76,8 @@ public final class PushTriggers extends Construct {
     environment.putAll(props.storage().environment());
     environment.put(EnvironmentVariables.PUSH_RULES, props.settings().pushRules());
     environment.putAll(props.pipelines().environment());
-    this.function = new GantryFunction(this, "Handler", new GantryFunction.Props(PushEventHandler.class.getName(),
-        "Starts sessions for repository pushes that match the push rules", 1024, Duration.seconds(60), props.code(),
+    this.function = new GantryFunction(this, "Handler", new GantryFunction.Props(LambdaRole.PUSH,
+        "Starts sessions for repository pushes that match the push rules", 1024, Duration.seconds(60), props.packages(),
         environment));
     props.storage().grantSessions(function);
     props.pipelines().grantStart(function.grantee());

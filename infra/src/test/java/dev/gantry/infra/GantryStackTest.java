@@ -472,13 +472,13 @@ class GantryStackTest {
   @Test
   void bad_context_values_are_refused_with_the_key_named() {
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("jwtIssuer", "http://x")::get,
-        Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context jwtIssuer:");
+        Synthesized.LAMBDA_JARS)).hasMessageStartingWith("context jwtIssuer:");
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("jwtIssuer", "https://x")::get,
-        Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context jwtAudience:");
+        Synthesized.LAMBDA_JARS)).hasMessageStartingWith("context jwtAudience:");
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("throttleBurst", "lots")::get,
-        Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context throttleBurst:");
+        Synthesized.LAMBDA_JARS)).hasMessageStartingWith("context throttleBurst:");
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("codeCommitRepositoryArns", "app")::get,
-        Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context codeCommitRepositoryArns:");
+        Synthesized.LAMBDA_JARS)).hasMessageStartingWith("context codeCommitRepositoryArns:");
   }
 
   @Test
@@ -489,20 +489,20 @@ class GantryStackTest {
     Path foreign = Files.writeString(dir.resolve("foreign.yaml"), "rules:\n  - repository: octo-org/app\n    stack: orders-prod\n");
 
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", typo.toString())::get,
-        Synthesized.LAMBDA_JAR)).hasMessage("context pushRulesFile " + typo + ": rules[0]: unknown field 'branch' "
+        Synthesized.LAMBDA_JARS)).hasMessage("context pushRulesFile " + typo + ": rules[0]: unknown field 'branch' "
             + "(use repository, branches, stack, path, pipeline, agents)");
     Path unknownPipeline = Files.writeString(dir.resolve("pipeline.yaml"), "rules:\n  - repository: octo-org/app\n    pipeline: ship\n");
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", unknownPipeline.toString())::get,
-        Synthesized.LAMBDA_JAR)).hasMessage("context pushRulesFile " + unknownPipeline + ": rules[0].pipeline: no pipeline 'ship': "
+        Synthesized.LAMBDA_JARS)).hasMessage("context pushRulesFile " + unknownPipeline + ": rules[0].pipeline: no pipeline 'ship': "
             + "choose one of deliver, design, review, implement");
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", local.toString())::get,
-        Synthesized.LAMBDA_JAR)).hasMessageStartingWith("context pushRulesFile " + local + ": rules[0].path names a local checkout");
+        Synthesized.LAMBDA_JARS)).hasMessageStartingWith("context pushRulesFile " + local + ": rules[0].path names a local checkout");
     assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", foreign.toString())::get,
-        Synthesized.LAMBDA_JAR)).hasMessage("context pushRulesFile " + foreign + ": rules[0].stack orders-prod does not start "
+        Synthesized.LAMBDA_JARS)).hasMessage("context pushRulesFile " + foreign + ": rules[0].stack orders-prod does not start "
             + "with the stack prefix gantry-: Gantry may deploy only gantry-* stacks");
     assertThat(DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", foreign.toString(), "stackPrefix", "orders-")::get,
-        Synthesized.LAMBDA_JAR).pushRules()).isEqualTo(Files.readString(foreign));
+        Synthesized.LAMBDA_JARS).pushRules()).isEqualTo(Files.readString(foreign));
     assertThat(DeploymentSettings.fromContext(Map.<String, Object>of("pushRulesFile", good.toString())::get,
-        Synthesized.LAMBDA_JAR).pushRules()).isEqualTo(Files.readString(good));
+        Synthesized.LAMBDA_JARS).pushRules()).isEqualTo(Files.readString(good));
   }
 }

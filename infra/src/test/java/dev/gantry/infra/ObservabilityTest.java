@@ -128,7 +128,7 @@ class ObservabilityTest {
     for (Map<String, Object> context : List.<Map<String, Object>>of(Map.of("alarmEmail", "ops-at-example"),
         Map.of("dailyCostAlarmUsd", "ten"), Map.of("dailyCostAlarmUsd", "-5"))) {
       String key = context.keySet().iterator().next();
-      assertThatThrownBy(() -> DeploymentSettings.fromContext(context::get, Synthesized.LAMBDA_JAR))
+      assertThatThrownBy(() -> DeploymentSettings.fromContext(context::get, Synthesized.LAMBDA_JARS))
           .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("context " + key);
     }
   }

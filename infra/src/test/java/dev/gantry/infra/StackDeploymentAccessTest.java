@@ -57,10 +57,12 @@ class StackDeploymentAccessTest {
     StackDeploymentAccess access = new StackDeploymentAccess(stack, "DeployAccess", new StackDeploymentAccess.Props(
         DeploymentSettings.DEFAULT_STACK_PREFIX, DeploymentSettings.DEFAULT_DEPLOY_SERVICES));
     Code code = Code.fromBucket(Bucket.fromBucketName(stack, "Code", "example-code-bucket"), "example.jar", "example-version");
+    LambdaPackages packages = new LambdaPackages(java.util.Arrays.stream(LambdaRole.values())
+        .collect(java.util.stream.Collectors.toMap(role -> role, role -> code)));
     Map<CloudFormationUse, GantryFunction> functions = new java.util.EnumMap<>(CloudFormationUse.class);
     for (CloudFormationUse use : CloudFormationUse.values()) {
-      GantryFunction function = new GantryFunction(stack, "Deployer" + use.ordinal(), new GantryFunction.Props("dev.gantry.Example",
-          "a deploy stage: " + use, 512, Duration.seconds(30), code, Map.of()));
+      GantryFunction function = new GantryFunction(stack, "Deployer" + use.ordinal(), new GantryFunction.Props(LambdaRole.STAGE,
+          "a deploy stage: " + use, 512, Duration.seconds(30), packages, Map.of()));
       access.grantDeploy(function, use);
       functions.put(use, function);
     }
@@ -387,9 +389,9 @@ class StackDeploymentAccessTest {
   @Test
   void without_context_the_prefix_is_gantry_and_the_services_are_the_serverless_ones() {
     // GIVEN no context WHEN the settings are read
-    DeploymentSettings settings = DeploymentSettings.fromContext(Map.<String, Object>of()::get, Synthesized.LAMBDA_JAR);
+    DeploymentSettings settings = DeploymentSettings.fromContext(Map.<String, Object>of()::get, Synthesized.LAMBDA_JARS);
     DeploymentSettings listed = DeploymentSettings.fromContext(
-        Map.<String, Object>of("deployServices", List.of("lambda", "s3", "lambda"))::get, Synthesized.LAMBDA_JAR);
+        Map.<String, Object>of("deployServices", List.of("lambda", "s3", "lambda"))::get, Synthesized.LAMBDA_JARS);
 
     // THEN the defaults apply, and a context list (as cdk.json may give) works like a comma-separated string
     assertThat(settings.stackPrefix()).isEqualTo("gantry-");
@@ -402,13 +404,13 @@ class StackDeploymentAccessTest {
   void bad_stack_prefixes_and_deploy_services_are_refused_with_the_key_named() {
     for (String prefix : List.of("1gantry-", "-gantry", "gantry_", "gantry/", "g" + "x".repeat(64))) {
       assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("stackPrefix", prefix)::get,
-          Synthesized.LAMBDA_JAR)).as(prefix).isInstanceOf(IllegalArgumentException.class)
+          Synthesized.LAMBDA_JARS)).as(prefix).isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("context stackPrefix: '" + prefix + "'");
     }
     for (String services : List.of("iam", "lambda,sts", "organizations", "account", "cloudformation", "Lambda", "s3:*",
         "lambda,,dynamodb db")) {
       assertThatThrownBy(() -> DeploymentSettings.fromContext(Map.<String, Object>of("deployServices", services)::get,
-          Synthesized.LAMBDA_JAR)).as(services).isInstanceOf(IllegalArgumentException.class)
+          Synthesized.LAMBDA_JARS)).as(services).isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("context deployServices: '");
     }
     assertThatThrownBy(() -> new StackDeploymentAccess.Props("gantry-", List.of("lambda", "iam")))
@@ -421,7 +423,7 @@ class StackDeploymentAccessTest {
   void a_gantry_stack_whose_own_name_starts_with_the_stack_prefix_is_refused() {
     // GIVEN a stack name that the default prefix covers WHEN the app is built THEN the prefix is refused
     assertThatThrownBy(() -> GantryApp.build(AppProps.builder().context(Map.of("stackName", "Gantry-prod")).build(),
-        Synthesized.LAMBDA_JAR)).isInstanceOf(IllegalArgumentException.class)
+        Synthesized.LAMBDA_JARS)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("stackPrefix: the stack Gantry-prod that holds the deploy role starts with 'gantry-'");
   }
 

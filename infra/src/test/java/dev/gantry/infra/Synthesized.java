@@ -10,7 +10,7 @@ import software.amazon.awscdk.assertions.Template;
 
 /** The app synthesized once per context, shared by the tests (a synth takes seconds). */
 final class Synthesized {
-  static final Path LAMBDA_JAR = Path.of(System.getProperty("gantry.lambdaJar", "../lambdas/target/gantry-lambdas-aws.jar"));
+  static final Path LAMBDA_JARS = Path.of(System.getProperty("gantry.lambdaJars", "../lambdas/target"));
   private static final Map<Map<String, Object>, Synthesized> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
   final GantryStack stack;
@@ -24,7 +24,7 @@ final class Synthesized {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    App app = GantryApp.build(AppProps.builder().outdir(outdir.toString()).context(context).build(), LAMBDA_JAR);
+    App app = GantryApp.build(AppProps.builder().outdir(outdir.toString()).context(context).build(), LAMBDA_JARS);
     app.synth();
     this.stack = (GantryStack) app.getNode().findChild("Gantry");
     this.template = Template.fromStack(stack);

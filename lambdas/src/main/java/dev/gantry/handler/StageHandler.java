@@ -40,6 +40,7 @@ public final class StageHandler implements RequestStreamHandler, Resource {
   private static final String ROLE = "stage";
 
   private final StageTaskRunner runner;
+  private final PipelineExecutor executor;
   private final Runnable primeClients;
   /** The stage this function runs ({@code GANTRY_STAGE}), or null when one function runs every stage. */
   private final String stage;
@@ -58,6 +59,7 @@ public final class StageHandler implements RequestStreamHandler, Resource {
 
   private StageHandler(AwsGantry.Wired<PipelineExecutor> wired, Telemetry telemetry, String stage) {
     this.runner = new StageTaskRunner(wired.service(), telemetry);
+    this.executor = wired.service();
     this.primeClients = wired.primeClients();
     this.stage = stage;
   }
@@ -88,7 +90,8 @@ public final class StageHandler implements RequestStreamHandler, Resource {
     try {
       StageTask task = Json.MAPPER.readValue(Json.write(new StageTask(AwsGantry.ABSENT_SESSION_ID, name, 1,
           Pipelines.standard().defaultPipeline().name(), null)), StageTask.class);
-      runner.run(task);
+      // the executor, not the runner: a failed read here must not count as a stage attempt retried
+      executor.runAttempt(task.sessionId(), task.stage(), task.attempt());
     } catch (StageFailedException absent) {
       // expected: the session does not exist
     } catch (IOException e) {

@@ -8,8 +8,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The Lambda composition root wires from the environment alone, and names what is missing. */
-class AwsGantryTest {
-  static final Map<String, String> LAMBDA_ENVIRONMENT = Map.ofEntries(
+public class AwsGantryTest {
+  /** The environment the stack gives the functions, with made-up names. */
+  public static final Map<String, String> LAMBDA_ENVIRONMENT = Map.ofEntries(
       Map.entry("AWS_REGION", "eu-west-1"),
       Map.entry("GANTRY_SESSIONS_TABLE", "sessions-table"),
       Map.entry("GANTRY_AUDIT_TABLE", "audit-table"),
