@@ -38,8 +38,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * <ul>
  *   <li>api ({@code GET /sessions/{id}}): DynamoDB only, one consistent {@code GetItem}
  *   <li>recorder (an execution's end): DynamoDB, S3, KMS; {@code GetItem}, then an audited write:
- *       KMS {@code GenerateMac}, {@code TransactWriteItems} (session update and audit put, both
- *       conditional), S3 {@code PutObject} of the empty audit anchor with {@code If-None-Match: *}
+ *       KMS {@code GenerateMac}, {@code TransactWriteItems} (a conditional update of an item beside
+ *       the session, which Gantry's strict reading of the session item forbids touching, and a
+ *       conditional audit put), S3 {@code PutObject} of the empty audit anchor with {@code If-None-Match: *}
  *   <li>approval: as recorder, plus EventBridge {@code PutEvents} (the approval notice)
  *   <li>stage (architect on the offline model): DynamoDB, S3, KMS; {@code GetItem}, an audited write
  *       (stage started), S3 {@code GetObject} of the session's repository snapshot, {@code
@@ -96,9 +97,10 @@ public final class Floors {
     String message = "{\"hash\":\"" + hash + "\",\"seq\":" + seq + ",\"sessionId\":\"" + sessionId + "\"}";
     SdkBytes mac = kms.generateMac(b -> b.keyId(KEY_ID).macAlgorithm(MacAlgorithmSpec.HMAC_SHA_256)
         .message(SdkBytes.fromUtf8String(message))).mac();
-    Update update = Update.builder().tableName(SESSIONS).key(key(sessionId))
-        .updateExpression("SET #f = :f").conditionExpression("attribute_exists(#id)")
-        .expressionAttributeNames(Map.of("#f", "benchFloor", "#id", "sessionId"))
+    // the floor's own item beside the session (Gantry reads the session item strictly: no foreign attribute on it)
+    Update update = Update.builder().tableName(SESSIONS).key(key("floor-" + sessionId))
+        .updateExpression("SET #f = :f").conditionExpression("attribute_not_exists(#f) OR #f < :f")
+        .expressionAttributeNames(Map.of("#f", "benchFloor"))
         .expressionAttributeValues(Map.of(":f", AttributeValue.fromN(Long.toString(seq)))).build();
     Put put = Put.builder().tableName(AUDIT)
         .item(Map.of("sessionId", AttributeValue.fromS("floor-" + sessionId), "seq", AttributeValue.fromN(Long.toString(seq)),

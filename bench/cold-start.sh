@@ -8,8 +8,11 @@
 #   hello      a stream handler writing fixed bytes (the JVM and runtime interface alone)
 #   floor      the bare AWS SDK: the role's clients built at init, the same kind of calls on invoke (bench/Floors.java)
 #   unprimed   the role's handler, AWS_LAMBDA_INITIALIZATION_TYPE=snap-start, no org.crac hook run
-#   restore    as unprimed, then org.crac beforeCheckpoint + afterRestore before the first invoke:
-#              the first invoke after a SnapStart restore
+#   restore    as unprimed, then org.crac.Core.checkpointRestore() (each registered resource's
+#              beforeCheckpoint, then afterRestore) before the first invoke: the first invoke after a
+#              SnapStart restore. org.crac 1.5.0 on a JDK without CRaC drops registrations, so the
+#              bench supplies a minimal CRaC implementation (bench/crac, -Dorg.crac.Core.Compat=crac),
+#              as Lambda's runtime supplies its own
 #   on-demand  AWS_LAMBDA_INITIALIZATION_TYPE=on-demand (Lambda's value without SnapStart): priming during init
 # Until the handlers register org.crac resources, restore and on-demand measure the same as unprimed.
 # The variants of a role take turns within each round (the first rotates), so the machine's load
@@ -82,6 +85,7 @@ arn=arn:aws:states:eu-west-1:123456789012:stateMachine
 export GANTRY_STATE_MACHINE_ARNS="{\"deliver\":\"$arn:d\",\"design\":\"$arn:g\",\"review\":\"$arn:r\",\"implement\":\"$arn:i\"}"
 export GANTRY_EVENT_BUS_NAME=gantry-bench GANTRY_WEBHOOK_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:123456789012:secret:w
 export GANTRY_MODEL_PROVIDER=offline AWS_LAMBDA_FUNCTION_VERSION=1
+export GANTRY_SESSION_READERS='arn:aws:sts::123456789012:assumed-role/gantry-reader/*'  # the api event's caller reads every session
 export POWERTOOLS_SERVICE_NAME=gantry POWERTOOLS_LOG_LEVEL=INFO POWERTOOLS_METRICS_NAMESPACE=Gantry
 export LAMBDA_TASK_ROOT="$work/task"
 mkdir -p "$LAMBDA_TASK_ROOT"
@@ -89,7 +93,7 @@ mkdir -p "$LAMBDA_TASK_ROOT"
 
 # compile the bench (never into the repository)
 compile_cp=$(printf '%s:' lambdas/target/gantry-lambda-*.jar "$fat" 2>/dev/null)
-javac --release 17 -nowarn -d "$work/classes" -cp "$compile_cp" bench/ColdStart.java bench/Floors.java bench/ColdStartTable.java
+javac --release 17 -nowarn -d "$work/classes" -cp "$compile_cp" bench/ColdStart.java bench/Floors.java bench/ColdStartTable.java bench/crac/*.java
 javac --release 17 -nowarn -d "$work/engines" -cp "$local_jar:local/target/lib/*" bench/ColdStartEngines.java
 
 # the engines, once; their input held open on fd 3 until the end
@@ -117,7 +121,7 @@ sample() {  # role variant round
   local stage_env=""; [ "$role" = stage ] && stage_env=architect
   if ! AWS_LAMBDA_INITIALIZATION_TYPE=$type AWS_LAMBDA_FUNCTION_NAME=gantry-$role GANTRY_STAGE=$stage_env \
       GANTRY_SCRATCH_DIR="$work/scratch/gantry" BENCH_ANSWERS=$([ "$i" = 0 ] && echo "$work/answers") \
-      "$java" $flags -cp "$(jar_of "$role"):$serialization:$work/classes" ColdStart "$work/results" "$role" "$variant" \
+      "$java" $flags -Dorg.crac.Core.Compat=crac -cp "$(jar_of "$role"):$serialization:$work/classes" ColdStart "$work/results" "$role" "$variant" \
       "dev.gantry.handler.${handler[$role]}" "$work/events/$role/$first.json" "$work/events/$role/$second.json" \
       > "$work/sample.log" 2>&1; then
     echo "sample $role $variant round $i failed:" >&2; grep -v '^{' "$work/sample.log" | tail -20 >&2; tail -3 "$work/sample.log" >&2
