@@ -11,6 +11,7 @@ import dev.gantry.agent.AgentCatalog;
 import dev.gantry.model.offline.OfflineModel;
 import dev.gantry.pipeline.PipelineExecutor;
 import dev.gantry.pipeline.StageListener;
+import dev.gantry.push.RepositoryPush;
 import dev.gantry.session.DynamoDbSessionStore;
 import dev.gantry.session.Session;
 import dev.gantry.session.SessionService;
@@ -128,14 +129,25 @@ public final class ColdStartEngines {
                 "executionArn", "arn:aws:states:eu-west-1:123456789012:execution:gantry-deliver:" + s.sessionId()));
             break;
           }
-          case "push":
-            // a RepositoryPush on Gantry's bus that no rule matches (the bench sets no GANTRY_PUSH_RULES)
-            event = "{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"RepositoryPush\",\"source\":"
-                + "\"gantry.webhooks\",\"account\":\"123456789012\",\"time\":\"2026-12-01T00:00:00Z\",\"region\":\"eu-west-1\","
-                + "\"resources\":[],\"detail\":{\"deliveryId\":\"bench-" + n + "-" + UUID.randomUUID() + "\",\"provider\":\"github\","
-                + "\"repository\":\"https://github.com/example/bench.git\",\"ref\":\"refs/heads/main\","
-                + "\"commit\":\"0123456789abcdef0123456789abcdef01234567\",\"pusher\":\"bench\"}}";
+          case "push": {
+            // a RepositoryPush on Gantry's bus (Gantry's own record as the detail) that no rule matches:
+            // the bench sets no GANTRY_PUSH_RULES
+            RepositoryPush push = new RepositoryPush("github", "bench-" + n + "-" + UUID.randomUUID(), "example/bench",
+                "https://github.com/example/bench.git", "refs/heads/main", "0".repeat(40),
+                "0123456789abcdef0123456789abcdef01234567", "bench", "main", "Benchmark a cold start", 1);
+            Map<String, Object> envelope = new java.util.LinkedHashMap<>();
+            envelope.put("version", "0");
+            envelope.put("id", UUID.randomUUID().toString());
+            envelope.put("detail-type", RepositoryPush.DETAIL_TYPE);
+            envelope.put("source", RepositoryPush.SOURCE);
+            envelope.put("account", "123456789012");
+            envelope.put("time", "2026-12-01T00:00:00Z");
+            envelope.put("region", "eu-west-1");
+            envelope.put("resources", List.of());
+            envelope.put("detail", push);
+            event = Json.write(envelope);
             break;
+          }
           case "redelivery":
             event = "{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"Scheduled Event\",\"source\":"
                 + "\"aws.events\",\"account\":\"123456789012\",\"time\":\"2026-12-01T00:00:00Z\",\"region\":\"eu-west-1\","
