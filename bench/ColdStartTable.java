@@ -45,7 +45,7 @@ public final class ColdStartTable {
         if (rows == null) {
           continue;
         }
-        double firstOverSecond = median(rows, 1) / median(rows, 2);
+        double firstOverSecond = median(rows, 2) > 0 ? median(rows, 1) / median(rows, 2) : Double.NaN; // NaN: second under 0.05 ms
         System.out.printf(Locale.ROOT, "%-10s %-9s %3d %6.0f/%-6.0f %6.0f/%-6.0f %6.0f/%-6.0f %7.0f/%-7.0f %7.0f %6.0f %9.2f %9.2f %7.1f%n",
             role, variant, rows.size(), median(rows, 0), p90(rows, 0), median(rows, 1), p90(rows, 1), median(rows, 2),
             p90(rows, 2), median(rows, 5), p90(rows, 5), median(rows, 3), median(rows, 4),

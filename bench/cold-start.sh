@@ -129,7 +129,10 @@ sample() {  # role variant round
   fi
   # S3 uploads that failed after the SDK's retries (the store logs the anchor it could not write and goes on)
   local missed; missed=$(grep -c 'not anchored' "$work/sample.log" || true)
-  [ "$missed" = 0 ] || echo "$role $variant round $i: $missed audit anchor(s) not written" >> "$work/anchor-misses"
+  if [ "$missed" != 0 ]; then
+    echo "$role $variant round $i: $missed audit anchor(s) not written" >> "$work/anchor-misses"
+    cp "$work/sample.log" "$work/anchor-miss-$role-$variant-$i.log"   # kept with KEEP=1
+  fi
 }
 for i in $(seq 0 $((runs - 1))); do
   for role in "${roles[@]}"; do
