@@ -26,7 +26,7 @@ import java.util.function.ToDoubleFunction;
 public class OverheadReport {
   record Interval(long start, long end) {}
 
-  record Run(double wallSeconds, int calls, double inCallsSeconds, double overheadPercent) {}
+  record Run(double wallSeconds, int calls, double inCallsSeconds, double overheadPercent, double stagesOverheadPercent) {}
 
   public static void main(String[] args) throws Exception {
     String delay = args[0];
@@ -47,21 +47,31 @@ public class OverheadReport {
       long union = inCalls(mine, t0, t2);
       long sum = mine.stream().mapToLong(c -> c.end() - c.start()).sum();
       long wall = t2 - t0;
-      Run run = new Run(wall / 1000.0, mine.size(), union / 1000.0, 100.0 * (wall - union) / wall);
+      double stagesOverhead = breakdown(Json.MAPPER.readTree(Path.of(args[3], "show-" + n + ".json").toFile()), mine, t0, t1, t2);
+      Run run = new Run(wall / 1000.0, mine.size(), union / 1000.0, 100.0 * (wall - union) / wall, stagesOverhead);
       runs.add(run);
       System.out.printf("run %s (session %s, model calls of %s s): wall %.2f s (gantry run %.2f s, gantry approve %.2f s), "
               + "%d model calls, in calls %.2f s (sum of calls %.2f s), outside calls %.2f s, overhead %.2f %%%n",
           n, id, delay, wall / 1000.0, (t1 - t0) / 1000.0, (t2 - t1) / 1000.0, mine.size(), union / 1000.0, sum / 1000.0,
           (wall - union) / 1000.0, run.overheadPercent());
-      breakdown(Json.MAPPER.readTree(Path.of(args[3], "show-" + n + ".json").toFile()), mine, t0, t1, t2);
+      System.out.print(table);
+      System.out.printf("  overhead without the commands' start-up and exit (stages and the gaps between them only): %.2f %%%n",
+          stagesOverhead);
+      table.setLength(0);
     }
-    System.out.printf("median of %d: wall %.2f s, %.0f model calls, in calls %.2f s, overhead %.2f %%%n", runs.size(),
+    System.out.printf("median of %d: wall %.2f s, %.0f model calls, in calls %.2f s, overhead %.2f %% "
+            + "(without the commands' start-up and exit %.2f %%)%n", runs.size(),
         median(runs, Run::wallSeconds), median(runs, r -> r.calls()), median(runs, Run::inCallsSeconds),
-        median(runs, Run::overheadPercent));
+        median(runs, Run::overheadPercent), median(runs, Run::stagesOverheadPercent));
   }
 
-  /** Prints consecutive segments covering [t0, t2]: wall, in calls and outside calls of each. */
-  static void breakdown(JsonNode show, List<Interval> calls, long t0, long t1, long t2) {
+  private static final StringBuilder table = new StringBuilder();
+
+  /**
+   * Writes to {@link #table} consecutive segments covering [t0, t2]: wall, in calls and outside calls
+   * of each; returns the overhead in % of the stages and the gaps between them alone.
+   */
+  static double breakdown(JsonNode show, List<Interval> calls, long t0, long t1, long t2) {
     List<String> names = new ArrayList<>();
     List<Interval> segments = new ArrayList<>();
     long at = t0;
@@ -87,10 +97,12 @@ public class OverheadReport {
     }
     names.add("gantry approve: last stage to exit");
     segments.add(new Interval(at, t2));
-    System.out.printf("  %-52s %9s %9s %9s%n", "segment", "wall s", "in calls", "outside");
+    table.append(String.format("  %-52s %9s %9s %9s%n", "segment", "wall s", "in calls", "outside"));
     double[] total = new double[3];
     double between = 0;
     double betweenIn = 0;
+    double stages = 0;
+    double stagesIn = 0;
     for (int i = 0; i < segments.size(); i++) {
       Interval s = segments.get(i);
       long wall = s.end() - s.start();
@@ -103,11 +115,17 @@ public class OverheadReport {
         betweenIn += in;
         continue;
       }
-      System.out.printf("  %-52s %9.2f %9.2f %9.2f%n", names.get(i), wall / 1000.0, in / 1000.0, (wall - in) / 1000.0);
+      if (names.get(i).startsWith("stage ")) {
+        stages += wall;
+        stagesIn += in;
+      }
+      table.append(String.format("  %-52s %9.2f %9.2f %9.2f%n", names.get(i), wall / 1000.0, in / 1000.0, (wall - in) / 1000.0));
     }
-    System.out.printf("  %-52s %9.2f %9.2f %9.2f%n", "between stages (all gaps)", between / 1000.0, betweenIn / 1000.0,
-        (between - betweenIn) / 1000.0);
-    System.out.printf("  %-52s %9.2f %9.2f %9.2f%n", "total", total[0] / 1000.0, total[1] / 1000.0, total[2] / 1000.0);
+    table.append(String.format("  %-52s %9.2f %9.2f %9.2f%n", "between stages (all gaps)", between / 1000.0, betweenIn / 1000.0,
+        (between - betweenIn) / 1000.0));
+    table.append(String.format("  %-52s %9.2f %9.2f %9.2f%n", "total", total[0] / 1000.0, total[1] / 1000.0, total[2] / 1000.0));
+    double inner = stages + between;
+    return inner == 0 ? 0 : 100.0 * (inner - stagesIn - betweenIn) / inner;
   }
 
   /** Milliseconds within [from, to] during which at least one call was in flight. */

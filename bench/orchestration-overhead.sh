@@ -21,7 +21,12 @@ cp="$jar:$here/local/target/lib/*"
 work="$(mktemp -d "${TMPDIR:-/tmp}/gantry-overhead.XXXXXX")"
 export GANTRY_HOME="$work/home"
 stub_pid=""
-cleanup() { [ -z "$stub_pid" ] || kill "$stub_pid" 2>/dev/null || true; rm -rf "$work"; }
+# the stub's log, the runs' times and sessions stay in $work when something failed
+cleanup() {
+  status=$?
+  [ -z "$stub_pid" ] || kill "$stub_pid" 2>/dev/null || true
+  if [ "$status" -eq 0 ]; then rm -rf "$work"; else echo "bench: data kept in $work" >&2; fi
+}
 trap cleanup EXIT
 
 echo "uptime at start: $(uptime)"
