@@ -80,7 +80,7 @@ public class OverheadReport {
       long start = Instant.parse(stage.get("startedAt").asText()).toEpochMilli();
       long end = stage.hasNonNull("endedAt") ? Instant.parse(stage.get("endedAt").asText()).toEpochMilli() : start;
       String name = stage.get("name").asText();
-      names.add(before);
+      names.add(before == null ? "  gap before " + name : before);
       segments.add(new Interval(at, start));
       if (stage.get("status").asText().equals("APPROVED")) {
         // the gate waits while gantry run records it and exits, and gantry approve starts
@@ -93,7 +93,7 @@ public class OverheadReport {
         segments.add(new Interval(start, end));
       }
       at = end;
-      before = "between stages";
+      before = null;
     }
     names.add("gantry approve: last stage to exit");
     segments.add(new Interval(at, t2));
@@ -110,10 +110,9 @@ public class OverheadReport {
       total[0] += wall;
       total[1] += in;
       total[2] += wall - in;
-      if (names.get(i).equals("between stages")) {
+      if (names.get(i).startsWith("  gap")) {
         between += wall;
         betweenIn += in;
-        continue;
       }
       if (names.get(i).startsWith("stage ")) {
         stages += wall;
@@ -121,7 +120,7 @@ public class OverheadReport {
       }
       table.append(String.format("  %-52s %9.2f %9.2f %9.2f%n", names.get(i), wall / 1000.0, in / 1000.0, (wall - in) / 1000.0));
     }
-    table.append(String.format("  %-52s %9.2f %9.2f %9.2f%n", "between stages (all gaps)", between / 1000.0, betweenIn / 1000.0,
+    table.append(String.format("  %-52s %9.2f %9.2f %9.2f%n", "all gaps between stages", between / 1000.0, betweenIn / 1000.0,
         (between - betweenIn) / 1000.0));
     table.append(String.format("  %-52s %9.2f %9.2f %9.2f%n", "total", total[0] / 1000.0, total[1] / 1000.0, total[2] / 1000.0));
     double inner = stages + between;

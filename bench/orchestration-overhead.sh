@@ -5,7 +5,8 @@
 # `gantry run` (to AWAITING_APPROVAL) then `gantry approve`, each a fresh JVM, as a user runs them.
 # Prints per run: wall time, model calls, time inside model calls (the union of the intervals during
 # which at least one call was in flight, as the stub saw them), overhead = (wall - in calls) / wall,
-# where the rest of the time went per stage; then the medians, and `uptime` before and after.
+# where the rest of the time went per stage; then the medians, and `uptime` before and after. First,
+# the wall time of `gantry sessions`, what any command pays for start-up and exit.
 #
 #   bench/orchestration-overhead.sh [DELAY_SECONDS] [RUNS] [REPO]   (defaults: 20 s, 3 runs, this repository)
 # Build first: mvn -B -DskipTests -pl lambdas,local package
@@ -41,6 +42,9 @@ export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
 unset AWS_SESSION_TOKEN AWS_PROFILE GANTRY_MODEL_ID || true
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# what any command pays before and after its work: a fresh JVM, the embedded engines, their checks
+t=$(now_ms); "$here/gantry" sessions >/dev/null; t=$(( $(now_ms) - t ))
+printf 'a command that does no work (gantry sessions, the first in a fresh GANTRY_HOME): %d.%02d s\n' $((t / 1000)) $((t % 1000 / 10))
 for i in $(seq 1 "$runs"); do
   t0=$(now_ms)
   out="$("$here/gantry" run --repo "$repo" --goal "Serve this repository's API on AWS" 2>&1)" || true
