@@ -79,7 +79,7 @@ public final class ColdStart {
 
   /**
    * {@code org.crac.Core.checkpointRestore()}, by reflection: with the bench's CRaC implementation
-   * ({@code bench/crac}), every registered resource's {@code beforeCheckpoint}, then {@code afterRestore}.
+   * ({@code dev.gantry.testing.crac} in the lambdas tests), every registered resource's {@code beforeCheckpoint}, then {@code afterRestore}.
    */
   static void checkpointAndRestore() throws Exception {
     Class<?> core;

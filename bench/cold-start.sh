@@ -11,10 +11,9 @@
 #   restore    as unprimed, then org.crac.Core.checkpointRestore() (each registered resource's
 #              beforeCheckpoint, then afterRestore) before the first invoke: the first invoke after a
 #              SnapStart restore. org.crac 1.5.0 on a JDK without CRaC drops registrations, so the
-#              bench supplies a minimal CRaC implementation (bench/crac, -Dorg.crac.Core.Compat=crac),
+#              bench supplies a minimal CRaC implementation (lambdas/src/test/java/dev/gantry/testing/crac, -Dorg.crac.Core.Compat=dev.gantry.testing.crac),
 #              as Lambda's runtime supplies its own
 #   on-demand  AWS_LAMBDA_INITIALIZATION_TYPE=on-demand (Lambda's value without SnapStart): priming during init
-# Until the handlers register org.crac resources, restore and on-demand measure the same as unprimed.
 # The variants of a role take turns within each round (the first rotates), so the machine's load
 # falls on all of them alike.
 #
@@ -93,7 +92,7 @@ mkdir -p "$LAMBDA_TASK_ROOT"
 
 # compile the bench (never into the repository)
 compile_cp=$(printf '%s:' lambdas/target/gantry-lambda-*.jar "$fat" 2>/dev/null)
-javac --release 17 -nowarn -d "$work/classes" -cp "$compile_cp" bench/ColdStart.java bench/Floors.java bench/ColdStartTable.java bench/crac/*.java
+javac --release 17 -nowarn -d "$work/classes" -cp "$compile_cp" bench/ColdStart.java bench/Floors.java bench/ColdStartTable.java lambdas/src/test/java/dev/gantry/testing/crac/*.java
 javac --release 17 -nowarn -d "$work/engines" -cp "$local_jar:local/target/lib/*" bench/ColdStartEngines.java
 
 # the engines, once; their input held open on fd 3 until the end
@@ -121,7 +120,7 @@ sample() {  # role variant round
   local stage_env=""; [ "$role" = stage ] && stage_env=architect
   if ! AWS_LAMBDA_INITIALIZATION_TYPE=$type AWS_LAMBDA_FUNCTION_NAME=gantry-$role GANTRY_STAGE=$stage_env \
       GANTRY_SCRATCH_DIR="$work/scratch/gantry" BENCH_ANSWERS=$([ "$i" = 0 ] && echo "$work/answers") \
-      "$java" $flags -Dorg.crac.Core.Compat=crac -cp "$(jar_of "$role"):$serialization:$work/classes" ColdStart "$work/results" "$role" "$variant" \
+      "$java" $flags -Dorg.crac.Core.Compat=dev.gantry.testing.crac -cp "$(jar_of "$role"):$serialization:$work/classes" ColdStart "$work/results" "$role" "$variant" \
       "dev.gantry.handler.${handler[$role]}" "$work/events/$role/$first.json" "$work/events/$role/$second.json" \
       > "$work/sample.log" 2>&1; then
     echo "sample $role $variant round $i failed:" >&2; grep -v '^{' "$work/sample.log" | tail -20 >&2; tail -3 "$work/sample.log" >&2

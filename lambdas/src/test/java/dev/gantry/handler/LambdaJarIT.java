@@ -92,6 +92,8 @@ class LambdaJarIT {
     for (Path jar : jars()) {
       String role = jar.getFileName().toString().replaceAll("gantry-lambda-([a-z]+)\\.jar", "$1");
       ProcessBuilder launch = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          // the checkpoint runs every registered resource, Powertools' among them, as Lambda's runtime does
+          "-Dorg.crac.Core.Compat=" + dev.gantry.testing.crac.Core.class.getPackageName(),
           "-cp", jar + java.io.File.pathSeparator + TARGET.resolve("test-classes"), StartAndPrime.class.getName(),
           HANDLERS.get(role).getName()).redirectErrorStream(true);
       launch.environment().putAll(dev.gantry.config.AwsGantryTest.LAMBDA_ENVIRONMENT);
@@ -110,13 +112,19 @@ class LambdaJarIT {
     }
   }
 
-  /** Constructs a handler as the Lambda runtime does and runs its checkpoint hooks, as SnapStart does. */
+  /**
+   * Constructs a handler as the Lambda runtime does, then runs every registered resource's
+   * checkpoint and restore hooks, as SnapStart does around its snapshot (a hook that throws fails
+   * the function version's publication).
+   */
   public static final class StartAndPrime {
     public static void main(String[] args) throws Exception {
       Object handler = Class.forName(args[0]).getConstructor().newInstance();
-      ((org.crac.Resource) handler).beforeCheckpoint(null);
-      ((org.crac.Resource) handler).afterRestore(null);
-      System.out.println("started and primed " + args[0]);
+      if (dev.gantry.testing.crac.Core.registered() == 0) {
+        throw new AssertionError("the handler registered no org.crac resource");
+      }
+      org.crac.Core.checkpointRestore();
+      System.out.println("started and primed " + handler.getClass().getName());
     }
   }
 

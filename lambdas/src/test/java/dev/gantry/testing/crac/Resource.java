@@ -1,4 +1,4 @@
-package crac;
+package dev.gantry.testing.crac;
 
 /**
  * A checkpoint/restore participant, as org.crac's compatibility layer expects of a CRaC

@@ -1,4 +1,4 @@
-package crac;
+package dev.gantry.testing.crac;
 
 /** A group of resources notified together; see {@link Core}. */
 public abstract class Context<R extends Resource> implements Resource {

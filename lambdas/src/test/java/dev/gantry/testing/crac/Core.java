@@ -1,13 +1,13 @@
-package crac;
+package dev.gantry.testing.crac;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The smallest CRaC implementation org.crac (1.5.0) accepts, for bench/cold-start.sh: on a JDK
+ * The smallest CRaC implementation org.crac (1.5.0) accepts, for LambdaJarIT and bench/cold-start.sh: on a JDK
  * without CRaC (Temurin), org.crac finds no implementation ({@code javax.crac}, {@code jdk.crac})
  * and drops every {@code register} and refuses {@code checkpointRestore}; Lambda's Java runtime
- * supplies one. The bench names this package with {@code -Dorg.crac.Core.Compat=crac} (the system
+ * supplies one. They name this package with {@code -Dorg.crac.Core.Compat=dev.gantry.testing.crac} (the system
  * property org.crac's {@code Core} reads first), so handlers' resources are kept, and
  * {@code org.crac.Core.checkpointRestore()} runs {@code beforeCheckpoint} on them in reverse order of
  * registration, then {@code afterRestore} in order (CRaC's ordering; no snapshot is taken).

@@ -1,4 +1,4 @@
-package crac;
+package dev.gantry.testing.crac;
 
 /** A checkpoint failed; the resources' exceptions are suppressed in it. */
 public class CheckpointException extends Exception {
