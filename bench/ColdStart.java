@@ -105,7 +105,7 @@ public final class ColdStart {
       }
       failures = ", hooks failed:" + (why.length() == 0 ? " " + e.getCause() : why.toString());
     }
-    ANSWER_PREFIX[0] += " (" + crac.Core.registered() + " org.crac resources" + failures + ")";
+    ANSWER_PREFIX[0] += " (" + dev.gantry.testing.crac.Core.registered() + " org.crac resources" + failures + ")";
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -1,7 +1,6 @@
 package dev.gantry.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.gantry.api.ApiGatewayV2;
 import dev.gantry.api.HttpApiEvent;
 import dev.gantry.api.HttpApiResponse;
@@ -15,7 +14,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import org.crac.Resource;
 
 /**
  * The API behind API Gateway (HTTP API, payload format 2.0): reads the event JSON into {@link
@@ -25,8 +23,7 @@ import org.crac.Resource;
  * classes nor its own serializer: that mapping was about a quarter of the API's cold start. An
  * event that is not JSON fails the invocation (API Gateway answers 500).
  */
-public final class ApiHandler implements RequestStreamHandler, Resource {
-  private static final String ROLE = "api";
+public final class ApiHandler extends PrimedHandler {
   /**
    * {@code GET /sessions/{id}} of a session that does not exist, from an IAM caller, as API Gateway
    * sends it (payload format 2.0): the router answers 404 after one GetItem.
@@ -46,7 +43,7 @@ public final class ApiHandler implements RequestStreamHandler, Resource {
   /** Wires everything from the Lambda environment, once per execution environment. */
   public ApiHandler() {
     this(AwsGantry.api(System.getenv()).service().router(), IamReaders.parse(System.getenv(EnvironmentVariables.SESSION_READERS)));
-    Priming.atInit(this, ROLE, this::prime, System.getenv());
+    primeAtInit();
   }
 
   /** @param router the request table (tests pass one on local stores); no IAM principal reads every session */
@@ -59,6 +56,7 @@ public final class ApiHandler implements RequestStreamHandler, Resource {
    * @param readers the IAM principals that see every principal's sessions
    */
   public ApiHandler(Router router, IamReaders readers) {
+    super("api");
     this.router = router;
     this.readers = readers;
   }
@@ -96,13 +94,5 @@ public final class ApiHandler implements RequestStreamHandler, Resource {
     }
   }
 
-  @Override
-  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-    Priming.beforeCheckpoint(ROLE, this::prime);
-  }
 
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing is unique per environment here
-  }
 }

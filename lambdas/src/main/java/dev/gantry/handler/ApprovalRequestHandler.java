@@ -1,7 +1,6 @@
 package dev.gantry.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.gantry.config.AwsGantry;
 import dev.gantry.json.Json;
 import dev.gantry.pipeline.ApprovalNotifier;
@@ -17,7 +16,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.crac.Resource;
 
 /**
  * The approval state's task ({@code lambda:invoke.waitForTaskToken}): stores the task token on the
@@ -26,8 +24,7 @@ import org.crac.Resource;
  * is missed, or the overall timeout passes (Step Functions Developer Guide, "Wait for a Callback
  * with Task Token").
  */
-public final class ApprovalRequestHandler implements RequestStreamHandler, Resource {
-  private static final String ROLE = "approval";
+public final class ApprovalRequestHandler extends PrimedHandler {
   private static final byte[] PRIMING_TASK = ("{\"sessionId\":\"" + AwsGantry.ABSENT_SESSION_ID
       + "\",\"taskToken\":\"priming\"}").getBytes(StandardCharsets.UTF_8);
 
@@ -38,10 +35,11 @@ public final class ApprovalRequestHandler implements RequestStreamHandler, Resou
   /** Wires the session store and the bus from the Lambda environment; no model, no agents. */
   public ApprovalRequestHandler() {
     this(AwsGantry.approvals(System.getenv()));
-    Priming.atInit(this, ROLE, this::prime, System.getenv());
+    primeAtInit();
   }
 
   private ApprovalRequestHandler(AwsGantry.Wired<AwsGantry.Approvals> wired) {
+    super("approval");
     this.recorder = wired.service().recorder();
     this.notifier = wired.service().notifier();
     this.primeClients = wired.primeClients();
@@ -83,13 +81,5 @@ public final class ApprovalRequestHandler implements RequestStreamHandler, Resou
     primeClients.run();
   }
 
-  @Override
-  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-    Priming.beforeCheckpoint(ROLE, this::prime);
-  }
 
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing is unique per environment here
-  }
 }

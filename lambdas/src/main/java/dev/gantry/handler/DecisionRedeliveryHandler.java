@@ -1,7 +1,6 @@
 package dev.gantry.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.gantry.config.AwsGantry;
 import dev.gantry.json.Json;
 import dev.gantry.pipeline.DecisionRedelivery;
@@ -13,15 +12,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.crac.Resource;
 
 /**
  * The scheduled sweep (an EventBridge rule, every few minutes) that delivers approval decisions
  * recorded while Step Functions was unreachable ({@link DecisionRedelivery}). Ignores its input (the
  * scheduled event); answers the sweep's counts as JSON.
  */
-public final class DecisionRedeliveryHandler implements RequestStreamHandler, Resource {
-  private static final String ROLE = "redelivery";
+public final class DecisionRedeliveryHandler extends PrimedHandler {
   private final DecisionRedelivery redelivery;
   private final Telemetry telemetry;
   private final Runnable primeClients;
@@ -29,10 +26,11 @@ public final class DecisionRedeliveryHandler implements RequestStreamHandler, Re
   /** Wires the session store and Step Functions from the Lambda environment. */
   public DecisionRedeliveryHandler() {
     this(AwsGantry.decisionRedelivery(System.getenv()), AwsGantry.telemetry());
-    Priming.atInit(this, ROLE, this::prime, System.getenv());
+    primeAtInit();
   }
 
   private DecisionRedeliveryHandler(AwsGantry.Wired<DecisionRedelivery> wired, Telemetry telemetry) {
+    super("redelivery");
     this.redelivery = wired.service();
     this.telemetry = telemetry;
     this.primeClients = wired.primeClients();
@@ -69,13 +67,5 @@ public final class DecisionRedeliveryHandler implements RequestStreamHandler, Re
     primeClients.run();
   }
 
-  @Override
-  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-    Priming.beforeCheckpoint(ROLE, this::prime);
-  }
 
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing is unique per environment here
-  }
 }

@@ -1,7 +1,6 @@
 package dev.gantry.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.gantry.config.AwsGantry;
 import dev.gantry.json.Json;
 import dev.gantry.pipeline.ExecutionRecorder;
@@ -16,7 +15,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>Primed ({@link Priming}) by recording the end of a session that does not exist, which reads
  * and writes nothing else, and by the clients' harmless requests.
  */
-public final class FailureRecorderHandler implements RequestStreamHandler, Resource {
+public final class FailureRecorderHandler extends PrimedHandler {
   private static final Logger LOG = LoggerFactory.getLogger(FailureRecorderHandler.class);
-  private static final String ROLE = "recorder";
   private static final byte[] PRIMING_EVENT = ("{\"sessionId\":\"" + AwsGantry.ABSENT_SESSION_ID
       + "\",\"outcome\":\"FAILED\",\"error\":{\"Error\":\"States.TaskFailed\",\"Cause\":\"priming\"}}")
       .getBytes(StandardCharsets.UTF_8);
@@ -42,10 +39,11 @@ public final class FailureRecorderHandler implements RequestStreamHandler, Resou
   /** Wires the session store from the Lambda environment; no model, no agents. */
   public FailureRecorderHandler() {
     this(AwsGantry.recorder(System.getenv()));
-    Priming.atInit(this, ROLE, this::prime, System.getenv());
+    primeAtInit();
   }
 
   private FailureRecorderHandler(AwsGantry.Wired<ExecutionRecorder> wired) {
+    super("recorder");
     this.recorder = wired.service();
     this.primeClients = wired.primeClients();
   }
@@ -82,13 +80,5 @@ public final class FailureRecorderHandler implements RequestStreamHandler, Resou
     primeClients.run();
   }
 
-  @Override
-  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-    Priming.beforeCheckpoint(ROLE, this::prime);
-  }
 
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing is unique per environment here: ids are random (SecureRandom) per call, credentials come from the SDK's chain
-  }
 }

@@ -1,7 +1,6 @@
 package dev.gantry.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.gantry.config.AwsGantry;
 import dev.gantry.json.Json;
 import dev.gantry.push.EventBridgeEvent;
@@ -17,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.crac.Resource;
 
 /**
  * The target of the EventBridge rule for repository pushes: Gantry's own {@code RepositoryPush}
@@ -25,8 +23,7 @@ import org.crac.Resource;
  * gantry serve}'s in-process delivery. A failure is thrown, so EventBridge retries and finally sends
  * the event to the rule's dead-letter queue; the delivery id keeps retries to one session.
  */
-public final class PushEventHandler implements RequestStreamHandler, Resource {
-  private static final String ROLE = "push";
+public final class PushEventHandler extends PrimedHandler {
   /** A Gantry push event as the bus delivers it (EventBridge User Guide, "Amazon EventBridge events"). */
   private static final byte[] PRIMING_EVENT = ("{\"version\":\"0\",\"id\":\"" + AwsGantry.ABSENT_SESSION_ID + "\","
       + "\"detail-type\":\"" + RepositoryPush.DETAIL_TYPE + "\",\"source\":\"" + RepositoryPush.SOURCE + "\","
@@ -43,10 +40,11 @@ public final class PushEventHandler implements RequestStreamHandler, Resource {
   /** Wires everything from the Lambda environment. */
   public PushEventHandler() {
     this(AwsGantry.pushes(System.getenv()), AwsGantry.telemetry());
-    Priming.atInit(this, ROLE, this::prime, System.getenv());
+    primeAtInit();
   }
 
   private PushEventHandler(AwsGantry.Wired<PushSessionStarter> wired, Telemetry telemetry) {
+    super("push");
     this.delivery = new PushEventDelivery(wired.service(), telemetry);
     this.primeClients = wired.primeClients();
   }
@@ -85,13 +83,5 @@ public final class PushEventHandler implements RequestStreamHandler, Resource {
     primeClients.run();
   }
 
-  @Override
-  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-    Priming.beforeCheckpoint(ROLE, this::prime);
-  }
 
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing is unique per environment here
-  }
 }

@@ -1,7 +1,6 @@
 package dev.gantry.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.gantry.config.AwsGantry;
 import dev.gantry.config.EnvironmentVariables;
 import dev.gantry.deploy.TemplateValidator;
@@ -19,7 +18,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +33,8 @@ import org.slf4j.LoggerFactory;
  * and end lines and metrics come from the executor's listener ({@link
  * dev.gantry.telemetry.StageTelemetry}).
  */
-public final class StageHandler implements RequestStreamHandler, Resource {
+public final class StageHandler extends PrimedHandler {
   private static final Logger LOG = LoggerFactory.getLogger(StageHandler.class);
-  private static final String ROLE = "stage";
 
   private final StageTaskRunner runner;
   private final PipelineExecutor executor;
@@ -54,10 +51,11 @@ public final class StageHandler implements RequestStreamHandler, Resource {
    */
   public StageHandler() {
     this(AwsGantry.stages(System.getenv()), AwsGantry.telemetry(), System.getenv(EnvironmentVariables.STAGE));
-    Priming.atInit(this, ROLE, this::prime, System.getenv());
+    primeAtInit();
   }
 
   private StageHandler(AwsGantry.Wired<PipelineExecutor> wired, Telemetry telemetry, String stage) {
+    super("stage");
     this.runner = new StageTaskRunner(wired.service(), telemetry);
     this.executor = wired.service();
     this.primeClients = wired.primeClients();
@@ -108,13 +106,5 @@ public final class StageHandler implements RequestStreamHandler, Resource {
     }
   }
 
-  @Override
-  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-    Priming.beforeCheckpoint(ROLE, this::prime);
-  }
 
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // nothing is unique per environment here: the scratch folder under /tmp is per environment already
-  }
 }

@@ -24,7 +24,11 @@ public class AwsGantryTest {
       Map.entry("GANTRY_EVENT_BUS_NAME", "gantry-pushes"),
       Map.entry("GANTRY_WEBHOOK_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gantry-webhooks"),
       Map.entry("GANTRY_PUSH_RULES", "{\"rules\": [{\"repository\": \"octo-org/app\", \"branches\": [\"main\"]}]}"),
-      Map.entry("GANTRY_AGENTS_DIR", "../agents"));
+      Map.entry("GANTRY_AGENTS_DIR", "../agents"),
+      // what GantryFunction sets on every function for Powertools: the service is a metrics dimension
+      Map.entry("POWERTOOLS_SERVICE_NAME", "gantry"),
+      Map.entry("POWERTOOLS_METRICS_NAMESPACE", "Gantry"),
+      Map.entry("POWERTOOLS_LOG_LEVEL", "INFO"));
 
   @Test
   void the_api_push_starter_and_pipeline_are_wired_from_the_lambda_environment_without_calling_aws() {
