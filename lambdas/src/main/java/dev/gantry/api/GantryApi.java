@@ -27,6 +27,7 @@ public final class GantryApi {
   public static final String VERSION = "0.1.0";
 
   private final Router router;
+  private final SessionViews views;
 
   /**
    * @param sessions the session service
@@ -72,7 +73,8 @@ public final class GantryApi {
       Function<Session, Optional<String>> consoleUrl,
       Function<Session, Optional<String>> logsUrl,
       Telemetry telemetry) {
-    SessionRoutes s = new SessionRoutes(sessions, workflow, new SessionViews(documents, consoleUrl, logsUrl), delivery, agents);
+    this.views = new SessionViews(documents, consoleUrl, logsUrl);
+    SessionRoutes s = new SessionRoutes(sessions, workflow, views, delivery, agents);
     AgentRoutes a = new AgentRoutes(agents);
     WebhookRoutes w = new WebhookRoutes(secrets, rules, pushes, telemetry);
     this.router = new Router(List.of(
@@ -88,6 +90,24 @@ public final class GantryApi {
         new Route("GET", "/health", "getHealth", null, Body.NONE, Set.of(), GantryApi::health),
         new Route("POST", "/webhooks/github", "receiveGitHubWebhook", null, Body.REQUIRED, Set.of(), w::gitHub),
         new Route("POST", "/webhooks/gitlab", "receiveGitLabWebhook", null, Body.REQUIRED, Set.of(), w::gitLab)));
+  }
+
+  /**
+   * Builds the session views' JSON serializers by rendering a session that exists only in memory
+   * (a finished stage, a document) as {@code GET /sessions/{id}} and the listing would: priming for
+   * the first real read. Reads and writes nothing.
+   */
+  public void primeViews() {
+    java.time.Instant at = java.time.Instant.EPOCH;
+    Session sample = Session.start("00000000-0000-0000-0000-000000000000", "priming", "https://example.com/priming.git",
+            "priming", dev.gantry.pipeline.PipelineDefinition.DELIVER, java.util.Map.of(),
+            dev.gantry.session.SessionOrigin.cli("priming"), at)
+        .withStage(new dev.gantry.session.StageRecord("checkout", dev.gantry.session.StageStatus.SUCCEEDED, at, at, 1,
+            dev.gantry.model.TokenUsage.ZERO, "primed", List.of()))
+        .withResults(java.util.Map.of("plan.md", new dev.gantry.document.DocumentRef("plan.md", "priming/plan.md", 0,
+            "0".repeat(64), "text/markdown")), dev.gantry.model.TokenUsage.ZERO);
+    dev.gantry.json.Json.write(views.detail(sample));
+    dev.gantry.json.Json.write(views.summary(sample));
   }
 
   /** The request table. */

@@ -2,6 +2,7 @@ package dev.gantry.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.gantry.api.ApiGatewayV2;
+import dev.gantry.api.GantryApi;
 import dev.gantry.api.HttpApiEvent;
 import dev.gantry.api.HttpApiResponse;
 import dev.gantry.api.IamReaders;
@@ -38,12 +39,19 @@ public final class ApiHandler extends PrimedHandler {
       + "\"isBase64Encoded\":false}").getBytes(StandardCharsets.UTF_8);
 
   private final Router router;
+  /** The session views' serializers (the wired API's), or nothing for a router tests pass. */
+  private Runnable primeViews = () -> { };
   private final IamReaders readers;
 
   /** Wires everything from the Lambda environment, once per execution environment. */
   public ApiHandler() {
-    this(AwsGantry.api(System.getenv()).service().router(), IamReaders.parse(System.getenv(EnvironmentVariables.SESSION_READERS)));
+    this(AwsGantry.api(System.getenv()).service(), IamReaders.parse(System.getenv(EnvironmentVariables.SESSION_READERS)));
     primeAtInit();
+  }
+
+  private ApiHandler(GantryApi api, IamReaders readers) {
+    this(api.router(), readers);
+    this.primeViews = api::primeViews;
   }
 
   /** @param router the request table (tests pass one on local stores); no IAM principal reads every session */
@@ -84,7 +92,8 @@ public final class ApiHandler extends PrimedHandler {
 
   /**
    * The whole path but the log context: the event's mapping, the router, the session store's
-   * GetItem (the only SDK client a read needs), the 404 problem and the response's JSON.
+   * GetItem (the only SDK client a read needs), the 404 problem and the response's JSON; then the
+   * session views' serializers on a session that exists only in memory ({@link GantryApi#primeViews}).
    */
   void prime() {
     try {
@@ -92,6 +101,7 @@ public final class ApiHandler extends PrimedHandler {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    primeViews.run();
   }
 
 
