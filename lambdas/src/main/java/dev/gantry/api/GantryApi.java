@@ -98,14 +98,7 @@ public final class GantryApi {
    * the first real read. Reads and writes nothing.
    */
   public void primeViews() {
-    java.time.Instant at = java.time.Instant.EPOCH;
-    Session sample = Session.start("00000000-0000-0000-0000-000000000000", "priming", "https://example.com/priming.git",
-            "priming", dev.gantry.pipeline.PipelineDefinition.DELIVER, java.util.Map.of(),
-            dev.gantry.session.SessionOrigin.cli("priming"), at)
-        .withStage(new dev.gantry.session.StageRecord("checkout", dev.gantry.session.StageStatus.SUCCEEDED, at, at, 1,
-            dev.gantry.model.TokenUsage.ZERO, "primed", List.of()))
-        .withResults(java.util.Map.of("plan.md", new dev.gantry.document.DocumentRef("plan.md", "priming/plan.md", 0,
-            "0".repeat(64), "text/markdown")), dev.gantry.model.TokenUsage.ZERO);
+    Session sample = Session.primingSample();
     dev.gantry.json.Json.write(views.detail(sample));
     dev.gantry.json.Json.write(views.summary(sample));
   }

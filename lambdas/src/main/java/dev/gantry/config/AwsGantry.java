@@ -128,12 +128,21 @@ public final class AwsGantry {
     }
 
     /**
-     * The priming of a role that writes sessions: a GetItem of a session that does not exist, a
+     * The priming of a role that reads sessions: the item mapping on a session in memory, then a
+     * GetItem of a session that does not exist.
+     */
+    void primeReader() {
+      store.primeMapping(dev.gantry.session.Session.primingSample());
+      store.find(ABSENT_SESSION_ID);
+    }
+
+    /**
+     * The priming of a role that writes sessions: {@link #primeReader}, a
      * GenerateMac (every audit entry needs one), and the S3 client the entry's anchor is put with
      * (built only: an anchor put is not harmless).
      */
     void primeWriter() {
-      store.find(ABSENT_SESSION_ID);
+      primeReader();
       mac.mac(ABSENT_SESSION_ID);
       s3.get();
     }
@@ -162,7 +171,7 @@ public final class AwsGantry {
         new EventBridgePushPublisher(base.lazyClient(EventBridgeClient::builder), base.aws().eventBusName()),
         session -> Optional.of(workflow.consoleUrl(session)),
         logsUrl(base), telemetry());
-    return new Wired<>(api, () -> { });
+    return new Wired<>(api, base::primeReader);
   }
 
   /** The Logs Insights link of a session's lines, when the stack named the functions' log groups. */

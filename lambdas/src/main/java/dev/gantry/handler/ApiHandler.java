@@ -39,19 +39,22 @@ public final class ApiHandler extends PrimedHandler {
       + "\"isBase64Encoded\":false}").getBytes(StandardCharsets.UTF_8);
 
   private final Router router;
-  /** The session views' serializers (the wired API's), or nothing for a router tests pass. */
+  /** The session views' serializers and the store's item mapping (the wired API's), or nothing for a router tests pass. */
   private Runnable primeViews = () -> { };
   private final IamReaders readers;
 
   /** Wires everything from the Lambda environment, once per execution environment. */
   public ApiHandler() {
-    this(AwsGantry.api(System.getenv()).service(), IamReaders.parse(System.getenv(EnvironmentVariables.SESSION_READERS)));
+    this(AwsGantry.api(System.getenv()), IamReaders.parse(System.getenv(EnvironmentVariables.SESSION_READERS)));
     primeAtInit();
   }
 
-  private ApiHandler(GantryApi api, IamReaders readers) {
-    this(api.router(), readers);
-    this.primeViews = api::primeViews;
+  private ApiHandler(AwsGantry.Wired<GantryApi> wired, IamReaders readers) {
+    this(wired.service().router(), readers);
+    this.primeViews = () -> {
+      wired.service().primeViews();
+      wired.primeClients().run();
+    };
   }
 
   /** @param router the request table (tests pass one on local stores); no IAM principal reads every session */
@@ -91,17 +94,18 @@ public final class ApiHandler extends PrimedHandler {
   }
 
   /**
-   * The whole path but the log context: the event's mapping, the router, the session store's
-   * GetItem (the only SDK client a read needs), the 404 problem and the response's JSON; then the
-   * session views' serializers on a session that exists only in memory ({@link GantryApi#primeViews}).
+   * The session views' serializers and the store's item mapping on a session that exists only in
+   * memory ({@link GantryApi#primeViews}), then the whole path but the log context: the event's
+   * mapping, the router, the session store's GetItem (the only SDK client a read needs), the 404
+   * problem and the response's JSON.
    */
   void prime() {
+    primeViews.run();
     try {
       Json.MAPPER.writeValueAsBytes(respond(Json.MAPPER.readValue(PRIMING_EVENT, HttpApiEvent.class)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    primeViews.run();
   }
 
 

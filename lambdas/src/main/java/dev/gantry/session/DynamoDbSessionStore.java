@@ -358,6 +358,16 @@ public final class DynamoDbSessionStore implements SessionStore {
     return AttributeValue.fromN(Long.toString(instant.toEpochMilli()));
   }
 
+  /**
+   * Maps {@code sample} to its item and back, as a write and a read do, without a request: priming
+   * builds the document conversion and Jackson's session (de)serializers before the first request.
+   *
+   * @return the session read back from its item
+   */
+  public Session primeMapping(Session sample) {
+    return fromItem(toItem(sample));
+  }
+
   private static Map<String, AttributeValue> key(String sessionId) {
     return Map.of(SessionTables.SESSION_ID, AttributeValue.fromS(sessionId));
   }

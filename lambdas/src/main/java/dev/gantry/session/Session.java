@@ -104,6 +104,20 @@ public record Session(
         Map.of(), TokenUsage.ZERO, null, null, null, null, null, null, null, now, now, 0, AuditEntry.GENESIS_HASH);
   }
 
+  /**
+   * A session that exists only in memory, with a finished stage and a document, for priming: a
+   * function maps it to and from its stored and served JSON before its first request, so the first
+   * real one finds the serializers built. Its id is the nil UUID, which no stored session has.
+   */
+  public static Session primingSample() {
+    Instant at = Instant.EPOCH;
+    return start("00000000-0000-0000-0000-000000000000", "priming", "https://example.com/priming.git", "priming",
+            dev.gantry.pipeline.PipelineDefinition.DELIVER, Map.of(), SessionOrigin.cli("priming"), at)
+        .withStage(new StageRecord("checkout", StageStatus.SUCCEEDED, at, at, 1, TokenUsage.ZERO, "primed", List.of()))
+        .withResults(Map.of("plan.md", new dev.gantry.document.DocumentRef("plan.md", "priming/plan.md", 0,
+            "0".repeat(64), "text/markdown")), TokenUsage.ZERO);
+  }
+
   /** A new session started from the gantry command, with the default agents. */
   public static Session start(String sessionId, String goal, String repository, String stackName, Instant now) {
     return start(sessionId, goal, repository, stackName, Map.of(), null, now);

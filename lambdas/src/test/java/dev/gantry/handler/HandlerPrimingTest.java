@@ -112,6 +112,14 @@ class HandlerPrimingTest {
   }
 
   @Test
+  void the_session_priming_maps_to_an_item_and_back_unchanged_without_a_request() {
+    Session sample = Session.primingSample();
+
+    assertThat(store.primeMapping(sample)).isEqualTo(sample);
+    assertThat(store.find(sample.sessionId())).as("nothing stored").isEmpty();
+  }
+
+  @Test
   void with_snap_start_the_priming_waits_for_the_checkpoint_and_without_it_runs_during_init() {
     AtomicInteger primed = new AtomicInteger();
     Resource handler = new Resource() {
