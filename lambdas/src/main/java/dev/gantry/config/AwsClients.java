@@ -1,14 +1,15 @@
 package dev.gantry.config;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -29,29 +30,22 @@ public final class AwsClients {
   private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
   private static volatile boolean closingConnections;
 
+  /** Adds {@code Connection: close} to every request while {@link #closeConnectionsAfterEachRequest} is on. */
+  private static final ExecutionInterceptor CLOSE_WHILE_PRIMING = new ExecutionInterceptor() {
+    @Override
+    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+      // the one restricted header HttpURLConnection sends; the server closes the connection after its response
+      return closingConnections ? context.httpRequest().toBuilder().putHeader("Connection", "close").build()
+          : context.httpRequest();
+    }
+  };
+
   /**
-   * The HTTP client for AWS service calls: 2 s connect, 30 s socket timeouts. Its connections are
-   * opened by {@link #openConnection}, as the SDK's own factory does (default TLS settings, the
-   * JVM's proxy selector, the timeouts), so that requests made while priming can ask for their
-   * connection to be closed ({@link #closeConnectionsAfterEachRequest}).
+   * The HTTP client for AWS service calls: 2 s connect, 30 s socket timeouts; the SDK's own
+   * connection factory (TLS, the proxy from system properties or {@code HTTPS_PROXY}).
    */
   public static SdkHttpClient httpClient() {
-    return UrlConnectionHttpClient.create(AwsClients::openConnection);
-  }
-
-  private static HttpURLConnection openConnection(URI uri) {
-    try {
-      HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-      connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
-      connection.setReadTimeout((int) SOCKET_TIMEOUT.toMillis());
-      if (closingConnections) {
-        // the one restricted header HttpURLConnection lets through; the server closes after its response
-        connection.setRequestProperty("Connection", "close");
-      }
-      return connection;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT).build();
   }
 
   /**
@@ -73,7 +67,8 @@ public final class AwsClients {
         DynamoDbClient.builder()
             .region(Region.of(region))
             .credentialsProvider(credentials)
-            .httpClient(httpClient());
+            .httpClient(httpClient())
+            .overrideConfiguration(o -> o.addExecutionInterceptor(CLOSE_WHILE_PRIMING));
     endpoint.ifPresent(builder::endpointOverride);
     return builder.build();
   }
@@ -89,6 +84,7 @@ public final class AwsClients {
         .region(Region.of(region))
         .credentialsProvider(credentials)
         .httpClient(httpClient())
+        .overrideConfiguration(o -> o.addExecutionInterceptor(CLOSE_WHILE_PRIMING))
         .endpointProvider(params -> rules.resolveEndpoint(params.toBuilder().endpoint(endpoint.get().toString()).build()))
         .build();
   }
@@ -97,7 +93,8 @@ public final class AwsClients {
   public static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
           & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, C>, C> C client(
       B builder, String region, AwsCredentialsProvider credentials, Optional<URI> endpoint) {
-    builder.region(Region.of(region)).credentialsProvider(credentials).httpClient(httpClient());
+    builder.region(Region.of(region)).credentialsProvider(credentials).httpClient(httpClient())
+        .overrideConfiguration(o -> o.addExecutionInterceptor(CLOSE_WHILE_PRIMING));
     endpoint.ifPresent(builder::endpointOverride);
     return builder.build();
   }
@@ -112,7 +109,7 @@ public final class AwsClients {
             .region(Region.of(region))
             .credentialsProvider(credentials)
             .httpClient(httpClient())
-            .overrideConfiguration(o -> o.addExecutionInterceptor(new NoExpectContinue()));
+            .overrideConfiguration(o -> o.addExecutionInterceptor(new NoExpectContinue()).addExecutionInterceptor(CLOSE_WHILE_PRIMING));
     endpoint.ifPresent(
         uri -> builder.endpointOverride(uri).forcePathStyle(true));
     return builder.build();
@@ -129,7 +126,7 @@ public final class AwsClients {
         .region(Region.of(region))
         .credentialsProvider(credentials)
         .httpClient(httpClient())
-        .overrideConfiguration(o -> o.addExecutionInterceptor(new NoExpectContinue()))
+        .overrideConfiguration(o -> o.addExecutionInterceptor(new NoExpectContinue()).addExecutionInterceptor(CLOSE_WHILE_PRIMING))
         .endpointProvider(params -> rules.resolveEndpoint(
             params.toBuilder().endpoint(endpoint.get().toString()).forcePathStyle(true).build()))
         .build();

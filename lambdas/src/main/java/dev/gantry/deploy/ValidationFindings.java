@@ -21,8 +21,8 @@ import java.util.Optional;
  * @param findings every finding of the report, most serious first
  */
 public record ValidationFindings(String reportSha256, List<Finding> findings) {
-  /** The largest findings JSON (UTF-8 bytes) kept on the session item: 64 KiB. */
-  public static final int MAX_JSON_BYTES = 64 * 1024;
+  /** The largest findings JSON (UTF-8 bytes) kept on the session item: 16 KiB, so every later update of the item (and its index copies) stays cheap. */
+  public static final int MAX_JSON_BYTES = 16 * 1024;
 
   public ValidationFindings {
     findings = List.copyOf(findings);

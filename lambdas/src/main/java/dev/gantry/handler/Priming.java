@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
  * opens are closed after each response, so the snapshot holds no socket (Developer Guide, "Lambda SnapStart runtime
  * hooks for Java" and "Maximize Lambda SnapStart performance"). Otherwise ({@code on-demand},
  * {@code provisioned-concurrency}, or outside Lambda) it primes during init, which Lambda runs
- * CPU-boosted, and keeps the connections for the first request. A priming that fails is logged
- * and never fails init or the checkpoint: the first request then pays for what was not primed.
+ * CPU-boosted, and keeps the connections for the first request. A priming that throws an
+ * exception (an endpoint unreachable, a permission missing) is logged and fails neither init nor
+ * the checkpoint: the first request then pays for what was not primed. An {@link Error} (a class
+ * missing from the deployment jar) is not caught: it fails init, or the version's publication with
+ * SnapStart, where every request would have failed with it anyway.
  */
 public final class Priming {
   /** The environment variable Lambda sets to how it initialises the environment. */

@@ -95,7 +95,6 @@ public final class StageHandler extends PrimedHandler {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    primeClients.run();
     if (PipelineDefinition.VALIDATE.equals(stage)) {
       try {
         TemplateValidator.warmUp();
@@ -104,6 +103,7 @@ public final class StageHandler extends PrimedHandler {
         LOG.warn("template rules not warmed up: {}", e.toString());
       }
     }
+    primeClients.run();
   }
 
 

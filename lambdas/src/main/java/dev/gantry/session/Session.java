@@ -48,6 +48,7 @@ import java.util.Map;
  * @param auditSeq sequence number of the last audit entry
  * @param auditHash hash of the last audit entry (head of the chain)
  */
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true) // a session a later version stored stays readable
 public record Session(
     String sessionId,
     SessionStatus status,
