@@ -13,8 +13,6 @@ import dev.gantry.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The API behind API Gateway (HTTP API, payload format 2.0): reads the event JSON into {@link
@@ -25,22 +23,7 @@ import java.nio.charset.StandardCharsets;
  * event that is not JSON fails the invocation (API Gateway answers 500).
  */
 public final class ApiHandler extends PrimedHandler {
-  /**
-   * {@code GET /sessions/{id}} of a session that does not exist, from an IAM caller, as API Gateway
-   * sends it (payload format 2.0): the router answers 404 after one GetItem.
-   */
-  private static final byte[] PRIMING_EVENT = ("{\"version\":\"2.0\",\"routeKey\":\"GET /sessions/{sessionId}\","
-      + "\"rawPath\":\"/sessions/" + AwsGantry.ABSENT_SESSION_ID + "\",\"rawQueryString\":\"\","
-      + "\"headers\":{\"accept\":\"application/json\",\"host\":\"priming.execute-api.us-east-1.amazonaws.com\"},"
-      + "\"requestContext\":{\"accountId\":\"000000000000\",\"apiId\":\"priming\",\"requestId\":\"priming\","
-      + "\"http\":{\"method\":\"GET\",\"path\":\"/sessions/" + AwsGantry.ABSENT_SESSION_ID + "\",\"protocol\":\"HTTP/1.1\","
-      + "\"sourceIp\":\"127.0.0.1\",\"userAgent\":\"priming\"},"
-      + "\"authorizer\":{\"iam\":{\"accountId\":\"000000000000\",\"userArn\":\"arn:aws:iam::000000000000:user/priming\"}}},"
-      + "\"isBase64Encoded\":false}").getBytes(StandardCharsets.UTF_8);
-
   private final Router router;
-  /** The session views' serializers and the store's item mapping (the wired API's), or nothing for a router tests pass. */
-  private Runnable primeViews = () -> { };
   private final IamReaders readers;
 
   /** Wires everything from the Lambda environment, once per execution environment. */
@@ -50,11 +33,11 @@ public final class ApiHandler extends PrimedHandler {
   }
 
   private ApiHandler(AwsGantry.Wired<GantryApi> wired, IamReaders readers) {
-    this(wired.service().router(), readers);
-    this.primeViews = () -> {
+    // the session views' serializers on a session in memory, then the store's priming
+    this(wired.service().router(), readers, () -> {
       wired.service().primeViews();
       wired.primeClients().run();
-    };
+    });
   }
 
   /** @param router the request table (tests pass one on local stores); no IAM principal reads every session */
@@ -67,7 +50,11 @@ public final class ApiHandler extends PrimedHandler {
    * @param readers the IAM principals that see every principal's sessions
    */
   public ApiHandler(Router router, IamReaders readers) {
-    super("api");
+    this(router, readers, () -> { });
+  }
+
+  private ApiHandler(Router router, IamReaders readers, Runnable primeClients) {
+    super("api", primeClients);
     this.router = router;
     this.readers = readers;
   }
@@ -94,18 +81,12 @@ public final class ApiHandler extends PrimedHandler {
   }
 
   /**
-   * The session views' serializers and the store's item mapping on a session that exists only in
-   * memory ({@link GantryApi#primeViews}), then the whole path but the log context: the event's
-   * mapping, the router, the session store's GetItem (the only SDK client a read needs), the 404
-   * problem and the response's JSON.
+   * {@code GET /sessions/<nil UUID>} from an IAM caller, the whole path but the log context: the
+   * event's mapping, the router, the store's GetItem, the 404 problem and the response's JSON.
    */
-  void prime() {
-    primeViews.run();
-    try {
-      Json.MAPPER.writeValueAsBytes(respond(Json.MAPPER.readValue(PRIMING_EVENT, HttpApiEvent.class)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  @Override
+  void primeRequest() {
+    Json.write(respond(primingEvent(HttpApiEvent.class)));
   }
 
 

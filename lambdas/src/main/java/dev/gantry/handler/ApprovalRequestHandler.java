@@ -13,7 +13,6 @@ import dev.gantry.telemetry.TaskLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -25,12 +24,8 @@ import java.util.Map;
  * with Task Token").
  */
 public final class ApprovalRequestHandler extends PrimedHandler {
-  private static final byte[] PRIMING_TASK = ("{\"sessionId\":\"" + AwsGantry.ABSENT_SESSION_ID
-      + "\",\"taskToken\":\"priming\"}").getBytes(StandardCharsets.UTF_8);
-
   private final ExecutionRecorder recorder;
   private final ApprovalNotifier notifier;
-  private final Runnable primeClients;
 
   /** Wires the session store and the bus from the Lambda environment; no model, no agents. */
   public ApprovalRequestHandler() {
@@ -39,10 +34,9 @@ public final class ApprovalRequestHandler extends PrimedHandler {
   }
 
   private ApprovalRequestHandler(AwsGantry.Wired<AwsGantry.Approvals> wired) {
-    super("approval");
+    super("approval", wired.primeClients());
     this.recorder = wired.service().recorder();
     this.notifier = wired.service().notifier();
-    this.primeClients = wired.primeClients();
   }
 
   /**
@@ -66,19 +60,10 @@ public final class ApprovalRequestHandler extends PrimedHandler {
     return Json.write(new TaskResult(waiting.sessionId(), waiting.status().name(), false)).getBytes(StandardCharsets.UTF_8);
   }
 
-  /**
-   * The task's mapping and the recorder on a session that does not exist (refused before any write,
-   * so no notice is sent), then the clients.
-   */
-  void prime() {
-    try {
-      respond(Json.MAPPER.readValue(PRIMING_TASK, ApprovalTask.class));
-    } catch (StageFailedException absent) {
-      // expected: the session does not exist
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    primeClients.run();
+  /** The task's mapping and the recorder on a session that does not exist: refused before any write or notice. */
+  @Override
+  void primeRequest() {
+    refusedForTheAbsentSession(() -> respond(primingEvent(ApprovalTask.class)), StageFailedException.class);
   }
 
 

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.gantry.config.AwsGantry;
 import dev.gantry.json.Json;
 import dev.gantry.pipeline.DecisionRedelivery;
-import dev.gantry.pipeline.Pipelines;
 import dev.gantry.telemetry.TaskLog;
 import dev.gantry.telemetry.Telemetry;
 import java.io.IOException;
@@ -21,7 +20,6 @@ import java.util.Map;
 public final class DecisionRedeliveryHandler extends PrimedHandler {
   private final DecisionRedelivery redelivery;
   private final Telemetry telemetry;
-  private final Runnable primeClients;
 
   /** Wires the session store and Step Functions from the Lambda environment. */
   public DecisionRedeliveryHandler() {
@@ -30,10 +28,9 @@ public final class DecisionRedeliveryHandler extends PrimedHandler {
   }
 
   private DecisionRedeliveryHandler(AwsGantry.Wired<DecisionRedelivery> wired, Telemetry telemetry) {
-    super("redelivery");
+    super("redelivery", wired.primeClients());
     this.redelivery = wired.service();
     this.telemetry = telemetry;
-    this.primeClients = wired.primeClients();
   }
 
   /** @param redelivery the sweep (tests pass one on local stores) */
@@ -52,19 +49,13 @@ public final class DecisionRedeliveryHandler extends PrimedHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     input.transferTo(OutputStream.nullOutputStream());
-    output.write(TaskLog.run(context, Map.of(), () -> {
-      DecisionRedelivery.Sweep sweep = redelivery.run();
-      Map<String, Integer> waiting = redelivery.awaitingApproval();
-      Pipelines.standard().pipelines()
-          .forEach(p -> telemetry.approvalsWaiting(p.name(), waiting.getOrDefault(p.name(), 0)));
-      return Json.write(sweep).getBytes(StandardCharsets.UTF_8);
-    }));
+    output.write(TaskLog.run(context, Map.of(), () -> Json.write(redelivery.run(telemetry)).getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** The sweep's count of waiting sessions (a read; the sweep itself may deliver decisions), then the clients. */
-  void prime() {
+  /** The sweep's count of waiting sessions: a read (the sweep itself may deliver decisions). */
+  @Override
+  void primeRequest() {
     redelivery.awaitingApproval();
-    primeClients.run();
   }
 
 

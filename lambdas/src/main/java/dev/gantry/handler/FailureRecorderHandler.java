@@ -12,7 +12,6 @@ import dev.gantry.telemetry.TaskLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -29,12 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FailureRecorderHandler extends PrimedHandler {
   private static final Logger LOG = LoggerFactory.getLogger(FailureRecorderHandler.class);
-  private static final byte[] PRIMING_EVENT = ("{\"sessionId\":\"" + AwsGantry.ABSENT_SESSION_ID
-      + "\",\"outcome\":\"FAILED\",\"error\":{\"Error\":\"States.TaskFailed\",\"Cause\":\"priming\"}}")
-      .getBytes(StandardCharsets.UTF_8);
-
   private final ExecutionRecorder recorder;
-  private final Runnable primeClients;
 
   /** Wires the session store from the Lambda environment; no model, no agents. */
   public FailureRecorderHandler() {
@@ -43,9 +37,8 @@ public final class FailureRecorderHandler extends PrimedHandler {
   }
 
   private FailureRecorderHandler(AwsGantry.Wired<ExecutionRecorder> wired) {
-    super("recorder");
+    super("recorder", wired.primeClients());
     this.recorder = wired.service();
-    this.primeClients = wired.primeClients();
   }
 
   /** @param recorder the recorder (tests pass one on local stores) */
@@ -70,14 +63,10 @@ public final class FailureRecorderHandler extends PrimedHandler {
     return Json.write(new ExecutionEndResult(end.sessionId(), end.outcome(), recorded)).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The whole path on a session that does not exist (nothing recorded), then the clients. */
-  void prime() {
-    try {
-      respond(Json.MAPPER.readValue(PRIMING_EVENT, ExecutionEnd.class));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    primeClients.run();
+  /** The whole path on a session that does not exist: nothing is recorded. */
+  @Override
+  void primeRequest() {
+    respond(primingEvent(ExecutionEnd.class));
   }
 
 

@@ -12,7 +12,6 @@ import dev.gantry.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,18 +23,7 @@ import java.util.Map;
  * the event to the rule's dead-letter queue; the delivery id keeps retries to one session.
  */
 public final class PushEventHandler extends PrimedHandler {
-  /** A Gantry push event as the bus delivers it (EventBridge User Guide, "Amazon EventBridge events"). */
-  private static final byte[] PRIMING_EVENT = ("{\"version\":\"0\",\"id\":\"" + AwsGantry.ABSENT_SESSION_ID + "\","
-      + "\"detail-type\":\"" + RepositoryPush.DETAIL_TYPE + "\",\"source\":\"" + RepositoryPush.SOURCE + "\","
-      + "\"account\":\"000000000000\",\"time\":\"2026-01-01T00:00:00Z\",\"region\":\"us-east-1\",\"resources\":[],"
-      + "\"detail\":{\"provider\":\"github\",\"deliveryId\":\"priming\",\"repository\":\"example/priming\","
-      + "\"cloneUrl\":\"https://example.com/priming.git\",\"ref\":\"refs/heads/main\","
-      + "\"before\":\"0000000000000000000000000000000000000000\",\"after\":\"1111111111111111111111111111111111111111\","
-      + "\"pusher\":\"priming\",\"defaultBranch\":\"main\",\"headCommitMessage\":\"priming\",\"commitCount\":1}}")
-      .getBytes(StandardCharsets.UTF_8);
-
   private final PushEventDelivery delivery;
-  private final Runnable primeClients;
 
   /** Wires everything from the Lambda environment. */
   public PushEventHandler() {
@@ -44,9 +32,8 @@ public final class PushEventHandler extends PrimedHandler {
   }
 
   private PushEventHandler(AwsGantry.Wired<PushSessionStarter> wired, Telemetry telemetry) {
-    super("push");
+    super("push", wired.primeClients());
     this.delivery = new PushEventDelivery(wired.service(), telemetry);
-    this.primeClients = wired.primeClients();
   }
 
   /** @param starter the push session starter (tests pass one on local stores) */
@@ -70,17 +57,10 @@ public final class PushEventHandler extends PrimedHandler {
     output.write(TaskLog.run(context, keys, () -> Json.write(delivery.deliver(event)).getBytes(StandardCharsets.UTF_8)));
   }
 
-  /**
-   * The event's mapping to a push (not its delivery: that starts a session or counts an ignored
-   * push), then the clients.
-   */
-  void prime() {
-    try {
-      PushEventDelivery.push(Json.MAPPER.readValue(PRIMING_EVENT, EventBridgeEvent.class));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    primeClients.run();
+  /** The event's mapping to a push, not its delivery: that starts a session or counts an ignored push. */
+  @Override
+  void primeRequest() {
+    PushEventDelivery.push(primingEvent(EventBridgeEvent.class));
   }
 
 

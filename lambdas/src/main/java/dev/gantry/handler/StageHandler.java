@@ -16,7 +16,6 @@ import dev.gantry.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +37,6 @@ public final class StageHandler extends PrimedHandler {
 
   private final StageTaskRunner runner;
   private final PipelineExecutor executor;
-  private final Runnable primeClients;
   /** The stage this function runs ({@code GANTRY_STAGE}), or null when one function runs every stage. */
   private final String stage;
 
@@ -55,10 +53,9 @@ public final class StageHandler extends PrimedHandler {
   }
 
   private StageHandler(AwsGantry.Wired<PipelineExecutor> wired, Telemetry telemetry, String stage) {
-    super("stage");
+    super("stage", wired.primeClients());
     this.runner = new StageTaskRunner(wired.service(), telemetry);
     this.executor = wired.service();
-    this.primeClients = wired.primeClients();
     this.stage = stage;
   }
 
@@ -82,19 +79,9 @@ public final class StageHandler extends PrimedHandler {
         () -> Json.write(runner.run(task)).getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** The priming described on the constructor. */
-  void prime() {
-    String name = stage == null ? PipelineDefinition.VALIDATE : stage;
-    try {
-      StageTask task = Json.MAPPER.readValue(Json.write(new StageTask(AwsGantry.ABSENT_SESSION_ID, name, 1,
-          Pipelines.standard().defaultPipeline().name(), null)), StageTask.class);
-      // the executor, not the runner: a failed read here must not count as a stage attempt retried
-      executor.runAttempt(task.sessionId(), task.stage(), task.attempt());
-    } catch (StageFailedException absent) {
-      // expected: the session does not exist
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** The priming described on the constructor, the rules first (they need no request). */
+  @Override
+  void primeRequest() {
     if (PipelineDefinition.VALIDATE.equals(stage)) {
       try {
         TemplateValidator.warmUp();
@@ -103,7 +90,11 @@ public final class StageHandler extends PrimedHandler {
         LOG.warn("template rules not warmed up: {}", e.toString());
       }
     }
-    primeClients.run();
+    StageTask task = new StageTask(AwsGantry.ABSENT_SESSION_ID, stage == null ? PipelineDefinition.VALIDATE : stage, 1,
+        Pipelines.standard().defaultPipeline().name(), null);
+    // the executor, not the runner: a failed read here must not count as a stage attempt retried
+    refusedForTheAbsentSession(() -> executor.runAttempt(task.sessionId(), task.stage(), task.attempt()),
+        StageFailedException.class);
   }
 
 

@@ -48,6 +48,18 @@ public final class DecisionRedelivery {
    */
   public record Sweep(int checked, int delivered, int unavailable, int closed) {}
 
+  /**
+   * Runs the sweep, then tells {@code telemetry} how many sessions of each declared pipeline await
+   * approval (0 included): what the scheduled function does every few minutes.
+   */
+  public Sweep run(dev.gantry.telemetry.Telemetry telemetry) {
+    Sweep sweep = run();
+    java.util.Map<String, Integer> waiting = awaitingApproval();
+    Pipelines.standard().pipelines()
+        .forEach(p -> telemetry.approvalsWaiting(p.name(), waiting.getOrDefault(p.name(), 0)));
+    return sweep;
+  }
+
   /** Finds and delivers every undelivered decision; failures are counted, never thrown. */
   public Sweep run() {
     int checked = 0;
